@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         module_name, func_name = PLAIN_COMMANDS[args[0]].split(":")
         func = getattr(importlib.import_module(module_name), func_name)
         return int(func(args[1:]) or 0)
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # `xiangcun import-regions` runs the import_regions command
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangcun.settings")
     from django.core.management import execute_from_command_line
 

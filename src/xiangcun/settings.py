@@ -55,7 +55,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "auditlog",
+    "xiangcun.core",
+    "xiangcun.regions",
+    "xiangcun.departments",
+    "xiangcun.accounts",
+    "xiangcun.audit",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -84,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xiangcun.core.context_processors.site",
             ],
         },
     },

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import User
+from .scopes import scoped
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    if not request.user.can("manage_users"):  # type: ignore[union-attr]
+        raise PermissionDenied("您的角色没有这项权限")
+    # A user is visible when their scope region lies inside the viewer's scope.
+    visible = scoped(User.objects.select_related("region", "department"), request.user).order_by("role", "username")
+    return render(request, "accounts/users.html", {"users": visible})

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from xiangcun import __version__
+from xiangcun.accounts.models import ROLE_PERMISSIONS
+
+from .models import SiteFlag
+
+# The main navigation: (label, url name or None while the module is not yet available).
+NAVIGATION: list[tuple[str, str | None]] = [
+    ("首页", "home"),
+    ("规划", None),
+    ("指标", None),
+    ("防返贫监测", None),
+    ("项目资产", None),
+    ("报告", None),
+    ("管理", "regions:tree"),
+]
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    demo = SiteFlag.objects.filter(name="demo").values_list("value", flat=True).first()
+    user = getattr(request, "user", None)
+    can = set(ROLE_PERMISSIONS.get(user.role, ())) if user is not None and user.is_authenticated else set()
+    if user is not None and user.is_superuser:
+        can = set().union(*ROLE_PERMISSIONS.values())
+    return {"navigation": NAVIGATION, "demo_data": demo or None, "can": can, "version": __version__}

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from xiangcun.accounts.models import Role, User
+from xiangcun.core.demo import COUNTY_CODE, COUNTY_NAME, county_rows
+from xiangcun.core.models import SiteFlag
+from xiangcun.departments.models import Department
+from xiangcun.departments.services import ensure_defaults
+from xiangcun.regions.models import Region
+from xiangcun.regions.services import import_regions
+
+DEMO_PASSWORD = "xiangcun-demo"
+
+
+class Command(BaseCommand):
+    help = "建立演示县「示范县」：乡镇、村、自然村、部门，以及每个角色一个演示账号（可重复运行）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="清空数据库后重新建立演示数据")
+        parser.add_argument("--villages", type=int, default=100, help="行政村和社区的数量（默认 100）")
+        parser.add_argument("--quiet", action="store_true", help="不打印账号")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+        try:
+            rows = county_rows(options["villages"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        with transaction.atomic():
+            report = import_regions(buffer.getvalue().encode("utf-8"), "demo.csv")
+            if not report.ok:
+                raise CommandError("演示数据生成失败：" + "；".join(str(e) for e in report.errors[:5]))
+            county = Region.objects.get(code=COUNTY_CODE)
+            ensure_defaults(county)
+            accounts = self._users(county)
+            SiteFlag.objects.update_or_create(
+                name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
+            )
+        self.stdout.write(f"演示数据已就绪：{COUNTY_NAME}，{report.summary()}")
+        if not options["quiet"]:
+            self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+            for username, label, scope in accounts:
+                self.stdout.write(f"  {username:<10} {label:<6} {scope}")
+
+    def _users(self, county: Region) -> list[tuple[str, str, str]]:
+        township = county.children.order_by("code").first()
+        village = township.children.filter(level="village").order_by("code").first() if township else None
+        agriculture = Department.objects.get(region=county, name="农业农村局")
+        specs = [
+            ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, None),
+            ("county", "县乡村振兴局", Role.COUNTY_ADMIN, county, None),
+            ("nongye", "农业农村局填报员", Role.DEPARTMENT_REPORTER, county, agriculture),
+            ("township", f"{township.name}管理员" if township else "乡镇管理员", Role.TOWNSHIP_ADMIN, township, None),
+            ("village", f"{village.name}信息员" if village else "村级信息员", Role.VILLAGE_REPORTER, village, None),
+            ("leader", "县领导", Role.LEADER, county, None),
+        ]
+        result = []
+        for username, full_name, role, region, department in specs:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": full_name, "role": role, "region": region, "department": department},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
+                user.save()
+            scope = region.name if region else "全部"
+            if department:
+                scope += f" · {department.name}"
+            result.append((username, Role(role).label, scope))
+        return result
