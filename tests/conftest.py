@@ -22,6 +22,11 @@ class County:
     education: object
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db) -> County:  # type: ignore[no-untyped-def]
     from xiangcun.departments.models import Department

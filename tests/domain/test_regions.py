@@ -58,7 +58,11 @@ def row(code, parent, level, n=2):  # type: ignore[no-untyped-def]
 def test_parent_must_exist_and_sit_one_level_up():
     county = row("140000000000", None, "county")
     errors = validate_tree(
-        [county, row("140000001201", "140000000000", "village", 3), row("140000001202", "999999999999", "village", 4)],
+        [
+            county,
+            row("140000001201", "140000000000", "village", 3),
+            row("140000001202", "999999999999", "village", 4),
+        ],
         {},
     )
     messages = [str(e) for e in errors]

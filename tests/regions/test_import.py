@@ -22,7 +22,11 @@ GOOD = HEADER + (
 
 
 def snapshot() -> list[tuple]:
-    return list(Region.objects.order_by("code").values_list("code", "name", "parent__code", "level", "population", "path"))
+    return list(
+        Region.objects.order_by("code").values_list(
+            "code", "name", "parent__code", "level", "population", "path"
+        )
+    )
 
 
 def xlsx(rows: list[list[object]], merge: str | None = None) -> bytes:
@@ -47,7 +51,11 @@ def test_good_csv_builds_the_tree_with_paths():
     assert village.depth == 5
     county = Region.objects.get(code="150000000000")
     assert set(Region.objects.within(county).values_list("code", flat=True)) == {
-        "150000000000", "150000001000", "150000001201", "150000001001", "150000001401"
+        "150000000000",
+        "150000001000",
+        "150000001201",
+        "150000001001",
+        "150000001401",
     }
 
 
@@ -72,9 +80,17 @@ BAD_FILES = [
     (b"", "r.csv", "文件是空的"),
     ("代码,名称\n150000000000,新县\n".encode(), "r.csv", "缺少列：上级代码、级别、户籍人口"),
     ((HEADER + "15000000000X,新县,,县,1\n").encode(), "r.csv", "不是12位数字统计代码"),
-    ((HEADER + "150000000000,新县,,县,1\n150000001201,东一村,150000000000,行政村,1\n").encode(), "r.csv", "上级应比它高一级"),
+    (
+        (HEADER + "150000000000,新县,,县,1\n150000001201,东一村,150000000000,行政村,1\n").encode(),
+        "r.csv",
+        "上级应比它高一级",
+    ),
     ((HEADER + "150000000000,新县,,县,1\n150000000000,新县,,县,1\n").encode(), "r.csv", "与第2行重复"),
-    ((HEADER + "150000001000,东镇,150000002000,乡镇,1\n150000002000,西镇,150000001000,乡镇,1\n").encode(), "r.csv", "循环"),
+    (
+        (HEADER + "150000001000,东镇,150000002000,乡镇,1\n150000002000,西镇,150000001000,乡镇,1\n").encode(),
+        "r.csv",
+        "循环",
+    ),
     ((HEADER + "150000000000,新县,,县,-3\n").encode(), "r.csv", "不能为负数"),
     ((HEADER + "150000001000,东镇,150000009000,乡镇,1\n").encode(), "r.csv", "不存在"),
     (b"this is a text file, not a workbook", "r.xlsx", "不是有效的 Excel 工作簿"),
@@ -104,7 +120,10 @@ def test_one_bad_row_among_good_ones_writes_nothing():
 
 @pytest.mark.django_db
 def test_xlsx_with_merged_header_cells_is_refused():
-    data = xlsx([["代码", "名称", "上级代码", "级别", "户籍人口"], ["150000000000", "新县", "", "县", 1]], merge="A1:B1")
+    data = xlsx(
+        [["代码", "名称", "上级代码", "级别", "户籍人口"], ["150000000000", "新县", "", "县", 1]],
+        merge="A1:B1",
+    )
     report = import_regions(data, "r.xlsx")
     assert any("合并单元格" in str(e) for e in report.errors)
     assert Region.objects.count() == 0

@@ -14,5 +14,7 @@ def users(request: HttpRequest) -> HttpResponse:
     if not request.user.can("manage_users"):  # type: ignore[union-attr]
         raise PermissionDenied("您的角色没有这项权限")
     # A user is visible when their scope region lies inside the viewer's scope.
-    visible = scoped(User.objects.select_related("region", "department"), request.user).order_by("role", "username")
+    visible = scoped(User.objects.select_related("region", "department"), request.user).order_by(
+        "role", "username"
+    )
     return render(request, "accounts/users.html", {"users": visible})

@@ -10,7 +10,11 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-ACTIONS = {"create": LogEntry.Action.CREATE, "update": LogEntry.Action.UPDATE, "delete": LogEntry.Action.DELETE}
+ACTIONS = {
+    "create": LogEntry.Action.CREATE,
+    "update": LogEntry.Action.UPDATE,
+    "delete": LogEntry.Action.DELETE,
+}
 
 
 def record_bulk(

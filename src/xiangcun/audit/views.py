@@ -22,9 +22,7 @@ def log(request: HttpRequest) -> HttpResponse:
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
     scope = scope_of(request.user)
     if not scope.everything:
-        entries = entries.filter(
-            Q(actor__region__path__startswith=scope.region_path) | Q(actor=request.user)
-        )
+        entries = entries.filter(Q(actor__region__path__startswith=scope.region_path) | Q(actor=request.user))
     q = request.GET.get("q", "").strip()
     actor = request.GET.get("actor", "").strip()
     model = request.GET.get("model", "").strip()
@@ -45,8 +43,15 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/log.html",
-        {"page": page, "q": q, "actor": actor, "model": model, "models": models,
-         "since": request.GET.get("since", ""), "until": request.GET.get("until", "")},
+        {
+            "page": page,
+            "q": q,
+            "actor": actor,
+            "model": model,
+            "models": models,
+            "since": request.GET.get("since", ""),
+            "until": request.GET.get("until", ""),
+        },
     )
 
 

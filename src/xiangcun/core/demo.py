@@ -59,7 +59,14 @@ def county_rows(villages: int = 100, natural_per_village: tuple[int, int] = (2, 
             population = rng.randint(2500, 9000) if community else rng.randint(600, 3600)
             t_pop += population
             village_rows.append(
-                [v_code, v_name, t_code, "社区" if community else "行政村", population, round(population / rng.uniform(2.7, 3.4))]
+                [
+                    v_code,
+                    v_name,
+                    t_code,
+                    "社区" if community else "行政村",
+                    population,
+                    round(population / rng.uniform(2.7, 3.4)),
+                ]
             )
             if community:
                 continue
@@ -68,10 +75,21 @@ def county_rows(villages: int = 100, natural_per_village: tuple[int, int] = (2, 
             for k in range(count):
                 if natural_seq > 999:
                     break
-                share = remaining if k == count - 1 else rng.randint(remaining // (count - k + 1), remaining // (count - k))
+                share = (
+                    remaining
+                    if k == count - 1
+                    else rng.randint(remaining // (count - k + 1), remaining // (count - k))
+                )
                 remaining -= share
                 village_rows.append(
-                    [t_code[:9] + f"{natural_seq:03d}", v_name[:-1] + "一二三四五六七八九"[k] + "组", v_code, "自然村", share, None]
+                    [
+                        t_code[:9] + f"{natural_seq:03d}",
+                        v_name[:-1] + "一二三四五六七八九"[k] + "组",
+                        v_code,
+                        "自然村",
+                        share,
+                        None,
+                    ]
                 )
                 natural_seq += 1
         rows.append([t_code, t_name, COUNTY_CODE, "街道" if is_subdistrict else "乡镇", t_pop, None])

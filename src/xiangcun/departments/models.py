@@ -19,7 +19,9 @@ class Department(models.Model):
         verbose_name = "部门"
         verbose_name_plural = "部门"
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unique_department_per_county")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unique_department_per_county")
+        ]
 
     def __str__(self) -> str:
         return self.name

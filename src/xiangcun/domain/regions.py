@@ -136,7 +136,9 @@ def parse_rows(header: list[object], records: Iterable[list[object]], first_row:
     names = [_clean(h) for h in header]
     for index, name in enumerate(names):
         if not name and any(names[index + 1 :]):
-            result.errors.append(RowError(1, "", f"表头第{index + 1}列为空（可能是合并单元格），请使用单行表头"))
+            result.errors.append(
+                RowError(1, "", f"表头第{index + 1}列为空（可能是合并单元格），请使用单行表头")
+            )
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         result.errors.append(
@@ -173,7 +175,11 @@ def parse_rows(header: list[object], records: Iterable[list[object]], first_row:
         level = normalise_level(level_text)
         if level is None:
             result.errors.append(
-                RowError(row, "级别", f"「{level_text}」不是有效级别，应为 省、市、县、乡镇、街道、行政村、社区 或 自然村")
+                RowError(
+                    row,
+                    "级别",
+                    f"「{level_text}」不是有效级别，应为 省、市、县、乡镇、街道、行政村、社区 或 自然村",
+                )
             )
         population = _parse_count(cell(record, "户籍人口"), "户籍人口", row, result.errors)
         households = _parse_count(cell(record, "户数"), "户数", row, result.errors)

@@ -35,7 +35,9 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:
     if not data:
         raise TableError("文件是空的")
     if len(data) > MAX_FILE_BYTES:
-        raise TableError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        raise TableError(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB"
+        )
     if suffix == ".csv":
         rows = _read_csv(data)
     elif suffix in SPREADSHEET_SUFFIXES:
@@ -57,7 +59,10 @@ def read_sheets(data: bytes, filename: str) -> dict[str, list[list[object]]]:
     if Path(filename).suffix.lower() not in SPREADSHEET_SUFFIXES:
         raise TableError("请上传 .xlsx 格式的工作簿")
     workbook = _open_workbook(data)
-    return {name: _trim(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in workbook.sheet_names}
+    return {
+        name: _trim(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        for name in workbook.sheet_names
+    }
 
 
 def _open_workbook(data: bytes) -> python_calamine.CalamineWorkbook:
@@ -111,6 +116,7 @@ def _read_csv(data: bytes) -> list[list[object]]:
 
 def _trim(rows: list[list[object]]) -> list[list[object]]:
     """Drop trailing empty rows; leading ones stay so reported row numbers match the file."""
+
     def empty(row: list[object]) -> bool:
         return all(v is None or str(v).strip() == "" for v in row)
 

@@ -48,7 +48,9 @@ def _stored_rows() -> tuple[dict[str, domain.RegionRow], dict[str, tuple[int, st
     return rows, ids
 
 
-def import_regions(data: bytes, filename: str, actor: Any = None, scope: Region | None = None) -> ImportReport:
+def import_regions(
+    data: bytes, filename: str, actor: Any = None, scope: Region | None = None
+) -> ImportReport:
     """Validate the whole file against the stored tree, then write it in one transaction or not at all.
 
     `scope`: when given, every row must lie inside that region's subtree (a county admin's own county).
@@ -75,7 +77,9 @@ def import_regions(data: bytes, filename: str, actor: Any = None, scope: Region 
         if scope is not None:
             for r in parsed.rows:
                 if not paths[r.code].startswith(scope.path):
-                    report.errors.append(domain.RowError(r.row, "代码", f"「{r.code}」不在您的管辖范围（{scope.name}）内"))
+                    report.errors.append(
+                        domain.RowError(r.row, "代码", f"「{r.code}」不在您的管辖范围（{scope.name}）内")
+                    )
             if report.errors:
                 return report
         _write(parsed.rows, existing, stored, merged, paths, report, actor)
@@ -111,7 +115,9 @@ def _write(
         ]
         Region.objects.bulk_create(batch, batch_size=2000)
         if any(obj.pk is None for obj in batch):  # backends without RETURNING
-            ids.update(dict(Region.objects.filter(code__in=[o.code for o in batch]).values_list("code", "id")))
+            ids.update(
+                dict(Region.objects.filter(code__in=[o.code for o in batch]).values_list("code", "id"))
+            )
             for obj in batch:
                 obj.pk = ids[obj.code]
         ids.update({obj.code: obj.pk for obj in batch})
@@ -139,7 +145,10 @@ def _write(
     Region.objects.bulk_update([obj for obj, _ in changed] + moved, update_fields, batch_size=2000)
     report.updated = len(changed)
 
-    entries = [(obj, "create", {f: (None, getattr(obj, f)) for f in ("code", "name", "level", "population")}) for obj in created]
+    entries = [
+        (obj, "create", {f: (None, getattr(obj, f)) for f in ("code", "name", "level", "population")})
+        for obj in created
+    ]
     entries += [(obj, "update", {_field_name(f): d for f, d in diff.items()}) for obj, diff in changed]
     record_bulk(Region, entries, actor, note="导入行政区划")
 

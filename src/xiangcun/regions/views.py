@@ -95,7 +95,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
             report = services.ImportReport()
             report.errors.append(services.domain.RowError(0, "", "文件过大，上限为 50 MB"))
         else:
-            report = services.import_regions(upload.read(), upload.name, actor=request.user, scope=scope_region)
+            report = services.import_regions(
+                upload.read(), upload.name, actor=request.user, scope=scope_region
+            )
         if report.ok:
             messages.success(request, report.summary())
             return redirect("regions:tree")

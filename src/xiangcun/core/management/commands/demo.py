@@ -50,7 +50,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"演示数据已就绪：{COUNTY_NAME}，{report.summary()}")
         if not options["quiet"]:
-            self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for username, label, scope in accounts:
                 self.stdout.write(f"  {username:<10} {label:<6} {scope}")
 
@@ -62,8 +62,20 @@ class Command(BaseCommand):
             ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, None),
             ("county", "县乡村振兴局", Role.COUNTY_ADMIN, county, None),
             ("nongye", "农业农村局填报员", Role.DEPARTMENT_REPORTER, county, agriculture),
-            ("township", f"{township.name}管理员" if township else "乡镇管理员", Role.TOWNSHIP_ADMIN, township, None),
-            ("village", f"{village.name}信息员" if village else "村级信息员", Role.VILLAGE_REPORTER, village, None),
+            (
+                "township",
+                f"{township.name}管理员" if township else "乡镇管理员",
+                Role.TOWNSHIP_ADMIN,
+                township,
+                None,
+            ),
+            (
+                "village",
+                f"{village.name}信息员" if village else "村级信息员",
+                Role.VILLAGE_REPORTER,
+                village,
+                None,
+            ),
             ("leader", "县领导", Role.LEADER, county, None),
         ]
         result = []
