@@ -29,9 +29,9 @@ def test_deleting_a_record_is_logged(users, county):  # type: ignore[no-untyped-
 
 def test_administrators_search_the_log(client_for, users, county):  # type: ignore[no-untyped-def]
     client = client_for(users["county_admin"])
-    client.post(
-        reverse("regions:edit", args=[county.village_a2.code]), {"name": "甲二新村", "population": 1700}
-    )
+    url = reverse("regions:edit", args=[county.village_a2.code])
+    version = client.get(url).context["form"].initial["version"]
+    client.post(url, {"name": "甲二新村", "population": 1700, "version": version})
     page = client.get(reverse("audit:log"), {"q": "甲二新村", "actor": "county"}).content.decode()
     assert "甲二新村" in page and "甲二村" in page
     empty = client.get(reverse("audit:log"), {"q": "甲二新村", "actor": "nobody"}).content.decode()

@@ -79,7 +79,8 @@ def test_roles_without_the_right_cannot_edit_or_import(client_for, users, county
 def test_edit_is_audited_with_before_and_after(client_for, users, county):  # type: ignore[no-untyped-def]
     client = client_for(users["county_admin"])
     url = reverse("regions:edit", args=[county.village_a1.code])
-    response = client.post(url, {"name": "甲一新村", "population": 1600, "households": 500})
+    version = client.get(url).context["form"].initial["version"]
+    response = client.post(url, {"name": "甲一新村", "population": 1600, "households": 500, "version": version})
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(Region.objects.get(pk=county.village_a1.pk)).latest("timestamp")
     assert entry.actor == users["county_admin"]
@@ -124,3 +125,14 @@ def test_township_admin_cannot_import_outside_scope_even_with_right(client_for, 
     response = client.post(reverse("regions:import"), {"file": SimpleUploadedFile("r.csv", data)})
     assert "不在您的管辖范围" in response.content.decode()
     assert not Region.objects.filter(code="140000002203").exists()
+
+
+def test_a_stale_edit_does_not_overwrite_a_newer_one(client_for, users, county):  # type: ignore[no-untyped-def]
+    client = client_for(users["county_admin"])
+    url = reverse("regions:edit", args=[county.village_a1.code])
+    stale = client.get(url).context["form"].initial["version"]
+    Region.objects.get(pk=county.village_a1.pk).save()  # someone else saves in between
+    response = client.post(url, {"name": "覆盖", "population": 1, "version": stale})
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    assert Region.objects.get(pk=county.village_a1.pk).name == "甲一村"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xiangcun.accounts.scopes import get_scoped_or_404, scope_of, scoped
+from xiangcun.core.forms import OptimisticLockForm
 
 from . import services
 from .models import Region
@@ -60,7 +61,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "regions/detail.html", context)
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(OptimisticLockForm):
     class Meta:
         model = Region
         fields = ["name", "population", "households"]
