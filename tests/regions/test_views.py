@@ -80,7 +80,9 @@ def test_edit_is_audited_with_before_and_after(client_for, users, county):  # ty
     client = client_for(users["county_admin"])
     url = reverse("regions:edit", args=[county.village_a1.code])
     version = client.get(url).context["form"].initial["version"]
-    response = client.post(url, {"name": "甲一新村", "population": 1600, "households": 500, "version": version})
+    response = client.post(
+        url, {"name": "甲一新村", "population": 1600, "households": 500, "version": version}
+    )
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(Region.objects.get(pk=county.village_a1.pk)).latest("timestamp")
     assert entry.actor == users["county_admin"]

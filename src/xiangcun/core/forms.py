@@ -23,7 +23,14 @@ class OptimisticLockForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.instance.pk:
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            current = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
             if current is not None and cleaned.get("version") != current.isoformat():
-                raise forms.ValidationError("这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。")
+                raise forms.ValidationError(
+                    "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
+                )
         return cleaned
