@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "xiangcun.departments",
     "xiangcun.accounts",
     "xiangcun.audit",
+    "xiangcun.indicators",
+    "xiangcun.plans",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,5 +12,7 @@ urlpatterns = [
     path("departments/", include("xiangcun.departments.urls")),
     path("accounts/", include("xiangcun.accounts.urls")),
     path("audit/", include("xiangcun.audit.urls")),
+    path("plans/", include("xiangcun.plans.urls")),
+    path("indicators/", include("xiangcun.indicators.urls")),
     path("admin/", admin.site.urls),
 ]

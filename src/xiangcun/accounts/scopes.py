@@ -57,6 +57,8 @@ def scoped(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
     visible = subtree_q(path, field=region_path)
     if getattr(model, "scope_includes_ancestors", False):
         visible |= Q(**{f"{region_path}__in": [path[:i] for i in range(12, len(path), 12)]})
+    if getattr(model, "scope_includes_global", False):
+        visible |= Q(**{f"{region_path.removesuffix('__path')}__isnull": True})
     queryset = queryset.filter(visible)
     department_field = getattr(model, "scope_department_field", None)
     if department_field and scope.department_id is not None:

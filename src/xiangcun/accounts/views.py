@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from xiangcun.core.permissions import require
 
 from .models import User
 from .scopes import scoped
@@ -11,8 +12,7 @@ from .scopes import scoped
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
-    if not request.user.can("manage_users"):  # type: ignore[union-attr]
-        raise PermissionDenied("您的角色没有这项权限")
+    require(request, "manage_users")
     # A user is visible when their scope region lies inside the viewer's scope.
     visible = scoped(User.objects.select_related("region", "department"), request.user).order_by(
         "role", "username"

@@ -5,20 +5,19 @@ from datetime import datetime
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xiangcun.accounts.scopes import scope_of
+from xiangcun.core.permissions import require
 
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
     """Search the audit log by who, what and when. County admins see entries made by users in their scope."""
-    if not request.user.can("view_audit"):  # type: ignore[union-attr]
-        raise PermissionDenied("您的角色没有这项权限")
+    require(request, "view_audit")
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
     scope = scope_of(request.user)
     if not scope.everything:

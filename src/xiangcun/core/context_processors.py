@@ -12,8 +12,8 @@ from .models import SiteFlag
 # The main navigation: (label, url name or None while the module is not yet available).
 NAVIGATION: list[tuple[str, str | None]] = [
     ("首页", "home"),
-    ("规划", None),
-    ("指标", None),
+    ("规划", "plans:list"),
+    ("指标", "indicators:catalog"),
     ("防返贫监测", None),
     ("项目资产", None),
     ("报告", None),

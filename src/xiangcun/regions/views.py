@@ -4,7 +4,6 @@ from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,14 +11,10 @@ from django.utils import timezone
 
 from xiangcun.accounts.scopes import get_scoped_or_404, scope_of, scoped
 from xiangcun.core.forms import OptimisticLockForm
+from xiangcun.core.permissions import require
 
 from . import services
 from .models import Region
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.can(permission):  # type: ignore[union-attr]
-        raise PermissionDenied("您的角色没有这项权限")
 
 
 @login_required
@@ -70,7 +65,7 @@ class RegionForm(OptimisticLockForm):
 @login_required
 def edit(request: HttpRequest, code: str) -> HttpResponse:
     region = get_scoped_or_404(Region.objects.all(), request.user, code=code)
-    _require(request, "edit_regions")
+    require(request, "edit_regions")
     form = RegionForm(request.POST or None, instance=region)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -85,7 +80,7 @@ class ImportForm(forms.Form):
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "edit_regions")
+    require(request, "edit_regions")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
