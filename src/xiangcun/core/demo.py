@@ -49,7 +49,7 @@ def county_rows(villages: int = 100, natural_per_village: tuple[int, int] = (2, 
         t_code = COUNTY_CODE[:6] + f"{t:03d}" + "000"
         is_subdistrict = t_name.endswith("街道")
         communities = max(1, n // 2) if is_subdistrict else (1 if n >= 8 else 0)
-        t_pop = 0
+        t_pop = t_households = 0
         natural_seq = 400
         for v in range(n):
             community = v < communities
@@ -57,16 +57,11 @@ def county_rows(villages: int = 100, natural_per_village: tuple[int, int] = (2, 
             v_code = t_code[:9] + f"{number:03d}"
             v_name = _names(rng, 1, "社区" if community else "村", taken)[0]
             population = rng.randint(2500, 9000) if community else rng.randint(600, 3600)
+            households = round(population / rng.uniform(2.7, 3.4))
             t_pop += population
+            t_households += households
             village_rows.append(
-                [
-                    v_code,
-                    v_name,
-                    t_code,
-                    "社区" if community else "行政村",
-                    population,
-                    round(population / rng.uniform(2.7, 3.4)),
-                ]
+                [v_code, v_name, t_code, "社区" if community else "行政村", population, households]
             )
             if community:
                 continue
@@ -92,8 +87,9 @@ def county_rows(villages: int = 100, natural_per_village: tuple[int, int] = (2, 
                     ]
                 )
                 natural_seq += 1
-        rows.append([t_code, t_name, COUNTY_CODE, "街道" if is_subdistrict else "乡镇", t_pop, None])
+        rows.append([t_code, t_name, COUNTY_CODE, "街道" if is_subdistrict else "乡镇", t_pop, t_households])
     county_pop = sum(int(r[4]) for r in rows[1:])
-    rows.insert(1, [COUNTY_CODE, COUNTY_NAME, "", "县", county_pop, None])
+    county_households = sum(int(r[5]) for r in rows[1:])
+    rows.insert(1, [COUNTY_CODE, COUNTY_NAME, "", "县", county_pop, county_households])
     rows.extend(village_rows)
     return rows

@@ -71,9 +71,11 @@ class Region(models.Model):
     def level_label(self) -> str:
         return LEVEL_LABELS[self.level]
 
+    def ancestor_codes(self) -> list[str]:
+        return [self.path[i : i + 12] for i in range(0, len(self.path) - 12, 12)]
+
     def ancestors(self) -> RegionQuerySet:
-        codes = [self.path[i : i + 12] for i in range(0, len(self.path) - 12, 12)]
-        return Region.objects.filter(code__in=codes).order_by("path")
+        return Region.objects.filter(code__in=self.ancestor_codes()).order_by("path")
 
     def is_within(self, other: Region) -> bool:
         return self.path.startswith(other.path)

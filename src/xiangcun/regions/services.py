@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
-from django.db import transaction
+from django.db import connection, transaction
 
 from xiangcun.audit.services import record_bulk
 from xiangcun.domain import regions as domain
@@ -83,6 +83,10 @@ def import_regions(
             if report.errors:
                 return report
         _write(parsed.rows, existing, stored, merged, paths, report, actor)
+    if report.created + report.updated > 1000:
+        # Fresh statistics, or the planner keeps treating the table as tiny after a bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Region._meta.db_table}")
     return report
 
 

@@ -48,7 +48,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {
         "region": region,
-        "breadcrumb": visible.filter(pk__in=region.ancestors().values("pk")),
+        "breadcrumb": visible.filter(code__in=region.ancestor_codes()).order_by("path"),
         "children": _with_counts(region.children.all()),
         "counts": counts,
         "history": LogEntry.objects.get_for_object(region).select_related("actor")[:50],

@@ -18,10 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from xiangcun.wsgi import application
-
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        from xiangcun.wsgi import application  # after collectstatic, so WhiteNoise finds the files
+
         host, port = options["host"], options["port"]
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(f"乡村振兴监测评估系统已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）")
