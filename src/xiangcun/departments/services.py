@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
+from xiangcun.domain import departments as domain
 from xiangcun.regions.models import Region
 
 from .models import Department
@@ -12,8 +13,6 @@ from .models import Department
 
 def ensure_defaults(county: Region) -> int:
     """Create the standard county departments (with their aliases) that `county` does not have yet."""
-    from xiangcun.domain import departments as domain
-
     existing = set(Department.objects.filter(region=county).values_list("name", flat=True))
     created = 0
     with transaction.atomic():
@@ -29,8 +28,6 @@ def ensure_defaults(county: Region) -> int:
 
 def resolve(name: str, departments: QuerySet[Department]) -> Department | None:
     """The department that `name` (as written in a document) means, among `departments`, or None."""
-    from xiangcun.domain import departments as domain
-
     catalog = [domain.Department(d.name, tuple(d.aliases), d.full_name) for d in departments]
     canonical = domain.resolve(name, catalog)
     if canonical is None:

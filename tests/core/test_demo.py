@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from xiangcun.accounts.models import Role, User
+from xiangcun.core.demo import COUNTY_CODE, county_rows
+from xiangcun.departments.models import Department
+from xiangcun.regions.models import Region
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_builds_the_county_with_logins_and_is_idempotent():
+    output = run_demo()
+    county = Region.objects.get(code=COUNTY_CODE)
+    assert county.name == "示范县"
+    below = Region.objects.within(county)
+    assert below.filter(depth=4).count() == 8
+    assert below.filter(depth=5).count() == 100
+    assert below.filter(level="natural_village").count() > 100
+    assert Department.objects.filter(region=county, name="教育局").exists()
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    for username in ("admin", "county", "nongye", "township", "village", "leader"):
+        assert username in output
+    assert "xiangcun-demo" in output
+
+    snapshot = list(Region.objects.values_list("code", "name", "population", "path"))
+    second = run_demo()
+    assert "新增 0 个，更新 0 个" in second
+    assert list(Region.objects.values_list("code", "name", "population", "path")) == snapshot
+    assert User.objects.count() == 6
+
+
+def test_demo_reset_rebuilds_and_size_flag_grows_the_county():
+    run_demo("--villages", "30", "--quiet")
+    assert Region.objects.filter(depth=5).count() == 30
+    run_demo("--reset", "--villages", "250", "--quiet")
+    assert Region.objects.filter(depth=5).count() == 250
+    assert User.objects.filter(username="township").get().region.depth == 4
+
+
+def test_demo_rows_are_deterministic():
+    assert county_rows(40) == county_rows(40)
