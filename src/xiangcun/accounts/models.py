@@ -16,10 +16,26 @@ class Role(models.TextChoices):
 # What each role may do beyond reading its scope.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(
-        {"edit_regions", "manage_users", "view_audit", "edit_departments", "view_personal", "edit_plans"}
+        {
+            "edit_regions",
+            "manage_users",
+            "view_audit",
+            "edit_departments",
+            "view_personal",
+            "edit_plans",
+            "review_indicators",
+        }
     ),
     Role.COUNTY_ADMIN: frozenset(
-        {"edit_regions", "manage_users", "view_audit", "edit_departments", "view_personal", "edit_plans"}
+        {
+            "edit_regions",
+            "manage_users",
+            "view_audit",
+            "edit_departments",
+            "view_personal",
+            "edit_plans",
+            "review_indicators",
+        }
     ),
     Role.DEPARTMENT_REPORTER: frozenset({"report_indicators"}),
     Role.TOWNSHIP_ADMIN: frozenset({"edit_households", "view_personal", "report_indicators"}),

@@ -8,6 +8,8 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Indicator
+        from .models import Indicator, Observation, Target
 
         auditlog.register(Indicator)
+        auditlog.register(Target)
+        auditlog.register(Observation)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from xiangcun.domain import catalog as domain
@@ -64,3 +65,103 @@ class Indicator(models.Model):
             national=self.national,
             synonyms=tuple(self.synonyms),
         )
+
+
+class Target(models.Model):
+    """What a plan (or the county by hand) sets for an indicator in a region and year."""
+
+    class Attribute(models.TextChoices):
+        BINDING = "约束性", "约束性"
+        EXPECTED = "预期性", "预期性"
+
+    class Op(models.TextChoices):
+        EQ = "=", "="
+        GT = ">", ">"
+        GE = ">=", "≥"
+        LT = "<", "<"
+        LE = "<=", "≤"
+        TEXT = "text", "文字"
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets"
+    )
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("目标年")
+    value = models.FloatField("目标值", null=True, blank=True)
+    op = models.CharField("关系", max_length=4, choices=Op.choices, default=Op.GE)
+    text = models.CharField("文字目标", max_length=100, blank=True)
+    attribute = models.CharField("属性", max_length=4, choices=Attribute.choices, default=Attribute.EXPECTED)
+    baseline_year = models.PositiveSmallIntegerField("基期年", null=True, blank=True)
+    baseline_value = models.FloatField("基期值", null=True, blank=True)
+    department = models.ForeignKey(
+        "departments.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField("来源", max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "region__path"
+    scope_department_field = "department"
+
+    class Meta:
+        verbose_name = "目标"
+        verbose_name_plural = "目标"
+        ordering = ["indicator__code", "region__path", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "region", "year"], name="unique_target_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.year}"
+
+
+class Observation(models.Model):
+    """A reported value: indicator × region × period, moving 草稿 → 已提交 → 已审核 (or 退回)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        APPROVED = "approved", "已审核"
+        RETURNED = "returned", "退回"
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="observations"
+    )
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", default=0, help_text="0 表示全年")
+    value = models.FloatField("数值")
+    department = models.ForeignKey(
+        "departments.Department", verbose_name="填报部门", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField("说明", max_length=500, blank=True)
+    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.CharField("退回原因", max_length=300, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "region__path"
+    scope_department_field = "department"
+
+    class Meta:
+        verbose_name = "监测数据"
+        verbose_name_plural = "监测数据"
+        ordering = ["indicator__code", "region__path", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year", "quarter"], name="unique_observation_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.region.name} {self.year}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年" + (f"第{self.quarter}季度" if self.quarter else "")

@@ -3,4 +3,10 @@ from django.urls import path
 from . import views
 
 app_name = "indicators"
-urlpatterns = [path("", views.catalog, name="catalog")]
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("report/", views.report, name="report"),
+    path("report/template.xlsx", views.report_template, name="report_template"),
+    path("review/", views.review_list, name="review"),
+    path("review/<int:pk>/", views.review_one, name="review_one"),
+]

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.scopes import scoped
+from xiangcun.accounts.scopes import get_scoped_or_404, scoped
+from xiangcun.core.permissions import require
 from xiangcun.domain.catalog import DIMENSIONS
 
-from .models import Indicator
+from . import collection
+from .models import Indicator, Observation
 from .services import ensure_national
 
 
@@ -23,3 +28,93 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "indicators/catalog.html",
         {"indicators": indicators, "dimensions": DIMENSIONS, "dimension": dimension},
     )
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        year = timezone.localdate().year - 1
+    return min(max(year, 2000), 2100)
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The reporting form: exactly the indicators this user owns, for the regions they report for."""
+    year = _year(request)
+    indicators = list(collection.assigned_indicators(request.user).order_by("code"))
+    regions = list(collection.reporting_regions(request.user).order_by("path"))
+    if not indicators or not regions:
+        return render(request, "indicators/report.html", {"year": year, "rows": [], "nothing": True})
+    if request.method == "POST":
+        if "file" in request.FILES:
+            upload = request.FILES["file"]
+            result = collection.import_template(
+                upload.read(), upload.name, request.user, submit=request.POST.get("submit") == "1"
+            )
+            errors = [str(e) for e in result.errors]
+        else:
+            raw_rows, labels = [], {}
+            for i in indicators:
+                for r in regions:
+                    value = request.POST.get(f"v-{i.pk}-{r.pk}", "").strip()
+                    note = request.POST.get(f"n-{i.pk}-{r.pk}", "").strip()
+                    if value or note:
+                        number = len(raw_rows) + 1
+                        labels[number] = f"{i.name}（{r.name}）"
+                        raw_rows.append(
+                            {"指标编码": i.code, "区域代码": r.code, "年度": year, "季度": 0, "数值": value,
+                             "说明": note, "_row": number}
+                        )  # fmt: skip
+            rows, row_errors = collection.validate_rows(raw_rows, request.user)
+            errors = [f"{labels[e.row]}「{e.column}」：{e.message}" for e in row_errors]
+            if not errors:
+                collection.save_rows(rows, request.user, submit=request.POST.get("submit") == "1")
+        if not errors:
+            messages.success(request, "已提交审核。" if request.POST.get("submit") == "1" else "已保存草稿。")
+            return redirect(f"{request.path}?year={year}")
+        messages.error(request, f"有 {len(errors)} 处问题，没有保存任何数据，请修改后重新提交。")
+    else:
+        errors = []
+    existing = {
+        (o.indicator_id, o.region_id): o
+        for o in Observation.objects.filter(
+            indicator__in=indicators, region__in=regions, year=year, quarter=0
+        )
+    }
+    rows = [(i, r, existing.get((i.pk, r.pk))) for i in indicators for r in regions]
+    return render(request, "indicators/report.html", {"year": year, "rows": rows, "errors": errors})
+
+
+@login_required
+def report_template(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    response = HttpResponse(
+        collection.template(request.user, year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''report-{year}.xlsx"
+    return response
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    require(request, "review_indicators")
+    pending = scoped(
+        Observation.objects.select_related("indicator", "region", "department"), request.user
+    ).filter(status=Observation.Status.SUBMITTED)
+    return render(request, "indicators/review.html", {"pending": pending})
+
+
+@require_POST
+@login_required
+def review_one(request: HttpRequest, pk: int) -> HttpResponse:
+    observation = get_scoped_or_404(Observation.objects.all(), request.user, pk=pk)
+    require(request, "review_indicators")
+    try:
+        collection.review(
+            observation, request.user, request.POST.get("action") == "approve", request.POST.get("reason", "")
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect("indicators:review")

@@ -1,0 +1,247 @@
+"""Collecting indicator values from departments, townships and villages: form, Excel template, review.
+
+Every path in (form, template, API) goes through `validate_rows` and `save_rows`, so the checks are
+the same everywhere and a file with one bad row writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from xiangcun.accounts.scopes import scope_of, scoped
+from xiangcun.domain import catalog as catalog_domain
+from xiangcun.domain.observations import DEFAULT_JUMP, jump_warning, parse_value
+from xiangcun.domain.regions import RowError
+from xiangcun.domain.tables import TableError, read_table
+from xiangcun.regions.models import Region
+
+from .models import Indicator, Observation, Target
+
+TEMPLATE_COLUMNS = ("指标编码", "指标名称", "单位", "区域代码", "区域名称", "年度", "季度", "数值", "说明")
+
+
+def assigned_indicators(user: Any) -> QuerySet[Indicator]:
+    """The indicators this user reports: a department's own, or every tracked one for township staff."""
+    visible = scoped(Indicator.objects.all(), user)
+    if user.role == "department_reporter" and user.department_id:
+        department = user.department
+        owned_national = [i.code for i in catalog_domain.NATIONAL if i.owner == department.name]
+        targeted = Target.objects.filter(department=department).values("indicator")
+        return visible.filter(
+            Q(owner=department) | Q(code__in=owned_national) | Q(pk__in=targeted)
+        ).distinct()
+    if scope_of(user).everything or user.can("report_indicators") or user.can("edit_plans"):
+        return visible
+    return visible.none()
+
+
+def reporting_regions(user: Any) -> QuerySet[Region]:
+    """Where the user reports for: department staff for the county, township and village staff for their own area."""
+    regions = scoped(Region.objects.all(), user)
+    if user.role == "village_reporter":
+        return regions.filter(pk=user.region_id)
+    return regions.filter(depth__lte=4)
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    region: Region
+    year: int
+    quarter: int
+    value: float
+    note: str
+    row: int = 0
+
+
+@dataclass
+class CollectionReport:
+    errors: list[RowError] = field(default_factory=list)
+    saved: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_rows(
+    raw_rows: list[dict[str, Any]], user: Any, jump: float = DEFAULT_JUMP
+) -> tuple[list[Row], list[RowError]]:
+    """Check rows given as {列名: 值}; each carries its file row number under "_row"."""
+    indicators = {i.code: i for i in assigned_indicators(user)}
+    regions = {r.code: r for r in reporting_regions(user)}
+    errors: list[RowError] = []
+    rows: list[Row] = []
+    keys = {(r["指标编码"], r["区域代码"], r["年度"], r.get("季度")) for r in raw_rows}
+    previous = _previous_values(indicators.values(), regions.values(), {_int(k[2]) for k in keys})
+    approved = _approved_keys(indicators.values(), regions.values(), {_int(k[2]) for k in keys})
+    seen: dict[tuple[str, str, int, int], int] = {}
+    for raw in raw_rows:
+        n = raw.get("_row", 0)
+        code = str(raw.get("指标编码") or "").strip()
+        region_code = str(raw.get("区域代码") or "").strip()
+        before = len(errors)
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors.append(RowError(n, "指标编码", f"「{code}」不是您负责填报的指标"))
+        region = regions.get(region_code)
+        if region is None:
+            errors.append(RowError(n, "区域代码", f"「{region_code}」不在您的填报范围内"))
+        year = _int(raw.get("年度"))
+        if year is None or not 2000 <= year <= 2100:
+            errors.append(RowError(n, "年度", f"「{raw.get('年度')}」不是有效年度"))
+        quarter = _int(raw.get("季度") or 0)
+        if quarter is None or not 0 <= quarter <= 4:
+            errors.append(RowError(n, "季度", "季度应为 1–4，全年填 0 或留空"))
+        note = str(raw.get("说明") or "").strip()
+        if len(errors) > before or indicator is None or region is None or year is None or quarter is None:
+            continue
+        parsed = parse_value(raw.get("数值"), indicator.kind)
+        if parsed.error or parsed.value is None:
+            errors.append(RowError(n, "数值", parsed.error or "数值不能为空"))
+            continue
+        key = (code, region_code, year, quarter)
+        if key in seen:
+            errors.append(RowError(n, "指标编码", f"与第{seen[key]}行重复（同一指标、区域和期间）"))
+            continue
+        seen[key] = n
+        if (indicator.pk, region.pk, year, quarter) in approved:
+            errors.append(RowError(n, "数值", "该数据已审核，不能再修改；如需更正请联系县级管理员退回"))
+            continue
+        last_year = previous.get((indicator.pk, region.pk, year - 1)) if quarter == 0 else None
+        warning = jump_warning(last_year, parsed.value, jump)
+        if warning and not note:
+            errors.append(RowError(n, "说明", warning))
+            continue
+        rows.append(Row(indicator, region, year, quarter, parsed.value, note, n))
+    return rows, errors
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _previous_values(
+    indicators: Any, regions: Any, years: set[int | None]
+) -> dict[tuple[int, int, int], float]:
+    wanted = [y - 1 for y in years if y]
+    rows = Observation.objects.filter(
+        indicator__in=list(indicators), region__in=list(regions), year__in=wanted, quarter=0
+    ).values_list("indicator_id", "region_id", "year", "value")
+    return {(i, r, y): v for i, r, y, v in rows}
+
+
+def _approved_keys(indicators: Any, regions: Any, years: set[int | None]) -> set[tuple[int, int, int, int]]:
+    rows = Observation.objects.filter(
+        indicator__in=list(indicators),
+        region__in=list(regions),
+        year__in=[y for y in years if y],
+        status=Observation.Status.APPROVED,
+    ).values_list("indicator_id", "region_id", "year", "quarter")
+    return set(rows)
+
+
+@transaction.atomic
+def save_rows(rows: list[Row], user: Any, submit: bool = False) -> int:
+    status = Observation.Status.SUBMITTED if submit else Observation.Status.DRAFT
+    department = user.department if user.role == "department_reporter" else None
+    for r in rows:
+        observation, _ = Observation.objects.get_or_create(
+            indicator=r.indicator,
+            region=r.region,
+            year=r.year,
+            quarter=r.quarter,
+            defaults={"value": r.value, "department": department, "reported_by": user, "status": status},
+        )
+        observation.value = r.value
+        observation.note = r.note
+        observation.status = status
+        observation.return_reason = ""
+        observation.reported_by = user
+        if department is not None:
+            observation.department = department
+        observation.save()
+    return len(rows)
+
+
+def template(user: Any, year: int) -> bytes:
+    """An .xlsx with one row per indicator × reporting region, prefilled with what is already reported."""
+    indicators = list(assigned_indicators(user).order_by("code"))
+    regions = list(reporting_regions(user).order_by("path"))
+    existing = {
+        (o.indicator_id, o.region_id): o
+        for o in Observation.objects.filter(
+            indicator__in=indicators, region__in=regions, year=year, quarter=0
+        )
+    }
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}年填报"
+    sheet.append(list(TEMPLATE_COLUMNS))
+    for indicator in indicators:
+        for region in regions:
+            o = existing.get((indicator.pk, region.pk))
+            sheet.append(
+                [indicator.code, indicator.name, indicator.unit, region.code, region.name, year, 0,
+                 o.value if o else None, o.note if o else ""]
+            )  # fmt: skip
+    for column, width in zip("ABCDEFGHI", (10, 36, 10, 15, 14, 8, 6, 12, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_template(data: bytes, filename: str, user: Any, submit: bool = False) -> CollectionReport:
+    """All-or-nothing import of a filled template; rows with an empty 数值 are skipped (not reported yet)."""
+    report = CollectionReport()
+    try:
+        table = read_table(data, filename)
+    except TableError as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+        return report
+    header = [str(h or "").strip() for h in table.header]
+    missing = [c for c in ("指标编码", "区域代码", "年度", "数值") if c not in header]
+    if missing:
+        report.errors.append(RowError(1, "", f"缺少列：{'、'.join(missing)}；请使用系统下载的填报模板"))
+        return report
+    raw_rows = []
+    for offset, record in enumerate(table.records):
+        cells = {name: (record[i] if i < len(record) else None) for i, name in enumerate(header) if name}
+        if cells.get("数值") in (None, "") and not any(
+            str(v or "").strip() for k, v in cells.items() if k == "说明"
+        ):
+            continue
+        cells["_row"] = offset + 2
+        raw_rows.append(cells)
+    if not raw_rows:
+        report.errors.append(RowError(0, "", "模板中没有填写任何数值"))
+        return report
+    rows, errors = validate_rows(raw_rows, user)
+    report.errors = errors
+    if not errors:
+        report.saved = save_rows(rows, user, submit=submit)
+    return report
+
+
+def review(observation: Observation, user: Any, approve: bool, reason: str = "") -> None:
+    if observation.status != Observation.Status.SUBMITTED:
+        raise ValueError("只有已提交的数据可以审核")
+    if not approve and not reason.strip():
+        raise ValueError("退回时请写明原因")
+    observation.status = Observation.Status.APPROVED if approve else Observation.Status.RETURNED
+    observation.return_reason = "" if approve else reason.strip()
+    observation.reviewed_by = user
+    observation.reviewed_at = timezone.now()
+    observation.save()

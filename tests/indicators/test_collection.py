@@ -1,0 +1,146 @@
+"""Indicator data collection: the form, the Excel template (all-or-nothing) and review."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from xiangcun.indicators import collection
+from xiangcun.indicators.models import Indicator, Observation
+from xiangcun.indicators.services import ensure_national
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog(county):  # type: ignore[no-untyped-def]
+    ensure_national()
+    return {i.code: i for i in Indicator.objects.all()}
+
+
+def filled(rows: list[list[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(list(collection.TEMPLATE_COLUMNS))
+    for r in rows:
+        workbook.active.append(r)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_department_reports_exactly_the_indicators_it_owns(users, catalog):  # type: ignore[no-untyped-def]
+    codes = set(collection.assigned_indicators(users["department_reporter"]).values_list("code", flat=True))
+    # 农业农村局 owns grain capacity, manure use, toilets … but not the income ratio.
+    assert {"N01", "N06", "N09"} <= codes
+    assert "N20" not in codes
+    assert not collection.assigned_indicators(users["leader"]).exists()
+
+
+def test_template_round_trip_saves_values_and_a_bad_row_saves_nothing(users, county, catalog):  # type: ignore[no-untyped-def]
+    user = users["department_reporter"]
+    template = openpyxl.load_workbook(io.BytesIO(collection.template(user, 2024))).active
+    header = [c.value for c in template[1]]
+    assert header == list(collection.TEMPLATE_COLUMNS)
+    good = filled([["N09", "", "", county.county.code, "", 2024, 0, "82.5", ""]])
+    report = collection.import_template(good, "t.xlsx", user)
+    assert report.ok and report.saved == 1
+    obs = Observation.objects.get(indicator=catalog["N09"], region=county.county, year=2024)
+    assert (obs.value, obs.status, obs.department) == (82.5, "draft", county.agriculture)
+
+    bad = filled(
+        [
+            ["N09", "", "", county.county.code, "", 2024, 0, "90", ""],
+            ["N06", "", "", county.county.code, "", 2024, 0, "120", ""],  # a percentage over 100
+            ["N20", "", "", county.county.code, "", 2024, 0, "2.3:1", ""],  # not 农业农村局's indicator
+            [
+                "N01",
+                "",
+                "",
+                county.town_b.code,
+                "",
+                2024,
+                0,
+                "1.5",
+                "",
+            ],  # a township is fine for the county's department
+        ]
+    )
+    report = collection.import_template(bad, "t.xlsx", user)
+    messages = [str(e) for e in report.errors]
+    assert "第3行「数值」：百分比应在 0–100 之间（填了 120）" in messages
+    assert any(m.startswith("第4行「指标编码」") for m in messages)
+    assert len(messages) == 2
+    obs.refresh_from_db()
+    assert obs.value == 82.5  # unchanged: nothing was written
+
+
+def test_a_big_jump_needs_a_note(users, county, catalog):  # type: ignore[no-untyped-def]
+    user = users["department_reporter"]
+    assert collection.import_template(
+        filled([["N09", "", "", county.county.code, "", 2023, 0, 40, ""]]), "t.xlsx", user
+    ).ok
+    jump = filled([["N09", "", "", county.county.code, "", 2024, 0, 80, ""]])
+    report = collection.import_template(jump, "t.xlsx", user)
+    assert "超过 50%" in str(report.errors[0])
+    explained = filled([["N09", "", "", county.county.code, "", 2024, 0, 80, "全县改厕项目完工"]])
+    assert collection.import_template(explained, "t.xlsx", user).ok
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "t.xlsx", "文件是空的"),
+        (b"hello", "t.xlsx", "不是有效的 Excel"),
+        (b"a,b\n1,2\n", "t.csv", "缺少列"),
+    ],
+)
+def test_bad_template_files(users, catalog, data, name, message):  # type: ignore[no-untyped-def]
+    report = collection.import_template(data, name, users["department_reporter"])
+    assert message in str(report.errors[0])
+    assert not Observation.objects.exists()
+
+
+def test_form_submit_then_county_approves_or_returns(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    reporter = client_for(users["department_reporter"])
+    field = f"v-{catalog['N09'].pk}-{county.county.pk}"
+    page = reporter.get(reverse("indicators:report"), {"year": 2024}).content.decode()
+    assert "农村卫生厕所普及率" in page and "城乡居民收入比" not in page
+    response = reporter.post(
+        reverse("indicators:report") + "?year=2024", {"year": 2024, field: "120", "submit": "1"}
+    )
+    assert "百分比应在 0–100 之间" in response.content.decode()
+    assert not Observation.objects.exists()
+    reporter.post(reverse("indicators:report") + "?year=2024", {"year": 2024, field: "86", "submit": "1"})
+    obs = Observation.objects.get()
+    assert obs.status == "submitted"
+
+    assert client_for(users["township_a"]).get(reverse("indicators:review")).status_code == 403
+    county_admin = client_for(users["county_admin"])
+    assert "农村卫生厕所普及率" in county_admin.get(reverse("indicators:review")).content.decode()
+    county_admin.post(reverse("indicators:review_one", args=[obs.pk]), {"action": "return", "reason": ""})
+    obs.refresh_from_db()
+    assert obs.status == "submitted"  # a return needs a reason
+    county_admin.post(
+        reverse("indicators:review_one", args=[obs.pk]), {"action": "return", "reason": "请附佐证"}
+    )
+    obs.refresh_from_db()
+    assert (obs.status, obs.return_reason) == ("returned", "请附佐证")
+
+
+def test_township_staff_cannot_see_or_review_another_townships_data(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    obs = Observation.objects.create(
+        indicator=catalog["N09"], region=county.town_b, year=2024, value=70, status="submitted"
+    )
+    page = client_for(users["township_a"]).get(reverse("indicators:report"), {"year": 2024}).content.decode()
+    assert "乙乡" not in page
+    users["township_a"].role = "county_admin"  # even with the right, the scope is still township A
+    users["township_a"].save()
+    client = client_for(users["township_a"])
+    assert (
+        client.post(reverse("indicators:review_one", args=[obs.pk]), {"action": "approve"}).status_code == 404
+    )
+    obs.refresh_from_db()
+    assert obs.status == "submitted"
