@@ -215,11 +215,77 @@ def correct(item: PlanItem, changes: dict[str, Any]) -> None:
     item.save()
 
 
-def confirm_version(version: PlanVersion, actor: Any) -> None:
-    """A version is confirmed once nothing is pending; rejected items stay out of tracking."""
+@transaction.atomic
+def confirm_version(version: PlanVersion, actor: Any) -> int:
+    """Confirm a version once nothing is pending; its confirmed indicators become targets (returns how many)."""
     if version.items.filter(status=PlanItem.Status.PENDING).exists():
         raise PlanImportError("还有待审核的条目，请逐条确认或剔除后再确认整个版本")
     version.status = PlanVersion.Status.CONFIRMED
     version.confirmed_by = actor
     version.confirmed_at = timezone.now()
     version.save()
+    return create_targets(version)
+
+
+def _local_indicator(item: PlanItem, county: Region) -> Indicator:
+    """A county's own catalog entry for a plan indicator that matches nothing national."""
+    data = item.effective
+    name = str(data.get("name") or "")
+    existing = Indicator.objects.filter(region=county, name=name).first()
+    if existing is not None:
+        return existing
+    unit = str(data.get("unit") or "")
+    kind = "percentage" if unit in ("%", "％") else "quantity"
+    if any(v.get("op") == "text" for v in data.get("values") or []):
+        kind = "zero"
+    number = Indicator.objects.filter(region=county).count() + 1
+    return Indicator.objects.create(
+        code=f"L{county.code[:6]}-{number:03d}",
+        name=name,
+        unit=unit,
+        dimension=str(data.get("category") or "其他"),
+        kind=kind,
+        national=bool(data.get("national")),
+        region=county,
+    )
+
+
+def create_targets(version: PlanVersion) -> int:
+    """Turn the confirmed indicator rows of a confirmed version into tracked targets for the plan's region."""
+    from xiangcun.domain.catalog import NATIONAL
+    from xiangcun.indicators.models import Target
+
+    county = version.plan.region
+    departments = {d.name: d for d in Department.objects.filter(region=county)}
+    owners = {i.code: i.owner for i in NATIONAL}
+    count = 0
+    items = version.items.filter(kind=PlanItem.Kind.INDICATOR, status=PlanItem.Status.CONFIRMED)
+    for item in items.select_related("indicator"):
+        data = item.effective
+        indicator = item.indicator or _local_indicator(item, county)
+        values = data.get("values") or []
+        baseline = next(
+            (v for v in values if v.get("kind") == "baseline" and v.get("value") is not None), None
+        )
+        attribute = data.get("attribute") or "预期性"
+        for value in values:
+            if value.get("kind") != "target" or not value.get("year"):
+                continue
+            op = value.get("op") or "="
+            Target.objects.update_or_create(
+                indicator=indicator,
+                region=county,
+                year=int(value["year"]),
+                defaults={
+                    "value": value.get("value"),
+                    "op": op if op in Target.Op.values else "=",
+                    "text": str(value.get("raw") or "")[:100] if op == "text" else "",
+                    "attribute": attribute if attribute in Target.Attribute.values else "预期性",
+                    "baseline_year": baseline.get("year") if baseline else None,
+                    "baseline_value": baseline.get("value") if baseline else None,
+                    "department": departments.get(owners.get(indicator.code) or ""),
+                    "source": f"{version.plan.title}（第{version.number}版）"[:300],
+                },
+            )
+            count += 1
+    return count

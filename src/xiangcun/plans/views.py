@@ -269,9 +269,9 @@ def confirm_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = get_scoped_or_404(PlanVersion.objects.all(), request.user, plan_id=pk, number=number)
     require(request, "edit_plans")
     try:
-        services.confirm_version(version, request.user)
+        targets = services.confirm_version(version, request.user)
     except services.PlanImportError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"第{version.number}版已确认。")
+        messages.success(request, f"第{version.number}版已确认，生成或更新了 {targets} 个年度目标。")
     return redirect("plans:version", pk=pk, number=number)
