@@ -1,0 +1,204 @@
+"""Main-indicator tables (主要指标 / 指标体系): every row with its category, unit, attribute and values.
+
+Columns are recognised from the header by what they say, not by position, so tables whose year
+columns differ from plan to plan (2017/2020/2022/2025, or only 2025) read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Block, Document
+from .numbers import parse_value
+
+_YEAR = re.compile(r"(19|20)\d{2}")
+_UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,20})[）)]$")
+_STAR = re.compile(r"^[*＊※]+|[*＊※]+$")
+_NOTE = re.compile(r"^(注|备注|说明|资料来源)[:：\d．.、]")
+_CATEGORY_WORDS = ("类别", "分类", "维度", "领域", "方面")
+_NAME_WORDS = ("指标", "名称", "内容", "项目")
+_INCREASE_WORDS = ("增加", "提高", "增长", "增量", "变化", "降低", "减少", "累计提高")
+_TARGET_WORDS = ("目标", "预期", "规划", "预计")
+_BASELINE_WORDS = ("基期", "基准", "现状", "实际", "完成", "基数", "现值")
+
+
+@dataclass
+class Column:
+    index: int
+    role: str  # category seq name unit attribute year
+    year: int | None = None
+    kind: str | None = None  # baseline target increase, for year columns
+
+
+@dataclass
+class Layout:
+    columns: list[Column] = field(default_factory=list)
+
+    def find(self, role: str) -> Column | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+    @property
+    def years(self) -> list[Column]:
+        return [c for c in self.columns if c.role == "year"]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def read_header(cells: list[str]) -> Layout | None:
+    """The layout of a main-indicator table's header row, or None when the row is not such a header."""
+    layout = Layout()
+    for index, raw in enumerate(cells):
+        text = _flat(raw)
+        if not text:
+            continue
+        years = [int(m.group(0)) for m in _YEAR.finditer(text)]
+        if any(w in text for w in _CATEGORY_WORDS) and not years:
+            layout.columns.append(Column(index, "category"))
+        elif text in ("序号", "编号", "序") or text.startswith("序号"):
+            layout.columns.append(Column(index, "seq"))
+        elif "单位" in text and not years:
+            layout.columns.append(Column(index, "unit"))
+        elif "属性" in text or text in ("性质", "指标性质", "约束性/预期性"):
+            layout.columns.append(Column(index, "attribute"))
+        elif years:
+            kind = None
+            if any(w in text for w in _INCREASE_WORDS) or "比" in text and len(years) >= 2:
+                kind = "increase"
+            elif any(w in text for w in _TARGET_WORDS):
+                kind = "target"
+            elif any(w in text for w in _BASELINE_WORDS):
+                kind = "baseline"
+            layout.columns.append(Column(index, "year", years[0], kind))
+        elif any(w in text for w in _NAME_WORDS) and layout.find("name") is None:
+            layout.columns.append(Column(index, "name"))
+    if layout.find("name") is None or not (layout.years or layout.find("attribute")):
+        return None
+    _settle_year_kinds(layout)
+    return layout
+
+
+def _settle_year_kinds(layout: Layout) -> None:
+    """Unlabelled year columns: the latest is a target; earlier ones before every target are baselines."""
+    years = layout.years
+    if not years:
+        return
+    latest = max(c.year or 0 for c in years)
+    labelled_targets = [c.year or 0 for c in years if c.kind == "target"]
+    first_target = min(labelled_targets) if labelled_targets else latest
+    for column in years:
+        if column.kind is not None:
+            continue
+        if (column.year or 0) < first_target:
+            column.kind = "baseline"
+        else:
+            column.kind = "target"
+
+
+def _caption(document: Document, first: Block) -> str | None:
+    position = document.blocks.index(first)
+    for block in reversed(document.blocks[max(0, position - 3) : position]):
+        if (
+            not block.is_row
+            and ("指标" in block.text or block.text.startswith("表"))
+            and len(block.text) <= 60
+        ):
+            return block.text
+    return None
+
+
+def _split_name(raw: str) -> tuple[str, str | None, bool]:
+    """Name without the local-indicator mark or a unit in brackets; (name, unit, starred)."""
+    name = _flat(raw)
+    starred = bool(_STAR.search(name))
+    name = _STAR.sub("", name)
+    unit = None
+    match = _UNIT_IN_NAME.search(name)
+    if match:
+        unit = match.group(1)
+        name = name[: match.start()]
+    return name, unit, starred
+
+
+def extract_indicators(document: Document) -> tuple[list[dict[str, Any]], list[str]]:
+    indicators: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    marks_local = False
+    for table_rows in document.tables().values():
+        layout: Layout | None = None
+        header_at = 0
+        for position, block in enumerate(table_rows[:4]):
+            layout = read_header(block.cells or [])
+            if layout is not None:
+                header_at = position
+                break
+        if layout is None:
+            continue
+        caption = _caption(document, table_rows[0])
+        category: str | None = None
+        rows: list[dict[str, Any]] = []
+        for block in table_rows[header_at + 1 :]:
+            cells = block.cells or []
+            non_empty = [c for c in cells if _flat(c)]
+            if not non_empty:
+                continue
+            if len(non_empty) == 1 and _NOTE.match(_flat(non_empty[0])):
+                continue
+            if len(non_empty) == 1 and len(_flat(non_empty[0])) <= 12 and read_header(cells) is None:
+                category = _flat(non_empty[0])  # a category written as its own spanning row
+                continue
+
+            def cell(column: Any, cells: list[str] = cells) -> str:
+                return cells[column.index] if column is not None and column.index < len(cells) else ""
+
+            category_text = _flat(cell(layout.find("category")))
+            if category_text:
+                category = category_text
+            name, unit_in_name, starred = _split_name(cell(layout.find("name")))
+            if not name or _NOTE.match(name):
+                continue
+            marks_local = marks_local or starred
+            unit = _flat(cell(layout.find("unit"))) or unit_in_name
+            if unit in ("—", "-", "/"):
+                unit = None
+            attribute_text = _flat(cell(layout.find("attribute")))
+            attribute = (
+                "约束性" if "约束" in attribute_text else "预期性" if "预期" in attribute_text else None
+            )
+            seq_text = _flat(cell(layout.find("seq")))
+            values = []
+            for column in layout.years:
+                parsed = parse_value(cell(column))
+                if parsed is None:
+                    continue
+                kind = "increase" if parsed.increase else column.kind or "target"
+                values.append(
+                    {
+                        "year": column.year,
+                        "kind": kind,
+                        "raw": _flat(parsed.raw),
+                        "value": parsed.value,
+                        "op": parsed.op,
+                    }
+                )
+            if not values and not attribute:
+                warnings.append(f"第{block.line}行：指标「{name}」没有读到任何数值")
+            rows.append(
+                {
+                    "table": caption,
+                    "category": category,
+                    "seq": int(seq_text) if seq_text.isdigit() else None,
+                    "name": name,
+                    "unit": unit or None,
+                    "national": starred,  # settled below once we know whether the document marks local ones
+                    "attribute": attribute,
+                    "values": values,
+                }
+            )
+        indicators.extend(rows)
+    for item in indicators:
+        item["national"] = (not item["national"]) if marks_local else None
+    return indicators, warnings

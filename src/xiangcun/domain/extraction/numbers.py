@@ -1,0 +1,69 @@
+"""Numbers as plans write them: `>95`, `≥1.5`, `2.38:1`, `〔4〕`, `动态清零`, 两万, 百分之九十."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+_OPS = [("≥", ">="), (">=", ">="), ("＞=", ">="), ("≤", "<="), ("<=", "<="), (">", ">"), ("＞", ">"),
+        ("<", "<"), ("＜", "<")]  # fmt: skip
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_RATIO = re.compile(r"^(\d+(?:\.\d+)?)\s*[:：]\s*1$")
+_CN_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿点]+$")
+_INCREASE = re.compile(r"^[〔\[［【](.+?)[〕\]］】]$")
+_EMPTY = {"", "—", "-", "——", "/", "－", "–", "…", "无"}
+
+
+@dataclass(frozen=True)
+class Value:
+    raw: str
+    value: float | None
+    op: str  # = > >= < <= text
+    increase: bool = False
+
+
+def parse_value(raw: str) -> Value | None:
+    """A table cell's value; None for an empty cell or a dash."""
+    text = re.sub(r"\s+", "", raw or "").replace("−", "-").replace("－", "-").replace("＋", "+")
+    if text in _EMPTY:
+        return None
+    increase = False
+    bracket = _INCREASE.match(text)
+    if bracket:
+        increase = True
+        text = bracket.group(1)
+    op = "="
+    for sign, name in _OPS:
+        if text.startswith(sign):
+            op = name
+            text = text[len(sign) :]
+            break
+    suffix_ops = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "="}
+    for suffix, name in suffix_ops.items():
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            op = name if op == "=" else op
+    text = text.rstrip("%％")
+    ratio = _RATIO.match(text)
+    if ratio:
+        return Value(raw.strip(), float(ratio.group(1)), op, increase)
+    if _NUMBER.fullmatch(text):
+        return Value(raw.strip(), float(text), op, increase)
+    number = chinese_number(text)
+    if number is not None:
+        return Value(raw.strip(), number, op, increase)
+    return Value(raw.strip(), None, "text", increase)
+
+
+def chinese_number(text: str) -> float | None:
+    """两万 → 20000, 1.5万 → 15000, 三十 → 30; None when it is not a number."""
+    if not text:
+        return None
+    if _CN_NUMBER.match(text) or re.fullmatch(r"\d+(?:\.\d+)?[万亿]", text):
+        try:
+            return float(cn2an.cn2an(text, "smart"))
+        except (ValueError, KeyError, IndexError):
+            return None
+    return None
