@@ -16,6 +16,7 @@ from django.utils import timezone
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import resolve as resolve_department
 from xiangcun.domain.catalog import normalise
+from xiangcun.domain.extraction import DocumentError, extract_document
 from xiangcun.indicators.models import Indicator
 from xiangcun.indicators.services import ensure_national
 from xiangcun.indicators.services import match as match_indicator
@@ -65,8 +66,6 @@ def read_plan(data: bytes, filename: str) -> tuple[dict[str, Any], list[str]]:
         raise PlanImportError("文件是空的")
     if len(data) > MAX_PLAN_BYTES:
         raise PlanImportError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 50 MB")
-    from xiangcun.domain.extraction import DocumentError, extract_document
-
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"plan{suffix}"

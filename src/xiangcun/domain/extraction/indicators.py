@@ -99,7 +99,7 @@ def _settle_year_kinds(layout: Layout) -> None:
 
 
 def _caption(document: Document, first: Block) -> str | None:
-    position = document.blocks.index(first)
+    position = first.line - 1  # each block adds exactly one text line, so line numbers index blocks
     for block in reversed(document.blocks[max(0, position - 3) : position]):
         if (
             not block.is_row
