@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xiangcun.audit",
     "xiangcun.indicators",
     "xiangcun.plans",
+    "xiangcun.medical",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -14,5 +14,6 @@ urlpatterns = [
     path("audit/", include("xiangcun.audit.urls")),
     path("plans/", include("xiangcun.plans.urls")),
     path("indicators/", include("xiangcun.indicators.urls")),
+    path("medical/", include("xiangcun.medical.urls")),
     path("admin/", admin.site.urls),
 ]

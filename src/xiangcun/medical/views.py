@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from xiangcun.accounts.scopes import scoped
+from xiangcun.core.permissions import require
+from xiangcun.domain.medical import CATEGORIES, KINDS, LEVELS, MedicalInputError, Policy, calculate
+from xiangcun.domain.medical.calculator import DEFAULTS
+from xiangcun.regions.models import Region
+
+from .models import MedicalPolicy
+
+
+class CaseForm(forms.Form):
+    category = forms.ChoiceField(label="人员类别", choices=[(c, c) for c in CATEGORIES])
+    kind = forms.ChoiceField(label="费用类型", choices=[(k, k) for k in KINDS])
+    hospital_level = forms.ChoiceField(label="医院级别（住院）", choices=[(lv, lv) for lv in LEVELS])
+    in_province = forms.BooleanField(label="省内就医", required=False, initial=True)
+    total = forms.DecimalField(label="总费用（元）", required=False, min_value=0)
+    in_list = forms.DecimalField(label="目录内费用（元）", required=False, min_value=0)
+    basic_paid = forms.DecimalField(label="基本医保已支付（门诊、特药）", required=False, min_value=0)
+    critical_paid = forms.DecimalField(label="大病保险已支付（门诊、特药）", required=False, min_value=0)
+    contribution = forms.DecimalField(label="个人缴费（参保资助）", required=False, min_value=0)
+    assistance_used_this_year = forms.DecimalField(
+        label="本年度已获医疗救助（元）", required=False, min_value=0
+    )
+
+    def case(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        case: dict[str, Any] = {k: data[k] for k in ("category", "kind", "hospital_level", "in_province")}
+        for key in (
+            "total",
+            "in_list",
+            "basic_paid",
+            "critical_paid",
+            "contribution",
+            "assistance_used_this_year",
+        ):
+            if data.get(key) is not None:
+                case[key] = float(data[key])
+        return case
+
+
+def _county(request: HttpRequest) -> Region | None:
+    """The county whose parameters apply to this user: their region's county, or their top region."""
+    user = request.user
+    region = user.region  # type: ignore[union-attr]
+    if region is None:
+        return scoped(Region.objects.filter(depth=3), user).order_by("path").first()
+    codes = [region.path[i : i + 12] for i in range(0, len(region.path), 12)]
+    return Region.objects.filter(code__in=codes, depth=3).first() or region
+
+
+@login_required
+def calculator(request: HttpRequest) -> HttpResponse:
+    county = _county(request)
+    year = timezone.localdate().year
+    stored = MedicalPolicy.objects.filter(region=county, year=year).first() if county else None
+    policy = stored.policy() if stored else Policy()
+    form = CaseForm(request.POST or None)
+    result = error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = calculate(form.case(), policy)
+        except MedicalInputError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "medical/calculator.html",
+        {
+            "form": form,
+            "result": result,
+            "error": error,
+            "county": county,
+            "year": year,
+            "custom": stored is not None,
+        },
+    )
+
+
+@login_required
+def policy_edit(request: HttpRequest) -> HttpResponse:
+    require(request, "edit_plans")
+    county = _county(request)
+    if county is None:
+        raise Http404("没有可设置参数的县")
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    stored = MedicalPolicy.objects.filter(region=county, year=year).first()
+    text = json.dumps(stored.parameters if stored else {}, ensure_ascii=False, indent=1)
+    error = None
+    if request.method == "POST":
+        text = request.POST.get("parameters", "")
+        try:
+            parameters = json.loads(text or "{}")
+            if not isinstance(parameters, dict):
+                raise MedicalInputError("参数应为 JSON 对象")
+            Policy().merged(parameters)  # validates names and types
+        except json.JSONDecodeError:
+            error = "不是有效的 JSON"
+        except MedicalInputError as exc:
+            error = str(exc)
+        else:
+            obj, _ = MedicalPolicy.objects.get_or_create(region=county, year=year)
+            obj.parameters = parameters
+            obj.save()
+            messages.success(request, f"已保存 {year} 年参数。")
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "medical/policy.html",
+        {"county": county, "year": year, "text": text, "error": error,
+         "defaults": json.dumps(DEFAULTS, ensure_ascii=False, indent=1),
+         "years": MedicalPolicy.objects.filter(region=county).values_list("year", flat=True)},
+    )  # fmt: skip
