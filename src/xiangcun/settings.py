@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xiangcun.indicators",
     "xiangcun.plans",
     "xiangcun.medical",
+    "xiangcun.households",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,5 +15,6 @@ urlpatterns = [
     path("plans/", include("xiangcun.plans.urls")),
     path("indicators/", include("xiangcun.indicators.urls")),
     path("medical/", include("xiangcun.medical.urls")),
+    path("households/", include("xiangcun.households.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ NAVIGATION: list[tuple[str, str | None]] = [
     ("首页", "home"),
     ("规划", "plans:list"),
     ("指标", "indicators:catalog"),
-    ("防返贫监测", "medical:calculator"),
+    ("防返贫监测", "households:registry"),
     ("项目资产", None),
     ("报告", None),
     ("管理", "regions:tree"),

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class HouseholdsConfig(AppConfig):
+    name = "xiangcun.households"
+    verbose_name = "防返贫监测"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Finance, Household, Member, MonitoringThreshold, RuleSetting
+
+        auditlog.register(Household, exclude_fields=["updated_at"], mask_fields=["phone"])
+        auditlog.register(Member, exclude_fields=["updated_at"], mask_fields=["id_number"])
+        auditlog.register(Finance, exclude_fields=["updated_at"])
+        auditlog.register(MonitoringThreshold)
+        auditlog.register(RuleSetting)

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Household(models.Model):
+    """A registered rural household (户), reached from the region tree through its village."""
+
+    code = models.CharField("户编号", max_length=40, unique=True)
+    village = models.ForeignKey("regions.Region", verbose_name="村（社区）", on_delete=models.PROTECT)
+    natural_village = models.CharField("自然村", max_length=100, blank=True)
+    head_name = models.CharField("户主姓名", max_length=50)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    household_type = models.CharField("户类型", max_length=10)  # 脱贫户 / 一般农户
+    relocated = models.BooleanField("易地搬迁", default=False)
+    dibao = models.BooleanField("低保", default=False)
+    tekun = models.CharField("特困", max_length=10, default="否")  # 否 / 分散供养 / 集中供养
+    housing_grade = models.CharField("住房安全等级", max_length=1)  # A–D
+    water_safe = models.BooleanField("饮水安全", default=True)
+    self_applied = models.BooleanField("自主申报", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "village__path"
+
+    class Meta:
+        verbose_name = "农户"
+        verbose_name_plural = "农户"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.head_name}"
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    sex = models.CharField("性别", max_length=1)
+    birth_date = models.DateField("出生日期")
+    relation = models.CharField("与户主关系", max_length=20)
+    labor = models.CharField("劳动能力", max_length=10)
+    health = models.CharField("健康状况", max_length=10)
+    disability_grade = models.CharField("残疾等级", max_length=4, blank=True)
+    schooling = models.CharField("在校状况", max_length=10)
+    basic_medical = models.BooleanField("基本医保", default=True)
+    pension = models.BooleanField("养老保险", default=False)
+    work_status = models.CharField("务工状况", max_length=50, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "household__village__path"
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["household", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finance(models.Model):
+    """A household's income and spending for one year (收支)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="finances")
+    year = models.PositiveSmallIntegerField("年度")
+    wage_income = models.DecimalField("工资性收入", max_digits=12, decimal_places=2, default=0)
+    business_income = models.DecimalField("生产经营性收入", max_digits=12, decimal_places=2, default=0)
+    business_cost = models.DecimalField("生产经营性支出", max_digits=12, decimal_places=2, default=0)
+    property_income = models.DecimalField("财产性收入", max_digits=12, decimal_places=2, default=0)
+    transfer_income = models.DecimalField("转移性收入", max_digits=12, decimal_places=2, default=0)
+    medical_out_of_pocket = models.DecimalField("医疗自付支出", max_digits=12, decimal_places=2, default=0)
+    education_cost = models.DecimalField("教育支出", max_digits=12, decimal_places=2, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "household__village__path"
+
+    class Meta:
+        verbose_name = "收支"
+        verbose_name_plural = "收支"
+        ordering = ["household", "year"]
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="unique_finance_year")]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} {self.year}"
+
+
+class MonitoringThreshold(models.Model):
+    """A county's yearly monitoring threshold (监测标准), yuan per person per year."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="县", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("监测标准（元/人·年）", max_digits=10, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "region__path"
+    scope_includes_ancestors = True
+
+    class Meta:
+        verbose_name = "监测标准"
+        verbose_name_plural = "监测标准"
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="unique_threshold_year")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year}年 {self.value}元"
+
+
+class RuleSetting(models.Model):
+    """Whether a screening rule is switched on in a county (rules without a setting are on)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="县", on_delete=models.PROTECT)
+    code = models.CharField("规则", max_length=30)
+    enabled = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "region__path"
+    scope_includes_ancestors = True
+
+    class Meta:
+        verbose_name = "筛查规则设置"
+        verbose_name_plural = "筛查规则设置"
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="unique_rule_setting")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {'启用' if self.enabled else '停用'}"

@@ -1,0 +1,241 @@
+"""Registry import/export and screening over the database; the rules themselves live in the domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import QuerySet
+
+from xiangcun.audit.services import record_bulk
+from xiangcun.domain.households import screening
+from xiangcun.domain.households.workbook import CellError, read_registry, write_registry
+from xiangcun.regions.models import Region
+
+from .models import Finance, Household, Member, MonitoringThreshold, RuleSetting
+
+HOUSEHOLD_FIELDS = {"户类型": "household_type", "易地搬迁": "relocated", "低保": "dibao", "特困": "tekun",
+                    "住房安全等级": "housing_grade", "饮水安全": "water_safe", "自主申报": "self_applied"}  # fmt: skip
+MEMBER_FIELDS = {"劳动能力": "labor", "健康状况": "health", "残疾等级": "disability_grade", "在校状况": "schooling",
+                 "基本医保": "basic_medical", "养老保险": "pension"}  # fmt: skip
+FINANCE_FIELDS = {"工资性收入": "wage_income", "生产经营性收入": "business_income", "生产经营性支出": "business_cost",
+                  "财产性收入": "property_income", "转移性收入": "transfer_income",
+                  "医疗自付支出": "medical_out_of_pocket", "教育支出": "education_cost"}  # fmt: skip
+BOOLEAN = {"relocated", "dibao", "water_safe", "self_applied", "basic_medical", "pension"}
+
+
+@dataclass
+class ImportReport:
+    errors: list[CellError] = field(default_factory=list)
+    households: tuple[int, int] = (0, 0)  # created, updated
+    members: tuple[int, int, int] = (0, 0, 0)  # created, updated, removed
+    finances: tuple[int, int] = (0, 0)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"导入失败：发现 {len(self.errors)} 处错误，没有写入任何数据。"
+        return (f"导入成功：农户新增 {self.households[0]}、更新 {self.households[1]}；成员新增 {self.members[0]}、"
+                f"更新 {self.members[1]}、移除 {self.members[2]}；收支新增 {self.finances[0]}、更新 {self.finances[1]}。")  # fmt: skip
+
+
+def _value(field_name: str, text: str) -> Any:
+    return text == "是" if field_name in BOOLEAN else text
+
+
+def _changes(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+
+
+def import_households(
+    data: bytes, filename: str, actor: Any = None, scope: Region | None = None
+) -> ImportReport:
+    """Import the three-sheet registry; re-imported households are updated in place, all or nothing."""
+    villages = Region.objects.filter(depth=5)
+    if scope is not None:
+        villages = villages.within(scope)
+    village_ids = dict(villages.values_list("code", "id"))
+    registry = read_registry(data, filename, village_ids.keys())
+    report = ImportReport(errors=registry.errors)
+    if not registry.ok:
+        return report
+    with transaction.atomic():
+        existing = {
+            h.code: h for h in Household.objects.filter(code__in=[r["code"] for r in registry.households])
+        }
+        outside = [c for c, h in existing.items() if h.village_id not in village_ids.values()]
+        if outside:
+            report.errors = [
+                CellError("户", 0, "户编号", f"户「{c}」已登记在您管辖范围以外的村") for c in outside[:50]
+            ]
+            transaction.set_rollback(True)
+            return report
+        audit: list[tuple[Any, str, dict[str, tuple[Any, Any]]]] = []
+        new, changed = [], []
+        for row in registry.households:
+            values = {f: _value(f, row[k]) for k, f in HOUSEHOLD_FIELDS.items()}
+            values.update(village_id=village_ids[row["village_code"]], natural_village=row["natural_village"],
+                          head_name=row["head_name"], phone=row["phone"])  # fmt: skip
+            obj = existing.get(row["code"])
+            if obj is None:
+                new.append(Household(code=row["code"], **values))
+            elif diff := _changes(obj, values):
+                for k, v in values.items():
+                    setattr(obj, k, v)
+                changed.append(obj)
+                audit.append((obj, "update", diff))
+        Household.objects.bulk_create(new, batch_size=2000)
+        Household.objects.bulk_update(changed, [*HOUSEHOLD_FIELDS.values(), "village_id", "natural_village",
+                                                "head_name", "phone"], batch_size=2000)  # fmt: skip
+        ids = dict(
+            Household.objects.filter(code__in=[r["code"] for r in registry.households]).values_list(
+                "code", "id"
+            )
+        )
+        audit += [(h, "create", {"code": (None, h.code), "head_name": (None, h.head_name)}) for h in new]
+        for h in new:
+            h.pk = ids[h.code]
+        report.households = (len(new), len(changed))
+        report.members = _import_members(registry.members, ids, audit)
+        report.finances = _import_finances(registry.finances, ids, audit)
+        record_bulk(Household, [a for a in audit if isinstance(a[0], Household)], actor, note="导入农户")
+        record_bulk(Member, [a for a in audit if isinstance(a[0], Member)], actor, note="导入农户")
+        record_bulk(Finance, [a for a in audit if isinstance(a[0], Finance)], actor, note="导入农户")
+    return report
+
+
+def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list) -> tuple[int, int, int]:  # type: ignore[type-arg]
+    existing = {m.id_number: m for m in Member.objects.filter(household_id__in=ids.values())}
+    existing.update(
+        {m.id_number: m for m in Member.objects.filter(id_number__in=[r["id_number"] for r in rows])}
+    )
+    new, changed, seen = [], [], set()
+    for row in rows:
+        values = {f: _value(f, row[k]) for k, f in MEMBER_FIELDS.items()}
+        values.update(household_id=ids[row["household"]], name=row["name"], relation=row["relation"],
+                      work_status=row["work_status"], sex=row["sex"], birth_date=row["birth_date"])  # fmt: skip
+        seen.add(row["id_number"])
+        obj = existing.get(row["id_number"])
+        if obj is None:
+            new.append(Member(id_number=row["id_number"], **values))
+        elif diff := _changes(obj, values):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            changed.append(obj)
+            audit.append((obj, "update", diff))
+    removed = [m for number, m in existing.items() if number not in seen and m.household_id in ids.values()]
+    for m in removed:
+        audit.append((m, "delete", {"name": (m.name, None), "household": (m.household_id, None)}))
+    Member.objects.filter(pk__in=[m.pk for m in removed]).delete()
+    Member.objects.bulk_create(new, batch_size=5000)
+    Member.objects.bulk_update(changed, [*MEMBER_FIELDS.values(), "household_id", "name", "relation", "work_status",
+                                         "sex", "birth_date"], batch_size=5000)  # fmt: skip
+    if new:
+        created = dict(
+            Member.objects.filter(id_number__in=[m.id_number for m in new]).values_list("id_number", "id")
+        )
+        for m in new:
+            m.pk = created[m.id_number]
+            audit.append((m, "create", {"name": (None, m.name), "household": (None, m.household_id)}))
+    return len(new), len(changed), len(removed)
+
+
+def _import_finances(rows: list[dict[str, Any]], ids: dict[str, int], audit: list) -> tuple[int, int]:  # type: ignore[type-arg]
+    existing = {(f.household_id, f.year): f for f in Finance.objects.filter(household_id__in=ids.values())}
+    new, changed = [], []
+    for row in rows:
+        values = {f: Decimal(str(row[k])).quantize(Decimal("0.01")) for k, f in FINANCE_FIELDS.items()}
+        key = (ids[row["household"]], row["year"])
+        obj = existing.get(key)
+        if obj is None:
+            new.append(Finance(household_id=key[0], year=key[1], **values))
+        elif diff := _changes(obj, values):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            changed.append(obj)
+            audit.append((obj, "update", diff))
+    Finance.objects.bulk_create(new, batch_size=5000)
+    Finance.objects.bulk_update(changed, list(FINANCE_FIELDS.values()), batch_size=5000)
+    return len(new), len(changed)
+
+
+def export_households(households: QuerySet[Household]) -> bytes:
+    """The registry in the import format (unmasked: callers must check the role and audit the export)."""
+    reverse_h = {v: k for k, v in HOUSEHOLD_FIELDS.items()}
+    reverse_m = {v: k for k, v in MEMBER_FIELDS.items()}
+
+    def text(field_name: str, value: Any) -> Any:
+        return ("是" if value else "否") if field_name in BOOLEAN else value
+
+    rows_h = [{"户编号": h.code, "村代码": h.village.code, "自然村": h.natural_village, "户主姓名": h.head_name,
+               "联系电话": h.phone, **{reverse_h[f]: text(f, getattr(h, f)) for f in HOUSEHOLD_FIELDS.values()}}
+              for h in households.select_related("village")]  # fmt: skip
+    members = Member.objects.filter(household__in=households).select_related("household")
+    rows_m = [{"户编号": m.household.code, "姓名": m.name, "身份证号": m.id_number, "与户主关系": m.relation,
+               "务工状况": m.work_status, **{reverse_m[f]: text(f, getattr(m, f)) for f in MEMBER_FIELDS.values()}}
+              for m in members]  # fmt: skip
+    finances = Finance.objects.filter(household__in=households).select_related("household")
+    rows_f = [{"户编号": f.household.code, "年度": f.year, **{k: float(getattr(f, v)) for k, v in FINANCE_FIELDS.items()}}
+              for f in finances]  # fmt: skip
+    return write_registry(rows_h, rows_m, rows_f)
+
+
+def threshold_for(county: Region | None, year: int) -> float:
+    stored = (
+        MonitoringThreshold.objects.filter(region=county, year=year).values_list("value", flat=True).first()
+    )
+    return float(stored) if stored is not None else screening.MINIMUM_FACTOR * screening.poverty_line(year)
+
+
+def enabled_rules(county: Region | None) -> tuple[str, ...]:
+    off = set(RuleSetting.objects.filter(region=county, enabled=False).values_list("code", flat=True))
+    return tuple(code for code in screening.RULE_CODES if code not in off)
+
+
+def run_screening(
+    households: QuerySet[Household], year: int, threshold: float, enabled: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Screen every household of `households` for `year`; the rows that fire at least one rule, by 户编号."""
+    rows = list(households.order_by("id").values_list(
+        "id", "code", "household_type", "dibao", "tekun", "housing_grade", "water_safe", "self_applied"))  # fmt: skip
+    if not rows:
+        return []
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    columns = list(zip(*rows, strict=True))
+    h = {"household_type": np.array(columns[2]), "dibao": np.array(columns[3], dtype=bool),
+         "tekun": np.array(columns[4]), "housing_grade": np.array(columns[5]),
+         "water_safe": np.array(columns[6], dtype=bool), "self_applied": np.array(columns[7], dtype=bool)}  # fmt: skip
+    member_rows = Member.objects.filter(household__in=households).values_list(
+        "household_id", "birth_date__year", "schooling", "disability_grade", "health", "basic_medical"
+    )
+    m_cols = list(zip(*member_rows, strict=True)) or [[] for _ in range(6)]
+    m = {"household": np.searchsorted(ids, np.array(m_cols[0], dtype=np.int64)),
+         "birth_year": np.array(m_cols[1], dtype=np.int64), "schooling": np.array(m_cols[2]),
+         "disability_grade": np.array(m_cols[3]), "health": np.array(m_cols[4]),
+         "basic_medical": np.array(m_cols[5], dtype=bool)}  # fmt: skip
+
+    def frame(y: int) -> dict[str, np.ndarray]:
+        fields = ["household_id", *FINANCE_FIELDS.values()]
+        values = list(Finance.objects.filter(household__in=households, year=y).values_list(*fields))
+        cols = list(zip(*values, strict=True)) or [[] for _ in fields]
+        out = {"household": np.searchsorted(ids, np.array(cols[0], dtype=np.int64))}
+        out.update({f: np.array(cols[i + 1], dtype=float) for i, f in enumerate(FINANCE_FIELDS.values())})
+        return out
+
+    results = screening.screen(h, m, frame(year), frame(year - 1), year, threshold, enabled)
+    flagged = np.zeros(len(ids), dtype=bool)
+    for code in enabled:
+        flagged |= results[code]
+    out = []
+    for index in np.flatnonzero(flagged):
+        income = results["per_capita_income"][index]
+        out.append({"household": columns[1][index], "rules": screening.fired(results, int(index)),
+                     "per_capita_income": None if np.isnan(income) else round(float(income), 2)})  # fmt: skip
+    out.sort(key=lambda r: r["household"])
+    return out

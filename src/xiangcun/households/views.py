@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from xiangcun.accounts.scopes import get_scoped_or_404, scope_of, scoped
+from xiangcun.core.permissions import require
+from xiangcun.domain.households.idcard import mask_id, mask_phone
+from xiangcun.domain.households.screening import RULES
+from xiangcun.regions.models import Region
+
+from . import services
+from .models import Household
+
+RULE_NAMES = {r.code: r.name for r in RULES}
+
+
+def _county(request: HttpRequest) -> Region | None:
+    region = request.user.region  # type: ignore[union-attr]
+    if region is None:
+        return scoped(Region.objects.filter(depth=3), request.user).order_by("path").first()
+    return Region.objects.filter(
+        code__in=[region.path[i : i + 12] for i in range(0, len(region.path), 12)], depth=3
+    ).first()
+
+
+@login_required
+def registry(request: HttpRequest) -> HttpResponse:
+    households = scoped(Household.objects.select_related("village", "village__parent"), request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        households = households.filter(
+            Q(code__icontains=q) | Q(head_name__icontains=q) | Q(village__name__icontains=q)
+        )
+    for field in ("household_type", "housing_grade", "tekun"):
+        if value := request.GET.get(field):
+            households = households.filter(**{field: value})
+    page = Paginator(households.order_by("code"), 50).get_page(request.GET.get("page"))
+    rows = [(h, mask_phone(h.phone)) for h in page]
+    return render(request, "households/registry.html", {"page": page, "rows": rows, "q": q})
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    household = get_scoped_or_404(
+        Household.objects.select_related("village", "village__parent"), request.user, code=code
+    )
+    reveal = request.GET.get("reveal") == "1" and request.user.can("view_personal")  # type: ignore[union-attr]
+    if reveal:
+        LogEntry.objects.log_create(
+            household, force_log=True, action=LogEntry.Action.ACCESS, actor=request.user,
+            changes={"查看完整证件号": ["", request.user.get_username()]},
+        )  # fmt: skip
+    members = [(m, m.id_number if reveal else mask_id(m.id_number)) for m in household.members.all()]
+    year = timezone.localdate().year - 1
+    county = _county(request)
+    fired = services.run_screening(
+        Household.objects.filter(pk=household.pk),
+        year,
+        services.threshold_for(county, year),
+        services.enabled_rules(county),
+    )
+    rules = [(code, RULE_NAMES[code]) for code in (fired[0]["rules"] if fired else [])]
+    context = {
+        "household": household,
+        "members": members,
+        "phone": household.phone if reveal else mask_phone(household.phone),
+        "reveal": reveal,
+        "finances": household.finances.order_by("-year"),
+        "rules": rules,
+        "year": year,
+        "history": LogEntry.objects.get_for_object(household).select_related("actor")[:30],
+    }
+    return render(request, "households/detail.html", context)
+
+
+@login_required
+def screening_page(request: HttpRequest) -> HttpResponse:
+    county = _county(request)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        year = timezone.localdate().year - 1
+    threshold = services.threshold_for(county, year)
+    households = scoped(Household.objects.all(), request.user)
+    rows = services.run_screening(households, year, threshold, services.enabled_rules(county))
+    for row in rows:
+        row["names"] = [RULE_NAMES[c] for c in row["rules"]]
+    counts = {name: sum(1 for r in rows if code in r["rules"]) for code, name in RULE_NAMES.items()}
+    return render(
+        request, "households/screening.html",
+        {"rows": rows[:500], "total": len(rows), "year": year, "threshold": threshold, "counts": counts,
+         "screened": households.count()},
+    )  # fmt: skip
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="农户登记表（.xlsx：户、成员、收支三张工作表）")
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    require(request, "edit_households")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        scope = None if scope_of(request.user).everything else request.user.region  # type: ignore[union-attr]
+        report = services.import_households(f.read(), f.name, actor=request.user, scope=scope)
+        if report.ok:
+            messages.success(request, report.summary())
+            return redirect("households:registry")
+    return render(request, "households/upload.html", {"form": form, "report": report})

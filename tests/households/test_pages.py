@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.domain.households.factory import finance, household, id_number, member, workbook
+from xiangcun.households.models import Household
+from xiangcun.households.services import import_households
+
+pytestmark = pytest.mark.django_db
+ID_A = id_number("19800101", 1)
+
+
+@pytest.fixture
+def registry(county):  # type: ignore[no-untyped-def]
+    data = workbook(
+        [
+            household("A001", 联系电话="13912345678"),
+            household("B001", village="140000002201", 户主姓名="李四"),
+        ],
+        [member("A001", ID_A), member("B001", id_number("19700101", 2), 姓名="李四")],
+        [finance("A001", 2025, 工资性收入=5000, 生产经营性收入=0), finance("B001", 2025)],
+    )
+    assert import_households(data, "r.xlsx").ok
+
+
+def test_township_staff_see_only_their_households(client_for, users, registry):  # type: ignore[no-untyped-def]
+    client = client_for(users["township_a"])
+    page = client.get(reverse("households:registry")).content.decode()
+    assert "A001" in page and "B001" not in page
+    assert client.get(reverse("households:detail", args=["B001"])).status_code == 404
+    assert client.get(reverse("households:detail", args=["A001"])).status_code == 200
+    screening = client.get(reverse("households:screening"), {"year": 2025}).content.decode()
+    assert "A001" in screening and "B001" not in screening
+
+
+def test_id_numbers_and_phones_are_masked_and_revealing_is_audited(client_for, users, registry):  # type: ignore[no-untyped-def]
+    leader = client_for(users["leader"])
+    page = leader.get(reverse("households:detail", args=["A001"]), {"reveal": "1"}).content.decode()
+    assert ID_A not in page and ID_A[:4] + "**********" + ID_A[-4:] in page
+    assert "13912345678" not in page and "139****5678" in page
+    township = client_for(users["township_a"])
+    page = township.get(reverse("households:detail", args=["A001"]), {"reveal": "1"}).content.decode()
+    assert ID_A in page
+    household_obj = Household.objects.get(code="A001")
+    assert (
+        LogEntry.objects.get_for_object(household_obj)
+        .filter(action=LogEntry.Action.ACCESS, actor=users["township_a"])
+        .exists()
+    )
+
+
+def test_household_page_shows_rules_fired(client_for, users, registry, settings):  # type: ignore[no-untyped-def]
+    page = (
+        client_for(users["county_admin"])
+        .get(reverse("households:screening"), {"year": 2025})
+        .content.decode()
+    )
+    assert "收入低于监测标准" in page  # A001: (5000 − 1000 + 1000) / 1 = 5000 < 6000
+
+
+def test_upload_page_reports_errors_and_writes_nothing(client_for, users, county):  # type: ignore[no-untyped-def]
+    bad = workbook([household("A009")], [member("A009", "110105194912310021")], [])
+    client = client_for(users["township_a"])
+    page = client.post(
+        reverse("households:upload"), {"file": SimpleUploadedFile("r.xlsx", bad)}
+    ).content.decode()
+    assert "校验位" in page and not Household.objects.exists()
+    assert client_for(users["leader"]).get(reverse("households:upload")).status_code == 403
