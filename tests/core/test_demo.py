@@ -8,6 +8,7 @@ from django.core.management import call_command
 from xiangcun.accounts.models import Role, User
 from xiangcun.core.demo import COUNTY_CODE, county_rows
 from xiangcun.departments.models import Department
+from xiangcun.households.models import Household
 from xiangcun.regions.models import Region
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +21,7 @@ def run_demo(*args: str) -> str:
 
 
 def test_demo_builds_the_county_with_logins_and_is_idempotent():
-    output = run_demo()
+    output = run_demo("--households", "60")
     county = Region.objects.get(code=COUNTY_CODE)
     assert county.name == "示范县"
     below = Region.objects.within(county)
@@ -34,16 +35,18 @@ def test_demo_builds_the_county_with_logins_and_is_idempotent():
     assert "xiangcun-demo" in output
 
     snapshot = list(Region.objects.values_list("code", "name", "population", "path"))
-    second = run_demo()
+    assert Household.objects.count() == 60
+    second = run_demo("--households", "60")
     assert "新增 0 个，更新 0 个" in second
+    assert "农户新增 0、更新 0；成员新增 0、更新 0、移除 0" in second
     assert list(Region.objects.values_list("code", "name", "population", "path")) == snapshot
     assert User.objects.count() == 6
 
 
 def test_demo_reset_rebuilds_and_size_flag_grows_the_county():
-    run_demo("--villages", "30", "--quiet")
+    run_demo("--villages", "30", "--households", "0", "--quiet")
     assert Region.objects.filter(depth=5).count() == 30
-    run_demo("--reset", "--villages", "250", "--quiet")
+    run_demo("--reset", "--villages", "250", "--households", "0", "--quiet")
     assert Region.objects.filter(depth=5).count() == 250
     assert User.objects.filter(username="township").get().region.depth == 4
 

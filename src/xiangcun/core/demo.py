@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+from xiangcun.domain.households.idcard import check_digit
 from xiangcun.domain.regions import COLUMNS
 
 COUNTY_CODE = "999901000000"
@@ -93,3 +94,78 @@ def county_rows(villages: int = 100, natural_per_village: tuple[int, int] = (2, 
     rows.insert(1, [COUNTY_CODE, COUNTY_NAME, "", "县", county_pop, county_households])
     rows.extend(village_rows)
     return rows
+
+
+_SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+)
+_GIVEN = "建国秀英玉兰桂芳志强海军丽娟明亮春花淑珍永红德福文华金凤小龙晓燕国庆红梅立新俊杰"
+
+
+def _id_number(rng: random.Random, birth_year: int, female: bool, sequence: int) -> str:
+    # A real province prefix (14) with a county number no real county uses, so check digits stay valid.
+    first17 = f"149901{birth_year:04d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{sequence % 100:02d}"
+    first17 += str(rng.choice((0, 2, 4, 6, 8)) if female else rng.choice((1, 3, 5, 7, 9)))
+    return first17 + check_digit(first17)
+
+
+def household_rows(
+    village_codes: list[str], count: int, year: int, seed: int = SEED
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """A plausible registry (户, 成员, 收支 rows) with some households firing each screening rule."""
+    rng = random.Random(seed)
+    households: list[dict] = []
+    members: list[dict] = []
+    finances: list[dict] = []
+    used: set[str] = set()
+    for n in range(count):
+        code = f"H{n + 1:07d}"
+        size = rng.choice((1, 2, 2, 3, 3, 4, 4, 4, 5, 6))
+        poor = rng.random() < 0.3
+        households.append({
+            "户编号": code, "村代码": village_codes[n % len(village_codes)], "自然村": "",
+            "户主姓名": rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN),
+            "联系电话": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
+            "户类型": "脱贫户" if poor else "一般农户", "易地搬迁": "是" if poor and rng.random() < 0.2 else "否",
+            "低保": "是" if rng.random() < 0.08 else "否",
+            "特困": "分散供养" if size == 1 and rng.random() < 0.3 else "否",
+            "住房安全等级": rng.choices("ABCD", (70, 27, 2, 1))[0], "饮水安全": "是" if rng.random() < 0.98 else "否",
+            "自主申报": "是" if rng.random() < 0.01 else "否",
+        })  # fmt: skip
+        surname = households[-1]["户主姓名"][0]
+        for k in range(size):
+            head = k == 0
+            age = rng.randint(30, 80) if head else rng.choice((rng.randint(0, 17), rng.randint(18, 85)))
+            birth = year - age
+            number = _id_number(rng, birth, female=not head and rng.random() < 0.5, sequence=n + k)
+            while number in used:
+                number = _id_number(rng, birth, female=False, sequence=rng.randint(0, 99))
+            used.add(number)
+            if 6 <= age <= 15:
+                school = "非在校" if rng.random() < 0.01 else ("小学" if age <= 12 else "初中")
+            elif 16 <= age <= 22:
+                school = rng.choice(("高中", "中职", "大专", "本科及以上", "非在校"))
+            else:
+                school = "学龄前" if age < 6 else "非在校"
+            health = rng.choices(("健康", "长期慢性病", "患有大病", "残疾"), (85, 9, 3, 3))[0]
+            members.append({
+                "户编号": code, "姓名": (surname if head or rng.random() < 0.7 else rng.choice(_SURNAMES)) + rng.choice(_GIVEN),
+                "身份证号": number, "与户主关系": "户主" if head else rng.choice(("配偶", "子", "女", "父亲", "母亲", "孙子")),
+                "劳动能力": "无劳动力" if age < 16 or age > 70 else rng.choice(("普通劳动力", "技能劳动力", "弱劳动力")),
+                "健康状况": health, "残疾等级": rng.choice(("一级", "二级", "三级", "四级")) if health == "残疾" else "",
+                "在校状况": school, "基本医保": "是" if rng.random() < 0.995 else "否", "养老保险": "是",
+                "务工状况": rng.choice(("县内务工", "省内县外务工", "省外务工", "未务工")),
+            })  # fmt: skip
+        base = rng.lognormvariate(9.9, 0.6) * max(1, size - 1)
+        for y in (year - 1, year):
+            wage = base if y < year else base * rng.uniform(0.95, 1.15)
+            if y == year and rng.random() < 0.03:
+                wage *= 0.4  # a sharp drop this year
+            finances.append({
+                "户编号": code, "年度": y, "工资性收入": round(wage), "生产经营性收入": round(rng.uniform(0, 8000)),
+                "生产经营性支出": round(rng.uniform(0, 2000)), "财产性收入": round(rng.uniform(0, 500)),
+                "转移性收入": round(rng.uniform(500, 4000)),
+                "医疗自付支出": round(rng.uniform(0, 20000)) if rng.random() < 0.05 else round(rng.uniform(0, 800)),
+                "教育支出": round(rng.uniform(0, 6000)),
+            })  # fmt: skip
+    return households, members, finances

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
-from xiangcun.core.demo import COUNTY_CODE, COUNTY_NAME, county_rows
+from xiangcun.core.demo import COUNTY_CODE, COUNTY_NAME, county_rows, household_rows
 from xiangcun.core.models import SiteFlag
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import ensure_defaults
+from xiangcun.domain.households.workbook import write_registry
+from xiangcun.households.services import import_households
 from xiangcun.regions.models import Region
 from xiangcun.regions.services import import_regions
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="清空数据库后重新建立演示数据")
         parser.add_argument("--villages", type=int, default=100, help="行政村和社区的数量（默认 100）")
+        parser.add_argument("--households", type=int, default=3000, help="演示农户数（默认 3000）")
         parser.add_argument("--quiet", action="store_true", help="不打印账号")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,14 +48,29 @@ class Command(BaseCommand):
             county = Region.objects.get(code=COUNTY_CODE)
             ensure_defaults(county)
             accounts = self._users(county)
+            households = self._households(county, options["households"])
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
         self.stdout.write(f"演示数据已就绪：{COUNTY_NAME}，{report.summary()}")
+        self.stdout.write(households)
         if not options["quiet"]:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for username, label, scope in accounts:
                 self.stdout.write(f"  {username:<10} {label:<6} {scope}")
+
+    def _households(self, county: Region, count: int) -> str:
+        if count <= 0:
+            return "未生成演示农户。"
+        villages = list(
+            Region.objects.within(county).filter(depth=5).order_by("code").values_list("code", flat=True)
+        )
+        year = timezone.localdate().year - 1
+        data = write_registry(*household_rows(villages, count, year))
+        result = import_households(data, "demo-households.xlsx")
+        if not result.ok:
+            raise CommandError("演示农户生成失败：" + "；".join(str(e) for e in result.errors[:5]))
+        return result.summary()
 
     def _users(self, county: Region) -> list[tuple[str, str, str]]:
         township = county.children.order_by("code").first()
