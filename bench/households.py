@@ -1,0 +1,93 @@
+"""Benchmark: household registry import and screening at 10 000 / 100 000 / 1 000 000 households.
+
+Each size runs in a fresh process on SQLite (a temporary file) and, when BENCH_DATABASE_URL names an
+empty PostgreSQL database, on PostgreSQL too. About 3.5 members per household, two years of finances.
+
+    .venv/bin/python bench/households.py [--sizes 10000,100000,1000000]
+    BENCH_DATABASE_URL=postgres://xiangcun@127.0.0.1:5432/bench .venv/bin/python bench/households.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_one(count: int) -> dict[str, object]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from xiangcun.core.demo import county_rows, household_rows
+    from xiangcun.domain.households.workbook import write_registry
+    from xiangcun.households.models import Household
+    from xiangcun.households.services import import_households, run_screening
+    from xiangcun.regions.models import Region
+    from xiangcun.regions.services import import_regions
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(county_rows(300))
+    assert import_regions(buffer.getvalue().encode(), "county.csv").ok
+    villages = list(Region.objects.filter(depth=5).values_list("code", flat=True))
+    t = time.perf_counter()
+    rows = household_rows(villages, count, 2025)
+    generate_s = time.perf_counter() - t
+    t = time.perf_counter()
+    data = write_registry(*rows)
+    write_s = time.perf_counter() - t
+    members = len(rows[1])
+    del rows
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    report = import_households(data, "bench.xlsx")
+    import_s = time.perf_counter() - t
+    assert report.ok, [str(e) for e in report.errors[:3]]
+    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    t = time.perf_counter()
+    flagged = run_screening(Household.objects.all(), 2025, 6000.0, tuple(__import__(
+        "xiangcun.domain.households.screening", fromlist=["RULE_CODES"]).RULE_CODES))
+    screen_s = time.perf_counter() - t
+    return {"households": count, "members": members, "xlsx_mb": round(len(data) / 1024 / 1024, 1),
+            "generate_s": round(generate_s, 1), "write_s": round(write_s, 1), "import_s": round(import_s, 1),
+            "import_extra_peak_mb": round(peak), "screen_s": round(screen_s, 2), "flagged": len(flagged)}  # fmt: skip
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(int(sys.argv[2]))))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    databases = [("SQLite", None)]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    print(f"{'db':<11}{'households':>11}{'members':>9}{'xlsx MB':>8}{'write s':>8}{'import s':>9}{'peak MB':>8}"
+          f"{'screen s':>9}{'flagged':>8}")
+    for label, url in databases:
+        for size in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiangcun.settings", XIANGCUN_DATA_DIR=tmp)
+                env["DATABASE_URL"] = url or f"sqlite:///{tmp}/bench.sqlite3"
+                out = subprocess.run([sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True)
+                if out.returncode != 0:
+                    print(out.stderr[-3000:])
+                    raise SystemExit(1)
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                print(f"{label:<11}{r['households']:>11}{r['members']:>9}{r['xlsx_mb']:>8}{r['write_s']:>8}"
+                      f"{r['import_s']:>9}{r['import_extra_peak_mb']:>8}{r['screen_s']:>9}{r['flagged']:>8}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
