@@ -149,7 +149,8 @@ def household_rows(
                 school = "学龄前" if age < 6 else "非在校"
             health = rng.choices(("健康", "长期慢性病", "患有大病", "残疾"), (85, 9, 3, 3))[0]
             members.append({
-                "户编号": code, "姓名": (surname if head or rng.random() < 0.7 else rng.choice(_SURNAMES)) + rng.choice(_GIVEN),
+                "户编号": code,
+                "姓名": households[-1]["户主姓名"] if head else (surname if rng.random() < 0.7 else rng.choice(_SURNAMES)) + rng.choice(_GIVEN),
                 "身份证号": number, "与户主关系": "户主" if head else rng.choice(("配偶", "子", "女", "父亲", "母亲", "孙子")),
                 "劳动能力": "无劳动力" if age < 16 or age > 70 else rng.choice(("普通劳动力", "技能劳动力", "弱劳动力")),
                 "健康状况": health, "残疾等级": rng.choice(("一级", "二级", "三级", "四级")) if health == "残疾" else "",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from xiangcun.audit.services import record_bulk
+from xiangcun.core.queries import filter_in, values_in
 from xiangcun.domain.households import screening
 from xiangcun.domain.households.workbook import CellError, read_registry, write_registry
 from xiangcun.regions.models import Region
@@ -66,10 +67,10 @@ def import_households(
     if not registry.ok:
         return report
     with transaction.atomic():
-        existing = {
-            h.code: h for h in Household.objects.filter(code__in=[r["code"] for r in registry.households])
-        }
-        outside = [c for c, h in existing.items() if h.village_id not in village_ids.values()]
+        codes = [r["code"] for r in registry.households]
+        existing = {h.code: h for h in filter_in(Household.objects.all(), "code", codes)}
+        allowed = set(village_ids.values())
+        outside = [c for c, h in existing.items() if h.village_id not in allowed]
         if outside:
             report.errors = [
                 CellError("户", 0, "户编号", f"户「{c}」已登记在您管辖范围以外的村") for c in outside[:50]
@@ -93,11 +94,7 @@ def import_households(
         Household.objects.bulk_create(new, batch_size=2000)
         Household.objects.bulk_update(changed, [*HOUSEHOLD_FIELDS.values(), "village_id", "natural_village",
                                                 "head_name", "phone"], batch_size=2000)  # fmt: skip
-        ids = dict(
-            Household.objects.filter(code__in=[r["code"] for r in registry.households]).values_list(
-                "code", "id"
-            )
-        )
+        ids = dict(values_in(Household.objects.all(), "code", codes, "code", "id"))
         audit += [(h, "create", {"code": (None, h.code), "head_name": (None, h.head_name)}) for h in new]
         for h in new:
             h.pk = ids[h.code]
@@ -111,10 +108,10 @@ def import_households(
 
 
 def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list) -> tuple[int, int, int]:  # type: ignore[type-arg]
-    existing = {m.id_number: m for m in Member.objects.filter(household_id__in=ids.values())}
-    existing.update(
-        {m.id_number: m for m in Member.objects.filter(id_number__in=[r["id_number"] for r in rows])}
-    )
+    household_ids = set(ids.values())
+    existing = {m.id_number: m for m in filter_in(Member.objects.all(), "household_id", household_ids)}
+    numbers = [r["id_number"] for r in rows]
+    existing.update({m.id_number: m for m in filter_in(Member.objects.all(), "id_number", numbers)})
     new, changed, seen = [], [], set()
     for row in rows:
         values = {f: _value(f, row[k]) for k, f in MEMBER_FIELDS.items()}
@@ -129,16 +126,18 @@ def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list
                 setattr(obj, k, v)
             changed.append(obj)
             audit.append((obj, "update", diff))
-    removed = [m for number, m in existing.items() if number not in seen and m.household_id in ids.values()]
+    removed = [m for number, m in existing.items() if number not in seen and m.household_id in household_ids]
     for m in removed:
         audit.append((m, "delete", {"name": (m.name, None), "household": (m.household_id, None)}))
-    Member.objects.filter(pk__in=[m.pk for m in removed]).delete()
+    removed_ids = [m.pk for m in removed]
+    for start in range(0, len(removed_ids), 10_000):
+        Member.objects.filter(pk__in=removed_ids[start : start + 10_000]).delete()
     Member.objects.bulk_create(new, batch_size=5000)
     Member.objects.bulk_update(changed, [*MEMBER_FIELDS.values(), "household_id", "name", "relation", "work_status",
                                          "sex", "birth_date"], batch_size=5000)  # fmt: skip
     if new:
         created = dict(
-            Member.objects.filter(id_number__in=[m.id_number for m in new]).values_list("id_number", "id")
+            values_in(Member.objects.all(), "id_number", [m.id_number for m in new], "id_number", "id")
         )
         for m in new:
             m.pk = created[m.id_number]
@@ -147,7 +146,9 @@ def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list
 
 
 def _import_finances(rows: list[dict[str, Any]], ids: dict[str, int], audit: list) -> tuple[int, int]:  # type: ignore[type-arg]
-    existing = {(f.household_id, f.year): f for f in Finance.objects.filter(household_id__in=ids.values())}
+    existing = {
+        (f.household_id, f.year): f for f in filter_in(Finance.objects.all(), "household_id", ids.values())
+    }
     new, changed = [], []
     for row in rows:
         values = {f: Decimal(str(row[k])).quantize(Decimal("0.01")) for k, f in FINANCE_FIELDS.items()}
