@@ -166,3 +166,12 @@ def test_plans_of_another_county_are_404_and_township_staff_read_only(client_for
     county_admin = client_for(users["county_admin"])
     assert county_admin.get(reverse("plans:item", args=[foreign_item.pk])).status_code == 404
     assert county_admin.post(reverse("plans:confirm", args=[foreign.plan_id, 1])).status_code == 404
+
+
+def test_confirmed_items_are_listed_on_their_own(client_for, users, county, fake_reader):  # type: ignore[no-untyped-def]
+    version = services.import_plan(b"doc", "plan.docx", users["county_admin"], county.county)
+    version.items.filter(kind="indicator", key__contains="农村卫生厕所普及率").update(status="confirmed")
+    client = client_for(users["leader"])
+    url = reverse("plans:version", args=[version.plan_id, 1])
+    page = client.get(url, {"kind": "indicator", "status": "confirmed"}).content.decode()
+    assert "农村卫生厕所普及率" in page and "脱贫人口人均纯收入增速" not in page

@@ -126,6 +126,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "lines": list(enumerate(version.source_lines, start=1)),
         "can_edit": request.user.can("edit_plans") and version.status == PlanVersion.Status.REVIEW,  # type: ignore[union-attr]
         "pending_total": sum(t[3] for t in tabs),
+        "status_choices": [("", "全部"), *PlanItem.Status.choices],
     }
     return render(request, "plans/version.html", context)
 
