@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from xiangcun.regions.models import subtree_q
+from xiangcun.regions.models import Region, subtree_q
 
 M = TypeVar("M", bound=models.Model)
 
@@ -71,3 +71,13 @@ def get_scoped_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) ->
         return scoped(queryset, user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404("没有找到，或不在您的管辖范围内") from exc
+
+
+def county_of(user: Any) -> Region | None:
+    """The county whose settings apply to `user`: the county above (or at) their region; for an
+    unrestricted administrator, the first county in the tree."""
+    region = getattr(user, "region", None)
+    if region is None:
+        return scoped(Region.objects.filter(depth=3), user).order_by("path").first()
+    codes = [region.path[i : i + 12] for i in range(0, len(region.path), 12)]
+    return Region.objects.filter(code__in=codes, depth=3).first()

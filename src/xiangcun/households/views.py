@@ -10,25 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from xiangcun.accounts.scopes import get_scoped_or_404, scope_of, scoped
+from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.permissions import require
 from xiangcun.domain.households.idcard import mask_id, mask_phone
 from xiangcun.domain.households.screening import RULES
-from xiangcun.regions.models import Region
 
 from . import services
 from .models import Household
 
 RULE_NAMES = {r.code: r.name for r in RULES}
-
-
-def _county(request: HttpRequest) -> Region | None:
-    region = request.user.region  # type: ignore[union-attr]
-    if region is None:
-        return scoped(Region.objects.filter(depth=3), request.user).order_by("path").first()
-    return Region.objects.filter(
-        code__in=[region.path[i : i + 12] for i in range(0, len(region.path), 12)], depth=3
-    ).first()
 
 
 @login_required
@@ -60,7 +50,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         )  # fmt: skip
     members = [(m, m.id_number if reveal else mask_id(m.id_number)) for m in household.members.all()]
     year = timezone.localdate().year - 1
-    county = _county(request)
+    county = county_of(request.user)
     fired = services.run_screening(
         Household.objects.filter(pk=household.pk),
         year,
@@ -83,7 +73,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def screening_page(request: HttpRequest) -> HttpResponse:
-    county = _county(request)
+    county = county_of(request.user)
     try:
         year = int(request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:

@@ -10,11 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from xiangcun.accounts.scopes import scoped
+from xiangcun.accounts.scopes import county_of
 from xiangcun.core.permissions import require
 from xiangcun.domain.medical import CATEGORIES, KINDS, LEVELS, MedicalInputError, Policy, calculate
 from xiangcun.domain.medical.calculator import DEFAULTS
-from xiangcun.regions.models import Region
 
 from .models import MedicalPolicy
 
@@ -49,19 +48,9 @@ class CaseForm(forms.Form):
         return case
 
 
-def _county(request: HttpRequest) -> Region | None:
-    """The county whose parameters apply to this user: their region's county, or their top region."""
-    user = request.user
-    region = user.region  # type: ignore[union-attr]
-    if region is None:
-        return scoped(Region.objects.filter(depth=3), user).order_by("path").first()
-    codes = [region.path[i : i + 12] for i in range(0, len(region.path), 12)]
-    return Region.objects.filter(code__in=codes, depth=3).first() or region
-
-
 @login_required
 def calculator(request: HttpRequest) -> HttpResponse:
-    county = _county(request)
+    county = county_of(request.user)
     year = timezone.localdate().year
     stored = MedicalPolicy.objects.filter(region=county, year=year).first() if county else None
     policy = stored.policy() if stored else Policy()
@@ -89,7 +78,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_edit(request: HttpRequest) -> HttpResponse:
     require(request, "edit_plans")
-    county = _county(request)
+    county = county_of(request.user)
     if county is None:
         raise Http404("没有可设置参数的县")
     try:
