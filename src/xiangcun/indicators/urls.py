@@ -5,6 +5,7 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
+    path("dashboard/", views.plan_dashboard, name="dashboard"),
     path("report/", views.report, name="report"),
     path("report/template.xlsx", views.report_template, name="report_template"),
     path("review/", views.review_list, name="review"),

@@ -11,8 +11,8 @@ from xiangcun.accounts.scopes import get_scoped_or_404, scoped
 from xiangcun.core.permissions import require
 from xiangcun.domain.catalog import DIMENSIONS
 
-from . import collection
-from .models import Indicator, Observation
+from . import collection, dashboard
+from .models import Indicator, Observation, Target
 from .services import ensure_national
 
 
@@ -118,3 +118,45 @@ def review_one(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
     return redirect("indicators:review")
+
+
+STATUS_CLASSES = {
+    "已达标": "ok",
+    "正常推进": "ok",
+    "进度偏慢": "slow",
+    "严重滞后": "bad",
+    "倒退": "bad",
+    "数据不足": "none",
+}
+
+
+@login_required
+def plan_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every target in scope with its traffic light; filters by dimension, department, attribute, status."""
+    targets = scoped(Target.objects.all(), request.user)
+    filters = {k: request.GET.get(k, "") for k in ("dimension", "department", "attribute", "status", "year")}
+    if filters["dimension"]:
+        targets = targets.filter(indicator__dimension=filters["dimension"])
+    if filters["department"]:
+        targets = targets.filter(department__name=filters["department"])
+    if filters["attribute"]:
+        targets = targets.filter(attribute=filters["attribute"])
+    if filters["year"].isdigit():
+        targets = targets.filter(year=int(filters["year"]))
+    rows = dashboard.rows(targets.order_by("indicator__code", "region__path", "year"))
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_CLASSES}
+    if filters["status"]:
+        rows = [r for r in rows if r["status"] == filters["status"]]
+    for r in rows:
+        r["css"] = STATUS_CLASSES[r["status"]]
+    visible = scoped(Target.objects.all(), request.user)
+    context = {
+        "rows": rows,
+        "counts": counts,
+        "warnings": sum(1 for r in rows if r["warning"]),
+        "filters": filters,
+        "dimensions": sorted(set(visible.values_list("indicator__dimension", flat=True))),
+        "departments": sorted({d for d in visible.values_list("department__name", flat=True) if d}),
+        "years": sorted(set(visible.values_list("year", flat=True))),
+    }
+    return render(request, "indicators/dashboard.html", context)

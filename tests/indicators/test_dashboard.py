@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from xiangcun.indicators.models import Indicator, Observation, Target
+from xiangcun.indicators.services import ensure_national
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tracked(county):  # type: ignore[no-untyped-def]
+    ensure_national()
+    toilets = Indicator.objects.get(code="N09")
+    engel = Indicator.objects.get(code="N19")
+    t1 = Target.objects.create(indicator=toilets, region=county.county, year=2025, value=85, op=">=", attribute="约束性",
+                               baseline_year=2020, baseline_value=65, department=county.agriculture)  # fmt: skip
+    t2 = Target.objects.create(indicator=engel, region=county.county, year=2025, value=29.2, op="<=",
+                               baseline_year=2020, baseline_value=37.5)  # fmt: skip
+    t3 = Target.objects.create(indicator=toilets, region=county.town_b, year=2025, value=85, op=">=",
+                               baseline_year=2020, baseline_value=60)  # fmt: skip
+    for indicator, region, year, value, status in [
+        (toilets, county.county, 2023, 68.0, "approved"),  # 3/12 → 严重滞后, binding → warning
+        (toilets, county.county, 2024, 99.0, "submitted"),  # not approved: ignored
+        (engel, county.county, 2024, 29.0, "approved"),  # met
+        (toilets, county.town_b, 2023, 90.0, "approved"),
+    ]:
+        Observation.objects.create(indicator=indicator, region=region, year=year, value=value, status=status)
+    return t1, t2, t3
+
+
+def test_dashboard_shows_status_warning_and_explanation(client_for, users, tracked):  # type: ignore[no-untyped-def]
+    page = client_for(users["county_admin"]).get(reverse("indicators:dashboard")).content.decode()
+    assert "严重滞后" in page and "预警" in page
+    assert "进度比 = 实际变化 3 ÷ 应有变化 12 = 0.25" in page
+    assert "已达标" in page
+    filtered = (
+        client_for(users["county_admin"])
+        .get(reverse("indicators:dashboard"), {"attribute": "约束性"})
+        .content.decode()
+    )
+    assert "农村居民恩格尔系数" not in filtered and "农村卫生厕所普及率" in filtered
+
+
+def test_township_and_department_see_only_their_targets(client_for, users, tracked):  # type: ignore[no-untyped-def]
+    township = client_for(users["township_a"]).get(reverse("indicators:dashboard")).content.decode()
+    assert "乙乡" not in township and "没有目标" in township
+    department = (
+        client_for(users["department_reporter"]).get(reverse("indicators:dashboard")).content.decode()
+    )
+    assert "农村卫生厕所普及率" in department and "农村居民恩格尔系数" not in department
