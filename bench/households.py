@@ -55,8 +55,12 @@ def run_one(count: int) -> dict[str, object]:
     assert report.ok, [str(e) for e in report.errors[:3]]
     peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
     t = time.perf_counter()
-    flagged = run_screening(Household.objects.all(), 2025, 6000.0, tuple(__import__(
-        "xiangcun.domain.households.screening", fromlist=["RULE_CODES"]).RULE_CODES))
+    flagged = run_screening(
+        Household.objects.all(),
+        2025,
+        6000.0,
+        tuple(__import__("xiangcun.domain.households.screening", fromlist=["RULE_CODES"]).RULE_CODES),
+    )
     screen_s = time.perf_counter() - t
     return {"households": count, "members": members, "xlsx_mb": round(len(data) / 1024 / 1024, 1),
             "generate_s": round(generate_s, 1), "write_s": round(write_s, 1), "import_s": round(import_s, 1),
@@ -73,20 +77,27 @@ def main() -> None:
     databases = [("SQLite", None)]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    print(f"{'db':<11}{'households':>11}{'members':>9}{'xlsx MB':>8}{'write s':>8}{'import s':>9}{'peak MB':>8}"
-          f"{'screen s':>9}{'flagged':>8}")
+    print(
+        f"{'db':<11}{'households':>11}{'members':>9}{'xlsx MB':>8}{'write s':>8}{'import s':>9}{'peak MB':>8}"
+        f"{'screen s':>9}{'flagged':>8}"
+    )
     for label, url in databases:
         for size in sizes:
             with tempfile.TemporaryDirectory() as tmp:
                 env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiangcun.settings", XIANGCUN_DATA_DIR=tmp)
                 env["DATABASE_URL"] = url or f"sqlite:///{tmp}/bench.sqlite3"
-                out = subprocess.run([sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True
+                )
                 if out.returncode != 0:
                     print(out.stderr[-3000:])
                     raise SystemExit(1)
                 r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{label:<11}{r['households']:>11}{r['members']:>9}{r['xlsx_mb']:>8}{r['write_s']:>8}"
-                      f"{r['import_s']:>9}{r['import_extra_peak_mb']:>8}{r['screen_s']:>9}{r['flagged']:>8}", flush=True)
+                print(
+                    f"{label:<11}{r['households']:>11}{r['members']:>9}{r['xlsx_mb']:>8}{r['write_s']:>8}"
+                    f"{r['import_s']:>9}{r['import_extra_peak_mb']:>8}{r['screen_s']:>9}{r['flagged']:>8}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

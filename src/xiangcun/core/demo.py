@@ -170,3 +170,25 @@ def household_rows(
                 "教育支出": round(rng.uniform(0, 6000)),
             })  # fmt: skip
     return households, members, finances
+
+
+# (baseline 2020, target 2025, binding, pattern) per national indicator code; the pattern is how far along
+# the path the demo county's values are: >1 ahead, 0.7 slow, 0.3 far behind, <0 going backwards, None no data.
+DEMO_TARGETS: dict[str, tuple[float, float, bool, float | None]] = {
+    "N01": (12.0, 12.5, True, 1.2), "N02": (55.0, 60.0, False, 0.7), "N03": (3.0, 4.5, False, 1.1),
+    "N04": (1.8, 2.4, False, 0.3), "N05": (5.0, 9.0, False, 1.3), "N06": (70.0, 80.0, True, 0.3),
+    "N07": (30.0, 36.0, False, 1.0), "N08": (85.0, 95.0, False, 1.5), "N09": (65.0, 85.0, True, 0.75),
+    "N10": (92.0, 100.0, False, 1.1), "N11": (40.0, 55.0, False, -0.2), "N12": (60.0, 70.0, False, 0.6),
+    "N13": (10.0, 12.0, False, None), "N14": (80.0, 95.0, False, 1.0), "N15": (50.0, 70.0, False, 0.4),
+    "N16": (30.0, 50.0, False, 0.9), "N17": (95.0, 100.0, False, 1.2), "N18": (5.0, 10.0, False, 0.5),
+    "N19": (33.0, 29.5, False, 0.8), "N20": (2.6, 2.35, False, 1.1), "N21": (85.0, 92.0, True, -0.3),
+    "N22": (98.0, 100.0, True, 1.0),
+}  # fmt: skip
+
+
+def demo_series(baseline: float, target: float, pattern: float | None, years: range) -> dict[int, float]:
+    """Yearly values along (or off) the path from baseline to target, rounded like published statistics."""
+    if pattern is None:
+        return {}
+    span = 5
+    return {y: round(baseline + (target - baseline) * pattern * (y - 2020) / span, 2) for y in years}

@@ -177,7 +177,8 @@ def assess_batch(
     last_index = np.where(any_value, values.shape[1] - 1 - np.argmax(have[:, ::-1], axis=1), 0)
     latest = np.where(any_value, values[np.arange(n), last_index], np.nan)
     latest_year = np.where(any_value, years[last_index], 0).astype(float)
-    op_code = np.array([_OPS.get(o, 5) for o in op]) if n else np.zeros(0, dtype=int)
+    op = np.asarray(op)
+    op_code = np.select([op == name for name in list(_OPS)[:5]], list(_OPS.values())[:5], default=5)
     op_code = np.where((op_code == 4) & lower, 2, np.where(op_code == 4, 0, op_code))
 
     def met(v: np.ndarray) -> np.ndarray:
@@ -195,7 +196,7 @@ def assess_batch(
         np.where(span > 0, (latest_year - baseline_year) / np.where(span > 0, span, 1), 1.0), 0, 1
     )
     compound = quantity & (baseline > 0) & (target > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         ratio_growth = baseline * np.power(np.where(compound, target / baseline, 1.0), share)
     expected = np.where(compound, ratio_growth, baseline + (target - baseline) * share)
     expected = np.where(span > 0, expected, target)
@@ -203,7 +204,7 @@ def assess_batch(
     actual = latest - baseline
     flat = np.abs(planned) < 1e-12
     sign = np.where(lower, -1.0, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         progress = np.where(
             flat, np.where(actual * sign >= 0, 1.0, -1.0), actual / np.where(flat, 1.0, planned)
         )
@@ -223,7 +224,7 @@ def assess_batch(
     bx = np.where(base_extra, baseline_year, 0.0)
     by = np.where(base_extra, baseline, 0.0)
     count = w.sum(axis=1) + base_w
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         mx = ((w * x).sum(axis=1) + base_w * bx) / count
         my = ((w * v0).sum(axis=1) + base_w * by) / count
         sxx = (w * (x - mx[:, None]) ** 2).sum(axis=1) + base_w * (bx - mx) ** 2

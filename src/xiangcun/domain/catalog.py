@@ -39,8 +39,9 @@ class CatalogIndicator:
 
 
 # The 22 main indicators of the national 乡村振兴战略规划（2018－2022年）, with common synonyms.
+# Units are the ones counties report in (万吨, 万人次), not the national plan's 亿吨/亿人次.
 NATIONAL: tuple[CatalogIndicator, ...] = (
-    CatalogIndicator("N01", "粮食综合生产能力", "亿吨", "产业兴旺", kind="quantity", owner="农业农村局"),
+    CatalogIndicator("N01", "粮食综合生产能力", "万吨", "产业兴旺", kind="quantity", owner="农业农村局"),
     CatalogIndicator("N02", "农业科技进步贡献率", "%", "产业兴旺", owner="农业农村局"),
     CatalogIndicator("N03", "农业劳动生产率", "万元/人", "产业兴旺", kind="quantity", owner="农业农村局"),
     CatalogIndicator(
@@ -48,7 +49,7 @@ NATIONAL: tuple[CatalogIndicator, ...] = (
         synonyms=("农产品加工业产值与农业总产值比", "农产品加工业与农业总产值比"),
     ),
     CatalogIndicator(
-        "N05", "休闲农业和乡村旅游接待人次", "亿人次", "产业兴旺", kind="quantity", owner="文旅局",
+        "N05", "休闲农业和乡村旅游接待人次", "万人次", "产业兴旺", kind="quantity", owner="文旅局",
         synonyms=("休闲农业和乡村旅游年接待人次", "乡村旅游接待人次"),
     ),
     CatalogIndicator(

@@ -10,12 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
-from xiangcun.core.demo import COUNTY_CODE, COUNTY_NAME, county_rows, household_rows
+from xiangcun.core.demo import (
+    COUNTY_CODE,
+    COUNTY_NAME,
+    DEMO_TARGETS,
+    county_rows,
+    demo_series,
+    household_rows,
+)
 from xiangcun.core.models import SiteFlag
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import ensure_defaults
+from xiangcun.domain.catalog import NATIONAL
 from xiangcun.domain.households.workbook import write_registry
 from xiangcun.households.services import import_households
+from xiangcun.indicators.models import Indicator, Observation, Target
+from xiangcun.indicators.services import ensure_national
 from xiangcun.regions.models import Region
 from xiangcun.regions.services import import_regions
 
@@ -49,6 +59,7 @@ class Command(BaseCommand):
             ensure_defaults(county)
             accounts = self._users(county)
             households = self._households(county, options["households"])
+            self._targets(county)
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
@@ -58,6 +69,27 @@ class Command(BaseCommand):
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for username, label, scope in accounts:
                 self.stdout.write(f"  {username:<10} {label:<6} {scope}")
+
+    def _targets(self, county: Region) -> None:
+        """National indicators with 2020 baselines, 2025 targets and approved values 2021–2024."""
+        ensure_national()
+        owners = {item.code: item.owner for item in NATIONAL}
+        departments = {d.name: d for d in Department.objects.filter(region=county)}
+        for code, (baseline, target, binding, pattern) in DEMO_TARGETS.items():
+            indicator = Indicator.objects.get(code=code)
+            lower = target < baseline
+            Target.objects.update_or_create(
+                indicator=indicator, region=county, year=2025,
+                defaults={"value": target, "op": "<=" if lower else ">=", "baseline_year": 2020,
+                          "baseline_value": baseline, "attribute": "约束性" if binding else "预期性",
+                          "department": departments.get(owners.get(code) or ""), "source": "演示规划"},
+            )  # fmt: skip
+            for year, value in demo_series(baseline, target, pattern, range(2021, 2025)).items():
+                Observation.objects.update_or_create(
+                    indicator=indicator, region=county, year=year, quarter=0,
+                    defaults={"value": value, "status": Observation.Status.APPROVED,
+                              "department": departments.get(owners.get(code) or "")},
+                )  # fmt: skip
 
     def _households(self, county: Region, count: int) -> str:
         if count <= 0:
