@@ -8,10 +8,22 @@ class HouseholdsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Finance, Household, Member, MonitoringThreshold, RuleSetting
+        from .models import (
+            Case,
+            CaseStep,
+            Finance,
+            Household,
+            Measure,
+            Member,
+            MonitoringThreshold,
+            RuleSetting,
+        )
 
         auditlog.register(Household, exclude_fields=["updated_at"], mask_fields=["phone"])
         auditlog.register(Member, exclude_fields=["updated_at"], mask_fields=["id_number"])
         auditlog.register(Finance, exclude_fields=["updated_at"])
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)
+        auditlog.register(Case, exclude_fields=["updated_at"])
+        auditlog.register(CaseStep)
+        auditlog.register(Measure)

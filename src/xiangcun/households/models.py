@@ -122,3 +122,69 @@ class RuleSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {'启用' if self.enabled else '停用'}"
+
+
+class Case(models.Model):
+    """A household's monitoring case: identification, assistance, risk elimination (see domain/households/cases.py)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="农户", on_delete=models.PROTECT, related_name="cases"
+    )
+    channel = models.CharField("发现渠道", max_length=20)
+    rule_codes = models.JSONField("触发规则", default=list, blank=True)
+    phase = models.CharField("阶段", max_length=10, default="识别")  # 识别 帮扶 消除 已消除 未纳入
+    step = models.PositiveSmallIntegerField("当前步骤", default=0)
+    step_started = models.DateField("本步骤开始日期")
+    category = models.CharField("监测类别", max_length=20, blank=True)
+    causes = models.JSONField("风险类型", default=list, blank=True)
+    opened_at = models.DateField("发现日期")
+    admitted_at = models.DateField("纳入日期", null=True, blank=True)
+    cleared_at = models.DateField("风险消除日期", null=True, blank=True)
+    recheck_on = models.DateField("回头看日期", null=True, blank=True)
+    note = models.TextField("情况说明", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "household__village__path"
+
+    class Meta:
+        verbose_name = "监测对象案件"
+        verbose_name_plural = "监测对象案件"
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} {self.phase}"
+
+
+class CaseStep(models.Model):
+    """One recorded step: who, when, what was found or decided."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    phase = models.CharField("阶段", max_length=10)
+    name = models.CharField("步骤", max_length=10)
+    passed = models.BooleanField("通过")
+    note = models.TextField("情况或理由", blank=True)
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.phase}·{self.name}：{'通过' if self.passed else '不通过'}"
+
+
+class Measure(models.Model):
+    """An assistance measure delivered to a monitored household."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField("帮扶措施", max_length=30)
+    department = models.ForeignKey("departments.Department", null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField("状态", max_length=10, default="实施中")  # 实施中 / 已完成
+    started = models.DateField("开始日期")
+    ended = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["started", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,5 +7,8 @@ urlpatterns = [
     path("", views.registry, name="registry"),
     path("import/", views.upload, name="upload"),
     path("screening/", views.screening_page, name="screening"),
+    path("cases/", views.case_inbox, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/open-case/", views.case_open, name="case_open"),
 ]

@@ -9,14 +9,18 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.permissions import require
+from xiangcun.departments.models import Department
+from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.idcard import mask_id, mask_phone
 from xiangcun.domain.households.screening import RULES
 
+from . import cases as case_services
 from . import services
-from .models import Household
+from .models import Case, Household
 
 RULE_NAMES = {r.code: r.name for r in RULES}
 
@@ -67,6 +71,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "rules": rules,
         "year": year,
         "history": LogEntry.objects.get_for_object(household).select_related("actor")[:30],
+        "cases": household.cases.all(),
+        "channels": flow.CHANNELS,
+        "fired_codes": [code for code, _ in rules],
     }
     return render(request, "households/detail.html", context)
 
@@ -108,3 +115,84 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, report.summary())
             return redirect("households:registry")
     return render(request, "households/upload.html", {"form": form, "report": report})
+
+
+@login_required
+def case_inbox(request: HttpRequest) -> HttpResponse:
+    """Open cases in scope by phase and step, overdue ones first."""
+    open_cases = scoped(Case.objects.select_related("household", "household__village"), request.user).exclude(
+        phase__in=("已消除", "未纳入")
+    )
+    phase = request.GET.get("phase", "")
+    if phase:
+        open_cases = open_cases.filter(phase=phase)
+    today = timezone.localdate()
+    rows = []
+    for case in open_cases[:1000]:
+        step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
+        rows.append({"case": case, "step": step, "overdue": flow.overdue(step, case.step_started, today)})
+    rows.sort(key=lambda r: -r["overdue"])
+    counts = {
+        p: scoped(Case.objects.filter(phase=p), request.user).count()
+        for p in ("识别", "帮扶", "消除", "已消除", "未纳入")
+    }
+    return render(request, "households/cases.html", {"rows": rows, "counts": counts, "phase": phase})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_scoped_or_404(
+        Case.objects.select_related("household", "household__village"), request.user, pk=pk
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "step":
+                case_services.record(
+                    case, request.user, request.POST.get("passed") == "1", request.POST.get("note", ""),
+                    request.POST.get("category", ""), request.POST.getlist("causes"),
+                )  # fmt: skip
+            elif action == "eliminate":
+                case_services.start_elimination(case)
+            elif action == "measure":
+                require(request, "edit_households")
+                department = Department.objects.filter(pk=request.POST.get("department") or None).first()
+                case_services.add_measure(case, request.POST.get("name", ""), department)
+        except flow.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已保存。")
+        return redirect("households:case", pk=case.pk)
+    step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
+    role = "system_admin" if request.user.is_superuser else request.user.role  # type: ignore[union-attr]
+    context = {
+        "case": case,
+        "step": step,
+        "can_act": step is not None and role in flow.STEP_ROLES[step],
+        "admitting": case.phase == "识别" and step == flow.STEPS[-1],
+        "blockers": case_services.blockers(case) if case.phase == "帮扶" else [],
+        "categories": flow.CATEGORIES,
+        "causes": flow.CAUSES,
+        "measures": flow.MEASURES,
+        "departments": scoped(Department.objects.all(), request.user),
+        "rule_names": [RULE_NAMES.get(c, c) for c in case.rule_codes],
+    }
+    return render(request, "households/case.html", context)
+
+
+@require_POST
+@login_required
+def case_open(request: HttpRequest, code: str) -> HttpResponse:
+    household = get_scoped_or_404(Household.objects.all(), request.user, code=code)
+    require(request, "edit_households")
+    try:
+        case = case_services.open_case(
+            household,
+            request.POST.get("channel", ""),
+            request.POST.get("note", ""),
+            request.POST.getlist("rules"),
+        )
+    except flow.CaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("households:detail", code=code)
+    return redirect("households:case", pk=case.pk)

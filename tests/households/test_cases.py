@@ -1,0 +1,113 @@
+"""The monitoring case workflow through the pages: open, four steps, measures, elimination refused or allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.domain.households.factory import finance, household, id_number, member, workbook
+from xiangcun.households.models import Case, Household
+from xiangcun.households.services import import_households
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(county):  # type: ignore[no-untyped-def]
+    data = workbook(
+        [household("A001"), household("A002", 户主姓名="孤老"), household("B001", village="140000002201")],
+        [
+            member("A001", id_number("19800101", 1)),
+            member("A002", id_number("19400101", 2), 劳动能力="丧失劳动力"),
+            member("B001", id_number("19700101", 3)),
+        ],  # fmt: skip
+        [
+            finance("A001", 2025),
+            finance("A002", 2025, 工资性收入=0, 生产经营性收入=0, 生产经营性支出=0, 转移性收入=9000),
+            finance("B001", 2025),
+        ],  # fmt: skip
+    )
+    assert import_households(data, "r.xlsx").ok
+
+
+def walk(clients, case: Case, note: str = "") -> None:  # type: ignore[no-untyped-def]
+    url = reverse("households:case", args=[case.pk])
+    village, township, county_admin = clients
+    village.post(url, {"action": "step", "passed": "1", "note": "入户看过"})
+    village.post(url, {"action": "step", "passed": "1"})
+    township.post(url, {"action": "step", "passed": "1"})
+    county_admin.post(url, {"action": "step", "passed": "1", "category": "边缘易致贫户", "causes": ["因病"]})
+
+
+def test_identification_to_assistance(client_for, users, registry):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    clients = []
+    for key in ("village_a1", "township_a", "county_admin"):
+        c = Client()
+        c.force_login(users[key], backend="django.contrib.auth.backends.ModelBackend")
+        clients.append(c)
+    village, township, county_admin = clients
+    response = township.post(
+        reverse("households:case_open", args=["A001"]), {"channel": "基层干部排查", "note": "患病"}
+    )
+    case = Case.objects.get()
+    assert response.url == reverse("households:case", args=[case.pk])
+    # A township admin cannot take the county's decision.
+    url = reverse("households:case", args=[case.pk])
+    walk(clients[:2] + [township], case)
+    case.refresh_from_db()
+    assert case.phase == "识别" and case.step == 3
+    county_admin.post(url, {"action": "step", "passed": "1"})  # no category: refused
+    case.refresh_from_db()
+    assert case.step == 3
+    county_admin.post(url, {"action": "step", "passed": "1", "category": "边缘易致贫户", "causes": ["因病"]})
+    case.refresh_from_db()
+    assert (case.phase, case.category, case.causes) == ("帮扶", "边缘易致贫户", ["因病"])
+    assert [s.name for s in case.steps.all()] == ["入户核实", "村内评议", "乡镇审核", "县级审定"]
+    township.post(url, {"action": "measure", "name": "医疗保障"})
+    assert case.measures.count() == 1
+    page = township.get(url).content.decode()
+    assert "帮扶措施实施不足 180 天" in page  # too early to clear
+    case.measures.update(started=dt.date(2024, 1, 1))
+    township.post(url, {"action": "eliminate"})
+    case.refresh_from_db()
+    assert case.phase == "消除"
+    for client in (village, village, township, county_admin):
+        client.post(url, {"action": "step", "passed": "1"})
+    case.refresh_from_db()
+    assert case.phase == "已消除" and case.recheck_on is not None
+
+
+def test_a_household_without_labour_is_never_cleared(client_for, users, registry):  # type: ignore[no-untyped-def]
+    hh = Household.objects.get(code="A002")
+    case = Case.objects.create(household=hh, channel="筛查规则", phase="帮扶", step_started=dt.date(2024, 1, 1),
+                               opened_at=dt.date(2024, 1, 1))  # fmt: skip
+    case.measures.create(name="特困供养", started=dt.date(2024, 1, 1))
+    client = client_for(users["township_a"])
+    url = reverse("households:case", args=[case.pk])
+    assert "整户无劳动力" in client.get(url).content.decode()
+    client.post(url, {"action": "eliminate"})
+    case.refresh_from_db()
+    assert case.phase == "帮扶"
+
+
+def test_cases_of_another_township_are_404(client_for, users, registry):  # type: ignore[no-untyped-def]
+    other = Case.objects.create(household=Household.objects.get(code="B001"), channel="筛查规则",
+                                step_started=dt.date(2026, 1, 1), opened_at=dt.date(2026, 1, 1))  # fmt: skip
+    client = client_for(users["township_a"])
+    assert client.get(reverse("households:case", args=[other.pk])).status_code == 404
+    assert (
+        client.post(reverse("households:case_open", args=["B001"]), {"channel": "筛查规则"}).status_code
+        == 404
+    )
+    assert "B001" not in client.get(reverse("households:cases")).content.decode()
+
+
+def test_overdue_steps_are_listed_first(client_for, users, registry):  # type: ignore[no-untyped-def]
+    Case.objects.create(household=Household.objects.get(code="A001"), channel="农户自主申报",
+                        step_started=dt.date(2020, 1, 1), opened_at=dt.date(2020, 1, 1))  # fmt: skip
+    page = client_for(users["township_a"]).get(reverse("households:cases")).content.decode()
+    assert "超期" in page and "入户核实" in page
