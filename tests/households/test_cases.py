@@ -111,3 +111,31 @@ def test_overdue_steps_are_listed_first(client_for, users, registry):  # type: i
                         step_started=dt.date(2020, 1, 1), opened_at=dt.date(2020, 1, 1))  # fmt: skip
     page = client_for(users["township_a"]).get(reverse("households:cases")).content.decode()
     assert "超期" in page and "入户核实" in page
+
+
+def test_statistics_monthly_report_and_settings(client_for, users, registry):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    from xiangcun.households.models import MonitoringThreshold, RuleSetting
+
+    Case.objects.create(household=Household.objects.get(code="A001"), channel="筛查规则", phase="帮扶", category="边缘易致贫户",
+                        causes=["因病"], step_started=dt.date(2026, 1, 1), opened_at=dt.date(2026, 1, 1))  # fmt: skip
+    Case.objects.create(household=Household.objects.get(code="B001"), channel="筛查规则", phase="帮扶",
+                        step_started=dt.date(2026, 1, 1), opened_at=dt.date(2026, 1, 1))  # fmt: skip
+    township = client_for(users["township_a"])
+    page = township.get(reverse("households:statistics")).content.decode()
+    assert "甲镇" in page and "乙乡" not in page and "因病：1" in page
+    report = openpyxl.load_workbook(io.BytesIO(township.get(reverse("households:monthly_report")).content))
+    assert [c.value for c in report["分乡镇统计"][2]][:3] == ["甲镇", 0, 1]
+    assert township.get(reverse("households:settings")).status_code == 403
+    county = client_for(users["county_admin"])
+    county.post(reverse("households:settings"), {"year": 2025, "threshold": "5000", "rules": ["HOUSING"]})
+    assert not MonitoringThreshold.objects.exists()  # below 1.5 × the poverty line: refused
+    county.post(reverse("households:settings"), {"year": 2025, "threshold": "6500", "rules": ["HOUSING"]})
+    assert float(MonitoringThreshold.objects.get().value) == 6500
+    assert (
+        RuleSetting.objects.get(code="WATER").enabled is False
+        and RuleSetting.objects.get(code="HOUSING").enabled
+    )

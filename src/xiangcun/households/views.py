@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import io
+from typing import Any
+
+import openpyxl
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,11 +20,11 @@ from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.idcard import mask_id, mask_phone
-from xiangcun.domain.households.screening import RULES
+from xiangcun.domain.households.screening import RULES, ThresholdError, check_threshold
 
 from . import cases as case_services
 from . import services
-from .models import Case, Household
+from .models import Case, Household, Measure, MonitoringThreshold, RuleSetting
 
 RULE_NAMES = {r.code: r.name for r in RULES}
 
@@ -196,3 +200,110 @@ def case_open(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("households:detail", code=code)
     return redirect("households:case", pk=case.pk)
+
+
+def _statistics(cases: Any) -> dict[str, Any]:
+    """Counts of monitored households by township, category, cause and measure, and overdue steps."""
+    today = timezone.localdate()
+    by_township: dict[str, dict[str, int]] = {}
+    by_category: dict[str, int] = {}
+    by_cause: dict[str, int] = {}
+    overdue_total = 0
+    for case in cases.select_related("household__village__parent"):
+        township = case.household.village.parent.name if case.household.village.parent else "—"
+        row = by_township.setdefault(
+            township, {"识别": 0, "帮扶": 0, "消除": 0, "已消除": 0, "未纳入": 0, "超期": 0}
+        )
+        row[case.phase] = row.get(case.phase, 0) + 1
+        step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
+        if flow.overdue(step, case.step_started, today):
+            row["超期"] += 1
+            overdue_total += 1
+        if case.category and case.phase in ("帮扶", "消除"):
+            by_category[case.category] = by_category.get(case.category, 0) + 1
+            for cause in case.causes:
+                by_cause[cause] = by_cause.get(cause, 0) + 1
+    measures = dict(
+        Measure.objects.filter(case__in=cases)
+        .values_list("name")
+        .annotate(n=Count("id"))
+        .values_list("name", "n")
+    )
+    return {"by_township": dict(sorted(by_township.items())), "by_category": by_category, "by_cause": by_cause,
+            "by_measure": measures, "overdue": overdue_total}  # fmt: skip
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    cases = scoped(Case.objects.all(), request.user)
+    return render(request, "households/statistics.html", _statistics(cases))
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """The month's monitoring report as .xlsx: totals per township and the cases opened or closed this month."""
+    cases = scoped(Case.objects.all(), request.user)
+    stats = _statistics(cases)
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "分乡镇统计"
+    sheet.append(["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", "超期"])
+    for township, row in stats["by_township"].items():
+        sheet.append(
+            [township, row["识别"], row["帮扶"], row["消除"], row["已消除"], row["未纳入"], row["超期"]]
+        )
+    detail = workbook.create_sheet("本月案件")
+    detail.append(
+        ["户编号", "户主", "村", "发现渠道", "阶段", "类别", "风险类型", "发现日期", "纳入日期", "消除日期"]
+    )
+    recent = cases.filter(
+        Q(opened_at__gte=month_start) | Q(admitted_at__gte=month_start) | Q(cleared_at__gte=month_start)
+    )
+    for case in recent.select_related("household__village"):
+        detail.append([case.household.code, case.household.head_name, case.household.village.name, case.channel,
+                       case.phase, case.category, "、".join(case.causes), case.opened_at, case.admitted_at, case.cleared_at])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    LogEntry.objects.log_create(
+        request.user, force_log=True, action=LogEntry.Action.ACCESS, actor=request.user,
+        changes={"export": ["", f"防返贫监测月报 {today:%Y-%m}"]},
+    )  # fmt: skip
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''monitoring-{today:%Y-%m}.xlsx"
+    return response
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The county's yearly threshold and which screening rules are on."""
+    require(request, "edit_plans")
+    county = county_of(request.user)
+    if county is None:
+        raise Http404("没有可设置的县")
+    year = timezone.localdate().year - 1
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", year))
+            value = float(request.POST.get("threshold", ""))
+            check_threshold(value, year)
+        except ThresholdError as exc:
+            messages.error(request, str(exc))
+        except ValueError:
+            messages.error(request, "监测标准应为数字")
+        else:
+            MonitoringThreshold.objects.update_or_create(region=county, year=year, defaults={"value": value})
+            enabled = set(request.POST.getlist("rules"))
+            for rule in RULES:
+                RuleSetting.objects.update_or_create(
+                    region=county, code=rule.code, defaults={"enabled": rule.code in enabled}
+                )
+            messages.success(request, f"已保存 {year} 年监测标准和筛查规则。")
+            return redirect("households:settings")
+    enabled = services.enabled_rules(county)
+    context = {"county": county, "year": year, "threshold": services.threshold_for(county, year),
+               "rules": [(r, r.code in enabled) for r in RULES]}  # fmt: skip
+    return render(request, "households/settings.html", context)

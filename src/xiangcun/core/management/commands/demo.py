@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -22,8 +23,11 @@ from xiangcun.core.models import SiteFlag
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import ensure_defaults
 from xiangcun.domain.catalog import NATIONAL
+from xiangcun.domain.households.cases import CATEGORIES, CAUSES, MEASURES, STEPS, recheck_date
+from xiangcun.domain.households.screening import RULE_CODES
 from xiangcun.domain.households.workbook import write_registry
-from xiangcun.households.services import import_households
+from xiangcun.households.models import Case, CaseStep, Household
+from xiangcun.households.services import import_households, run_screening
 from xiangcun.indicators.models import Indicator, Observation, Target
 from xiangcun.indicators.services import ensure_national
 from xiangcun.regions.models import Region
@@ -59,6 +63,7 @@ class Command(BaseCommand):
             ensure_defaults(county)
             accounts = self._users(county)
             households = self._households(county, options["households"])
+            self._cases()
             self._targets(county)
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
@@ -69,6 +74,49 @@ class Command(BaseCommand):
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for username, label, scope in accounts:
                 self.stdout.write(f"  {username:<10} {label:<6} {scope}")
+
+    def _cases(self) -> None:
+        """Cases in every state for the first households that screening flags (once; reruns keep them)."""
+        if Case.objects.exists() or not Household.objects.exists():
+            return
+        year = timezone.localdate().year - 1
+        flagged = run_screening(Household.objects.all(), year, 6000.0, RULE_CODES)[:40]
+        today = timezone.localdate()
+        plans = [
+            ("识别", 0),
+            ("识别", 1),
+            ("识别", 2),
+            ("识别", 3),
+            ("帮扶", 0),
+            ("帮扶", 0),
+            ("消除", 1),
+            ("已消除", 0),
+            ("未纳入", 0),
+        ]
+        for n, row in enumerate(flagged):
+            phase, step = plans[n % len(plans)]
+            household = Household.objects.get(code=row["household"])
+            opened = today - dt.timedelta(days=20 + 11 * n)
+            case = Case.objects.create(
+                household=household, channel="筛查规则", rule_codes=row["rules"], phase=phase, step=step,
+                step_started=today - dt.timedelta(days=3 * (n % 5)), opened_at=opened,
+            )  # fmt: skip
+            done = STEPS if phase != "识别" else STEPS[:step]
+            for name in done:
+                CaseStep.objects.create(case=case, phase="识别", name=name, passed=not (phase == "未纳入" and name == "村内评议"),
+                                        note="收入已稳定，不纳入" if phase == "未纳入" and name == "村内评议" else "")  # fmt: skip
+                if phase == "未纳入" and name == "村内评议":
+                    break
+            if phase in ("帮扶", "消除", "已消除"):
+                case.category = CATEGORIES[n % len(CATEGORIES)]
+                case.causes = [CAUSES[n % len(CAUSES)]]
+                case.admitted_at = opened + dt.timedelta(days=15)
+                measure, _ = MEASURES[n % len(MEASURES)]
+                case.measures.create(name=measure, started=case.admitted_at)
+            if phase == "已消除":
+                case.cleared_at = today - dt.timedelta(days=5)
+                case.recheck_on = recheck_date(case.cleared_at)
+            case.save()
 
     def _targets(self, county: Region) -> None:
         """National indicators with 2020 baselines, 2025 targets and approved values 2021–2024."""
