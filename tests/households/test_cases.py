@@ -41,7 +41,7 @@ def walk(clients, case: Case, note: str = "") -> None:  # type: ignore[no-untype
     county_admin.post(url, {"action": "step", "passed": "1", "category": "边缘易致贫户", "causes": ["因病"]})
 
 
-def test_identification_to_assistance(client_for, users, registry):  # type: ignore[no-untyped-def]
+def test_identification_to_assistance(client_for, users, county, registry):  # type: ignore[no-untyped-def]
     from django.test import Client
 
     clients = []
@@ -67,8 +67,10 @@ def test_identification_to_assistance(client_for, users, registry):  # type: ign
     case.refresh_from_db()
     assert (case.phase, case.category, case.causes) == ("帮扶", "边缘易致贫户", ["因病"])
     assert [s.name for s in case.steps.all()] == ["入户核实", "村内评议", "乡镇审核", "县级审定"]
-    township.post(url, {"action": "measure", "name": "医疗保障"})
-    assert case.measures.count() == 1
+    township.post(url, {"action": "measure", "name": "产业帮扶"})
+    assert (
+        case.measures.get().department == county.agriculture
+    )  # the catalog's usual department, in this county
     page = township.get(url).content.decode()
     assert "帮扶措施实施不足 180 天" in page  # too early to clear
     case.measures.update(started=dt.date(2024, 1, 1))

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
 from xiangcun.regions.models import Region
 
@@ -91,6 +92,11 @@ def start_elimination(case: Case) -> None:
 def add_measure(case: Case, name: str, department: Any) -> Measure:
     if case.phase not in ("帮扶", "消除"):
         raise flow.CaseError("只有已纳入监测的农户可以登记帮扶措施")
-    if name not in {m for m, _ in flow.MEASURES}:
+    catalog = dict(flow.MEASURES)
+    if name not in catalog:
         raise flow.CaseError(f"帮扶措施「{name}」不在措施目录中")
+    if department is None:  # the department that usually delivers it, in the household's county
+        department = Department.objects.filter(
+            region=county_of_household(case.household), name=catalog[name]
+        ).first()
     return Measure.objects.create(case=case, name=name, department=department, started=timezone.localdate())

@@ -111,8 +111,12 @@ class Command(BaseCommand):
                 case.category = CATEGORIES[n % len(CATEGORIES)]
                 case.causes = [CAUSES[n % len(CAUSES)]]
                 case.admitted_at = opened + dt.timedelta(days=15)
-                measure, _ = MEASURES[n % len(MEASURES)]
-                case.measures.create(name=measure, started=case.admitted_at)
+                measure, department = MEASURES[n % len(MEASURES)]
+                case.measures.create(
+                    name=measure,
+                    started=case.admitted_at,
+                    department=Department.objects.filter(name=department).first(),
+                )
             if phase == "已消除":
                 case.cleared_at = today - dt.timedelta(days=5)
                 case.recheck_on = recheck_date(case.cleared_at)
