@@ -69,3 +69,17 @@ def test_upload_page_reports_errors_and_writes_nothing(client_for, users, county
     ).content.decode()
     assert "校验位" in page and not Household.objects.exists()
     assert client_for(users["leader"]).get(reverse("households:upload")).status_code == 403
+
+
+def test_registry_export_is_scoped_audited_and_only_for_roles_that_need_it(client_for, users, registry):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    assert client_for(users["leader"]).get(reverse("households:export")).status_code == 403
+    response = client_for(users["township_a"]).get(reverse("households:export"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    codes = [row[0].value for row in book["户"].iter_rows(min_row=2)]
+    assert codes == ["A001"]
+    assert [row[2].value for row in book["成员"].iter_rows(min_row=2)] == [ID_A]
+    assert LogEntry.objects.filter(actor=users["township_a"], action=LogEntry.Action.ACCESS).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +59,7 @@ def record(
         case.category, case.causes, case.admitted_at = category, causes, today
     if new.phase == "已消除":
         case.cleared_at = today
-        case.recheck_on = flow.recheck_date(today)
+        case.recheck_on = flow.recheck_date(today, settings.MONITORING["recheck_days"])
     case.save()
 
 

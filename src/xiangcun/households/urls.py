@@ -6,6 +6,7 @@ app_name = "households"
 urlpatterns = [
     path("", views.registry, name="registry"),
     path("import/", views.upload, name="upload"),
+    path("export.xlsx", views.export, name="export"),
     path("screening/", views.screening_page, name="screening"),
     path("cases/", views.case_inbox, name="cases"),
     path("statistics/", views.statistics, name="statistics"),
