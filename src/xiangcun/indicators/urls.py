@@ -6,6 +6,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("dashboard/", views.plan_dashboard, name="dashboard"),
+    path("index/", views.index_page, name="index"),
     path("report/", views.report, name="report"),
     path("report/template.xlsx", views.report_template, name="report_template"),
     path("review/", views.review_list, name="review"),

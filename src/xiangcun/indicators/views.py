@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.scopes import get_scoped_or_404, scoped
+from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.permissions import require
 from xiangcun.domain.catalog import DIMENSIONS
+from xiangcun.regions.models import Region
 
-from . import collection, dashboard
+from . import collection, dashboard, index
 from .models import Indicator, Observation, Target
 from .services import ensure_national
 
@@ -160,3 +161,23 @@ def plan_dashboard(request: HttpRequest) -> HttpResponse:
         "years": sorted(set(visible.values_list("year", flat=True))),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+def index_page(request: HttpRequest) -> HttpResponse:
+    county = county_of(request.user)
+    if county is None:
+        raise Http404("没有可计算指数的县")
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year - 2)
+    except ValueError:
+        year = this_year - 2
+    data = index.township_index(county, year)
+    visible = {r.pk for r in scoped(Region.objects.filter(parent=county), request.user)}
+    data["rows"] = [r for r in data["rows"] if r["region"].pk in visible]
+    trend = index.county_trend(county, list(range(this_year - 5, this_year)))
+    return render(
+        request, "indicators/index.html",
+        {**data, "county": county, "year": year, "trend": trend, "dimension_names": DIMENSIONS},
+    )  # fmt: skip

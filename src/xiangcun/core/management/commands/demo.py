@@ -136,6 +136,17 @@ class Command(BaseCommand):
                           "baseline_value": baseline, "attribute": "约束性" if binding else "预期性",
                           "department": departments.get(owners.get(code) or ""), "source": "演示规划"},
             )  # fmt: skip
+            for n, township in enumerate(county.children.order_by("code")):
+                factor = 0.6 + 0.1 * (
+                    (n * 7 + int(code[1:]) * 3) % 9
+                )  # townships spread around the county's pace
+                for year, value in demo_series(
+                    baseline, target, None if pattern is None else pattern * factor, range(2023, 2025)
+                ).items():
+                    Observation.objects.update_or_create(
+                        indicator=indicator, region=township, year=year, quarter=0,
+                        defaults={"value": value, "status": Observation.Status.APPROVED},
+                    )  # fmt: skip
             for year, value in demo_series(baseline, target, pattern, range(2021, 2025)).items():
                 Observation.objects.update_or_create(
                     indicator=indicator, region=county, year=year, quarter=0,
