@@ -50,3 +50,27 @@ def test_township_and_department_see_only_their_targets(client_for, users, track
         client_for(users["department_reporter"]).get(reverse("indicators:dashboard")).content.decode()
     )
     assert "农村卫生厕所普及率" in department and "农村居民恩格尔系数" not in department
+
+
+def test_indicator_page_draws_history_path_and_forecast(client_for, users, tracked):  # type: ignore[no-untyped-def]
+    page = client_for(users["county_admin"]).get(reverse("indicators:detail", args=["N09"])).content.decode()
+    assert "<svg" in page and "目标路径" in page and "2023年 68" in page
+    assert "严重滞后" in page
+    township = (
+        client_for(users["township_a"]).get(reverse("indicators:detail", args=["N09"])).content.decode()
+    )
+    assert "乙乡" not in township
+
+
+def test_dashboard_exports_to_excel(client_for, users, tracked):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    response = client_for(users["county_admin"]).get(reverse("indicators:dashboard_export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["目标进度"]
+    statuses = {row[12].value for row in sheet.iter_rows(min_row=2)}
+    assert "严重滞后" in statuses and "已达标" in statuses
+    department = client_for(users["department_reporter"]).get(reverse("indicators:dashboard_export"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(department.content))["目标进度"].iter_rows(min_row=2))
+    assert [r[1].value for r in rows] == ["农村卫生厕所普及率"]

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.permissions import require
+from xiangcun.domain.assessment import assess, expected_at
 from xiangcun.domain.catalog import DIMENSIONS
 from xiangcun.regions.models import Region
 
-from . import collection, dashboard, index
+from . import chart, collection, dashboard, index
 from .models import Indicator, Observation, Target
 from .services import ensure_national
 
@@ -181,3 +186,72 @@ def index_page(request: HttpRequest) -> HttpResponse:
         request, "indicators/index.html",
         {**data, "county": county, "year": year, "trend": trend, "dimension_names": DIMENSIONS},
     )  # fmt: skip
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """History, the target path and the forecast on one chart, and the townships side by side."""
+    indicator = get_scoped_or_404(Indicator.objects.all(), request.user, code=code)
+    county = county_of(request.user)
+    target = (
+        Target.objects.filter(indicator=indicator, region=county).order_by("-year").first()
+        if county
+        else None
+    )
+    approved = Observation.objects.filter(indicator=indicator, status=Observation.Status.APPROVED, quarter=0)
+    history = sorted(approved.filter(region=county).values_list("year", "value")) if county else []
+    series = [chart.Series("实际", history, "#2f6f4f")]
+    assessment = None
+    if target is not None:
+        spec = dashboard.spec_of(target)
+        assessment = assess(spec, dict(history))
+        if target.baseline_year and target.value is not None:
+            path = [(y, expected_at(spec, y)) for y in range(target.baseline_year, target.year + 1)]
+            series.append(
+                chart.Series("目标路径", [(y, v) for y, v in path if v is not None], "#b54708", dashed=True)
+            )
+        if assessment.forecast is not None and history:
+            series.append(
+                chart.Series("趋势预计", [history[-1], (target.year, assessment.forecast)], "#66727f", True)
+            )
+    townships = (
+        scoped(Region.objects.filter(parent=county), request.user) if county else Region.objects.none()
+    )
+    latest = {}
+    for region_id, year, value in (
+        approved.filter(region__in=townships).order_by("year").values_list("region_id", "year", "value")
+    ):
+        latest[region_id] = (year, value)
+    comparison = [(t, latest.get(t.pk)) for t in townships.order_by("code")]
+    return render(
+        request, "indicators/indicator.html",
+        {"indicator": indicator, "target": target, "assessment": assessment, "county": county,
+         "chart": mark_safe(chart.line_chart(series, unit=indicator.unit)), "comparison": comparison, "history": history},
+    )  # fmt: skip
+
+
+@login_required
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    rows = dashboard.rows(
+        scoped(Target.objects.all(), request.user).order_by("indicator__code", "region__path", "year")
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "目标进度"
+    sheet.append(["指标编码", "指标", "维度", "区域", "目标年", "目标", "基期年", "基期值", "最新年", "最新值", "应达到", "预计",
+                  "状态", "预警", "属性", "责任部门", "说明"])  # fmt: skip
+    for r in rows:
+        t = r["target"]
+        sheet.append([t.indicator.code, t.indicator.name, t.indicator.dimension, t.region.name, t.year,
+                      t.text or f"{t.get_op_display()} {t.value}", t.baseline_year, t.baseline_value, r["latest_year"],
+                      r["latest"], r["expected"], r["forecast"], r["status"], "是" if r["warning"] else "",
+                      t.attribute, t.department.name if t.department else "", r["explanation"]])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''targets-{timezone.localdate():%Y%m%d}.xlsx"
+    )
+    return response
