@@ -33,3 +33,12 @@ def test_home_requires_login(client):  # type: ignore[no-untyped-def]
 def test_static_files_are_served_by_the_app(client):  # type: ignore[no-untyped-def]
     response = client.get("/static/xiangcun/site.css")
     assert response.status_code == 200
+
+
+def test_not_found_and_forbidden_pages_are_chinese(client_for, users, county, settings):  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+    client = client_for(users["township_a"])
+    missing = client.get(reverse("regions:detail", args=[county.town_b.code]))
+    assert missing.status_code == 404 and "不在您的管辖范围内" in missing.content.decode()
+    forbidden = client.get(reverse("audit:log"))
+    assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
