@@ -69,3 +69,10 @@ def record_bulk(
 
 def _text(value: Any) -> str:
     return "None" if value is None else str(value)
+
+
+def record_access(actor: Any, obj: models.Model, what: str, detail: str) -> None:
+    """Log that `actor` viewed personal data or exported something (auditlog's ACCESS action)."""
+    LogEntry.objects.log_create(
+        obj, force_log=True, action=LogEntry.Action.ACCESS, actor=actor, changes={what: ["", detail]}
+    )

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
+from xiangcun.audit.services import record_access
+from xiangcun.core.downloads import export_response
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
@@ -53,10 +55,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     reveal = request.GET.get("reveal") == "1" and request.user.can("view_personal")  # type: ignore[union-attr]
     if reveal:
-        LogEntry.objects.log_create(
-            household, force_log=True, action=LogEntry.Action.ACCESS, actor=request.user,
-            changes={"查看完整证件号": ["", request.user.get_username()]},
-        )  # fmt: skip
+        record_access(request.user, household, "查看完整证件号", request.user.get_username())
     members = [(m, m.id_number if reveal else mask_id(m.id_number)) for m in household.members.all()]
     year = timezone.localdate().year - 1
     county = county_of(request.user)
@@ -275,15 +274,9 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
                        case.phase, case.category, "、".join(case.causes), case.opened_at, case.admitted_at, case.cleared_at])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
-    LogEntry.objects.log_create(
-        request.user, force_log=True, action=LogEntry.Action.ACCESS, actor=request.user,
-        changes={"export": ["", f"防返贫监测月报 {today:%Y-%m}"]},
-    )  # fmt: skip
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return export_response(
+        request, buffer.getvalue(), f"monitoring-{today:%Y-%m}.xlsx", f"防返贫监测月报 {today:%Y-%m}"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''monitoring-{today:%Y-%m}.xlsx"
-    return response
 
 
 @login_required
@@ -324,14 +317,9 @@ def export(request: HttpRequest) -> HttpResponse:
     require(request, "view_personal")
     households = scoped(Household.objects.all(), request.user)
     data = services.export_households(households)
-    LogEntry.objects.log_create(
-        request.user, force_log=True, action=LogEntry.Action.ACCESS, actor=request.user,
-        changes={"export": ["", f"农户登记表 {households.count()} 户（含完整身份证号）"]},
-    )  # fmt: skip
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return export_response(
+        request,
+        data,
+        f"households-{timezone.localdate():%Y%m%d}.xlsx",
+        f"农户登记表 {households.count()} 户（含完整身份证号）",
     )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''households-{timezone.localdate():%Y%m%d}.xlsx"
-    )
-    return response

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
+from xiangcun.core.downloads import export_response
 from xiangcun.core.permissions import require
 from xiangcun.domain.assessment import assess, expected_at
 from xiangcun.domain.catalog import DIMENSIONS
@@ -95,12 +96,9 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_template(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    response = HttpResponse(
-        collection.template(request.user, year),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return export_response(
+        request, collection.template(request.user, year), f"report-{year}.xlsx", f"{year}年填报模板"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''report-{year}.xlsx"
-    return response
 
 
 @login_required
@@ -248,10 +246,6 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                       t.attribute, t.department.name if t.department else "", r["explanation"]])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return export_response(
+        request, buffer.getvalue(), f"targets-{timezone.localdate():%Y%m%d}.xlsx", f"目标进度 {len(rows)} 行"
     )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''targets-{timezone.localdate():%Y%m%d}.xlsx"
-    )
-    return response

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xiangcun.accounts.scopes import get_scoped_or_404, scope_of, scoped
+from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import OptimisticLockForm
 from xiangcun.core.permissions import require
 
@@ -103,20 +104,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     regions = scoped(Region.objects.all(), request.user)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    name = f"regions-{timezone.localdate():%Y%m%d}.{fmt}"
+    what = f"行政区划 {fmt}，{regions.count()} 行"
     if fmt == "csv":
-        response = HttpResponse(services.export_csv(regions), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            services.export_xlsx(regions),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''regions-{stamp}.{fmt}"
-    LogEntry.objects.log_create(
-        request.user,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        changes={"export": ["", f"行政区划 {fmt}，{regions.count()} 行"]},
-        actor=request.user,
-    )
-    return response
+        return export_response(request, services.export_csv(regions), name, what, "text/csv; charset=utf-8")
+    return export_response(request, services.export_xlsx(regions), name, what)
