@@ -74,3 +74,35 @@ def test_dashboard_exports_to_excel(client_for, users, tracked):  # type: ignore
     department = client_for(users["department_reporter"]).get(reverse("indicators:dashboard_export"))
     rows = list(openpyxl.load_workbook(io.BytesIO(department.content))["目标进度"].iter_rows(min_row=2))
     assert [r[1].value for r in rows] == ["农村卫生厕所普及率"]
+
+
+def test_targets_are_added_and_adjusted_by_hand_with_an_audit_trail(client_for, users, county, tracked):  # type: ignore[no-untyped-def]
+    from auditlog.models import LogEntry
+
+    t1 = tracked[0]
+    client = client_for(users["county_admin"])
+    url = reverse("indicators:target_edit", args=[t1.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(indicator=t1.indicator_id, region=t1.region_id, department=t1.department_id, value=90)
+    assert client.post(url, data).status_code == 302
+    t1.refresh_from_db()
+    assert t1.value == 90
+    assert LogEntry.objects.get_for_object(t1).latest("id").changes_dict["value"] == ["85.0", "90.0"]
+    bad = dict(data, baseline_year=2026, version=client.get(url).context["form"].initial["version"])
+    assert "基期年应早于目标年" in client.post(url, bad).content.decode()
+    assert client_for(users["township_a"]).get(url).status_code == 403
+    assert (
+        client_for(users["county_admin"])
+        .get(reverse("indicators:target_edit", args=[tracked[2].pk]))
+        .status_code
+        == 200
+    )
+    users["county_admin"].region = county.town_a
+    users["county_admin"].save()
+    assert (
+        client_for(users["county_admin"])
+        .get(reverse("indicators:target_edit", args=[tracked[2].pk]))
+        .status_code
+        == 404
+    )

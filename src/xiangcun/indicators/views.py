@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.downloads import export_response
+from xiangcun.core.forms import OptimisticLockForm
 from xiangcun.core.permissions import require
+from xiangcun.departments.models import Department
 from xiangcun.domain.assessment import assess, expected_at
 from xiangcun.domain.catalog import DIMENSIONS
 from xiangcun.regions.models import Region
@@ -249,3 +252,38 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     return export_response(
         request, buffer.getvalue(), f"targets-{timezone.localdate():%Y%m%d}.xlsx", f"目标进度 {len(rows)} 行"
     )
+
+
+class TargetForm(OptimisticLockForm):
+    class Meta:
+        model = Target
+        fields = ["indicator", "region", "year", "op", "value", "text", "attribute", "baseline_year", "baseline_value",
+                  "department"]  # fmt: skip
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = scoped(Indicator.objects.all(), user)
+        self.fields["region"].queryset = scoped(Region.objects.filter(depth__lte=4), user)
+        self.fields["department"].queryset = scoped(Department.objects.all(), user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("op") != Target.Op.TEXT and cleaned.get("value") is None:
+            self.add_error("value", "请填写目标值（文字目标请选择“文字”）")
+        base_year, year = cleaned.get("baseline_year"), cleaned.get("year")
+        if base_year and year and base_year >= year:
+            self.add_error("baseline_year", "基期年应早于目标年")
+        return cleaned
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or adjust a target by hand (audited like every change)."""
+    require(request, "edit_plans")
+    target = get_scoped_or_404(Target.objects.all(), request.user, pk=pk) if pk else None
+    form = TargetForm(request.POST or None, instance=target, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"已保存目标「{saved}」。")
+        return redirect("indicators:dashboard")
+    return render(request, "indicators/target_form.html", {"form": form, "target": target})
