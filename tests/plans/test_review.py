@@ -137,6 +137,10 @@ def test_upload_page_review_and_item_pages(client_for, users, county, fake_reade
     page = response.content.decode()
     assert "农村卫生厕所普及率" in page and "到2025年，村庄绿化覆盖率达到30%以上" in page
     assert "表格行无法解析" in page
+    targets_page = client.get(
+        reverse("plans:version", args=[PlanVersion.objects.get().plan_id, 1]), {"kind": "target"}
+    )
+    assert 'href="#L2"' in targets_page.content.decode()  # the quote is on the second source line
     version = PlanVersion.objects.get()
     task = version.items.get(kind="task")
     page = client.get(reverse("plans:version", args=[version.plan_id, 1]), {"kind": "task"}).content.decode()

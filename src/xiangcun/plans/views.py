@@ -111,6 +111,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             for k, label in PlanItem.Kind.choices]  # fmt: skip
     departments = {d.pk: d.name for d in Department.objects.filter(region=version.plan.region)}
     rows = [_row(item, kind, departments) for item in items]
+    _locate(rows, version.source_lines)
     context = {
         "plan": version.plan,
         "version": version,
@@ -157,7 +158,17 @@ def _row(item: PlanItem, kind: str, departments: dict[int, str]) -> dict[str, An
         extra = f"识别为：牵头 {_display(lead)}；配合 {_display(coop)}"
     elif kind in (PlanItem.Kind.TARGET, PlanItem.Kind.PROJECT):
         extra = str(data.get("quote") or "")
-    return {"item": item, "cells": cells, "extra": extra, "line": data.get("line")}
+    anchor = str(data.get("quote") or data.get("name") or data.get("title") or data.get("village") or "")
+    return {"item": item, "cells": cells, "extra": extra, "anchor": anchor, "line": None}
+
+
+def _locate(rows: list[dict[str, Any]], lines: list[str]) -> None:
+    """Point each row at the first source line containing its quote or name, so a reviewer can jump to it."""
+    compact = [line.replace(" ", "") for line in lines]
+    for row in rows:
+        needle = row["anchor"].replace(" ", "")[:20]
+        if len(needle) >= 2:
+            row["line"] = next((n for n, text in enumerate(compact, start=1) if needle in text), None)
 
 
 class CorrectionForm(forms.Form):
