@@ -31,3 +31,14 @@ def test_jumps_over_the_threshold_ask_for_a_note():
     assert jump_warning(10, 20, threshold=1.5) is None
     assert "上年为 0" in jump_warning(0, 3)
     assert jump_warning(None, 3) is None
+
+
+def test_aggregation_rules():
+    from xiangcun.domain.observations import aggregate
+
+    assert aggregate("count", [3, 4], [None, None]) == (7.0, "2 个下级区域合计")
+    value, how = aggregate("percentage", [80.0, 60.0], [3000, 1000])
+    assert value == 75.0 and "加权" in how  # (80 × 3000 + 60 × 1000) / 4000
+    assert aggregate("percentage", [80.0, 60.0], [3000, None])[0] is None
+    assert aggregate("ratio", [2.4, 2.6], [1, 1])[0] is None
+    assert aggregate("count", [], [])[0] is None

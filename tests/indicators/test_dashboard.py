@@ -55,6 +55,12 @@ def test_township_and_department_see_only_their_targets(client_for, users, track
 def test_indicator_page_draws_history_path_and_forecast(client_for, users, tracked):  # type: ignore[no-untyped-def]
     page = client_for(users["county_admin"]).get(reverse("indicators:detail", args=["N09"])).content.decode()
     assert "<svg" in page and "目标路径" in page and "2023年 68" in page
+    assert "2 个乡镇中只有 1 个有最新年度数据，不汇总" in page
+    Observation.objects.create(indicator=tracked[0].indicator, region=tracked[2].region.parent.children.get(name="甲镇"),
+                               year=2023, value=80.0, status="approved")  # fmt: skip
+    page = client_for(users["county_admin"]).get(reverse("indicators:detail", args=["N09"])).content.decode()
+    # (80 × 12000 + 90 × 9000) / 21000 = 84.29
+    assert "按户籍人口加权平均" in page and "84.29" in page
     assert "严重滞后" in page
     township = (
         client_for(users["township_a"]).get(reverse("indicators:detail", args=["N09"])).content.decode()

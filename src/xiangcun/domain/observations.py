@@ -70,3 +70,24 @@ def jump_warning(previous: float | None, current: float, threshold: float = DEFA
     if abs(change) > threshold:
         return f"比上年（{previous:g}）变化 {change:+.0%}，超过 {threshold:.0%}，请在说明中写明原因"
     return None
+
+
+def aggregate(kind: str, values: list[float], populations: list[int | None]) -> tuple[float | None, str]:
+    """A parent region's value from its children's, where the indicator allows it.
+
+    Counts and quantities add up; percentages are averaged weighted by population, and only when every
+    child's population is known; ratios (城乡居民收入比) and zero targets are never aggregated.
+    Returns (value or None, how it was computed in Chinese).
+    """
+    if not values:
+        return None, "下级没有数据"
+    if kind in ("count", "quantity"):
+        return float(sum(values)), f"{len(values)} 个下级区域合计"
+    if kind == "percentage":
+        if any(p is None or p <= 0 for p in populations):
+            return None, "有下级区域缺少户籍人口，不能按人口加权汇总"
+        total = sum(p for p in populations if p)
+        return sum(
+            v * (p or 0) for v, p in zip(values, populations, strict=True)
+        ) / total, f"{len(values)} 个下级区域按户籍人口加权平均"
+    return None, "比值类指标不能由下级汇总"

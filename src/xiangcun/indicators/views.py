@@ -19,6 +19,7 @@ from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.assessment import assess, expected_at
 from xiangcun.domain.catalog import DIMENSIONS
+from xiangcun.domain.observations import aggregate
 from xiangcun.regions.models import Region
 
 from . import chart, collection, dashboard, index
@@ -224,10 +225,22 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     ):
         latest[region_id] = (year, value)
     comparison = [(t, latest.get(t.pk)) for t in townships.order_by("code")]
+    year_values = {}
+    if comparison:
+        last_year = max((v[0] for _, v in comparison if v), default=None)
+        year_values = {t.pk: v[1] for t, v in comparison if v and v[0] == last_year}
+    towns = [t for t, _ in comparison if t.pk in year_values]
+    if len(towns) < len(comparison):  # a partial sum would look like a county figure; refuse it
+        total, how = None, f"{len(comparison)} 个乡镇中只有 {len(towns)} 个有最新年度数据，不汇总"
+    else:
+        total, how = aggregate(
+            indicator.kind, [year_values[t.pk] for t in towns], [t.population for t in towns]
+        )
     return render(
         request, "indicators/indicator.html",
         {"indicator": indicator, "target": target, "assessment": assessment, "county": county,
-         "chart": mark_safe(chart.line_chart(series, unit=indicator.unit)), "comparison": comparison, "history": history},
+         "chart": mark_safe(chart.line_chart(series, unit=indicator.unit)), "comparison": comparison, "history": history,
+         "aggregate": total, "aggregate_how": how},
     )  # fmt: skip
 
 
