@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xiangcun.plans",
     "xiangcun.medical",
     "xiangcun.households",
+    "xiangcun.api",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

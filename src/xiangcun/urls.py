@@ -16,5 +16,6 @@ urlpatterns = [
     path("indicators/", include("xiangcun.indicators.urls")),
     path("medical/", include("xiangcun.medical.urls")),
     path("households/", include("xiangcun.households.urls")),
+    path("api/", include("xiangcun.api.urls")),
     path("admin/", admin.site.urls),
 ]

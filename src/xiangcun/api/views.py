@@ -1,0 +1,121 @@
+"""A small JSON API over the same services and scopes as the pages (documented in docs/api.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from xiangcun.accounts.scopes import scoped
+from xiangcun.indicators import collection
+from xiangcun.indicators.models import Observation
+
+from .models import ApiToken, digest
+
+MAX_BODY = 2 * 1024 * 1024
+
+
+def _error(status: int, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Authenticate `Authorization: Token <key>`; the request then acts as the token's user."""
+
+    @csrf_exempt
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Token "):
+            return _error(401, "缺少接口密钥：请在请求头中加入 Authorization: Token <密钥>")
+        token = ApiToken.objects.select_related("user").filter(key_hash=digest(header[6:].strip())).first()
+        if token is None or token.revoked or not token.user.is_active:
+            return _error(401, "接口密钥无效或已停用")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        request.user = token.user
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _json(data: Any, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+@token_required
+def indicators(request: HttpRequest) -> HttpResponse:
+    rows = collection.assigned_indicators(request.user).order_by("code")
+    return _json(
+        [
+            {"code": i.code, "name": i.name, "unit": i.unit, "kind": i.kind, "dimension": i.dimension}
+            for i in rows
+        ]
+    )
+
+
+@token_required
+def observations(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        rows = scoped(Observation.objects.select_related("indicator", "region"), request.user)
+        if year := request.GET.get("year", ""):
+            if not year.isdigit():
+                return _error(400, "year 应为年份数字")
+            rows = rows.filter(year=int(year))
+        if code := request.GET.get("indicator"):
+            rows = rows.filter(indicator__code=code)
+        return _json([
+            {"indicator": o.indicator.code, "region": o.region.code, "year": o.year, "quarter": o.quarter,
+             "value": o.value, "note": o.note, "status": o.status}
+            for o in rows[:10000]
+        ])  # fmt: skip
+    if request.method != "POST":
+        return _error(405, "只支持 GET 和 POST")
+    if len(request.body) > MAX_BODY:
+        return _error(413, "请求内容过大（上限 2 MB），请分批提交")
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _error(400, "请求内容不是有效的 UTF-8 JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("rows"), list) or not body["rows"]:
+        return _error(400, '请求应为 {"rows": [...], "submit": false}，rows 至少一行')
+    raw_rows = []
+    for n, row in enumerate(body["rows"], start=1):
+        if not isinstance(row, dict):
+            return _error(400, f"第{n}行应为对象")
+        raw_rows.append({"指标编码": row.get("indicator"), "区域代码": row.get("region"), "年度": row.get("year"),
+                         "季度": row.get("quarter", 0), "数值": row.get("value"), "说明": row.get("note", ""), "_row": n})  # fmt: skip
+    rows, errors = collection.validate_rows(raw_rows, request.user)
+    if errors:
+        return _error(
+            400, f"有 {len(errors)} 处错误，没有保存任何数据",
+            errors=[{"row": e.row, "field": e.column, "message": e.message} for e in errors],
+        )  # fmt: skip
+    saved = collection.save_rows(rows, request.user, submit=bool(body.get("submit")))
+    return _json({"saved": saved, "status": "submitted" if body.get("submit") else "draft"}, status=201)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Create and revoke one's own API keys; a new key is shown once."""
+    new_key = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name:
+            messages.error(request, "请写明密钥的用途")
+        else:
+            _, new_key = ApiToken.issue(request.user, name[:100])
+    return render(request, "api/tokens.html", {"tokens": request.user.api_tokens.all(), "new_key": new_key})  # type: ignore[union-attr]
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    request.user.api_tokens.filter(pk=pk).update(revoked=True)  # type: ignore[union-attr]
+    return redirect("api:tokens")
