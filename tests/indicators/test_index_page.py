@@ -54,3 +54,20 @@ def test_missing_dimension_means_no_index(client_for, users, county, one_per_dim
     Observation.objects.filter(region=county.town_b, indicator__dimension="生活富裕").delete()
     page = client_for(users["county_admin"]).get(reverse("indicators:index"), {"year": 2024}).content.decode()
     assert "缺数据" in page
+
+
+def test_weights_and_export(client_for, users, county, one_per_dimension):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    client = client_for(users["county_admin"])
+    page = client.get(reverse("indicators:index"), {"year": 2024, "weighting": "entropy", "aggregation": "geometric",
+                                                     "w0": "2"}).content.decode()  # fmt: skip
+    assert (
+        'value="entropy" selected' in page and "<strong>60.0</strong>" in page
+    )  # equal scores stay 60 under any weights
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("indicators:index"), {"year": 2024, "format": "xlsx"}).content)
+    )
+    assert [c.value for c in book["乡镇排名"][2]][:3] == [1, "甲镇", 60.0]

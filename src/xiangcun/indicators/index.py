@@ -42,7 +42,13 @@ def _matrix(targets: list[Target], regions: list[Region], years: list[int]) -> n
     return values
 
 
-def township_index(county: Region, year: int) -> dict[str, Any]:
+def township_index(
+    county: Region,
+    year: int,
+    weighting: str = "equal",
+    geometric: bool = False,
+    dimension_weights: list[float] | None = None,
+) -> dict[str, Any]:
     targets = _goalposts(county)
     townships = list(county.children.order_by("code"))
     if not targets or not townships:
@@ -51,7 +57,16 @@ def township_index(county: Region, year: int) -> dict[str, Any]:
     baseline = np.array([t.baseline_value for t in targets])
     target = np.array([t.value for t in targets])
     dimension = np.array([t.indicator.dimension for t in targets])
-    result = domain.composite(values, baseline, target, dimension)
+    weights = np.array(dimension_weights) if dimension_weights else None
+    result = domain.composite(
+        values,
+        baseline,
+        target,
+        dimension,
+        dimension_weights=weights,
+        weighting=weighting,
+        geometric=geometric,
+    )
     runs = domain.sensitivity(values, baseline, target, dimension)
     rank = domain.ranks(result.overall)
     rows = []

@@ -180,13 +180,24 @@ def index_page(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or this_year - 2)
     except ValueError:
         year = this_year - 2
-    data = index.township_index(county, year)
+    weighting = "entropy" if request.GET.get("weighting") == "entropy" else "equal"
+    geometric = request.GET.get("aggregation") == "geometric"
+    try:
+        weights = [max(0.0, float(request.GET.get(f"w{k}", "1") or 1)) for k in range(5)]
+    except ValueError:
+        weights = [1.0] * 5
+    if sum(weights) == 0:
+        weights = [1.0] * 5
+    data = index.township_index(county, year, weighting, geometric, weights)
     visible = {r.pk for r in scoped(Region.objects.filter(parent=county), request.user)}
     data["rows"] = [r for r in data["rows"] if r["region"].pk in visible]
     trend = index.county_trend(county, list(range(this_year - 5, this_year)))
+    if request.GET.get("format") == "xlsx":
+        return _index_workbook(request, county, year, data, trend)
     return render(
         request, "indicators/index.html",
-        {**data, "county": county, "year": year, "trend": trend, "dimension_names": DIMENSIONS},
+        {**data, "county": county, "year": year, "trend": trend, "dimension_names": DIMENSIONS,
+         "weighting": weighting, "geometric": geometric, "weights": list(zip(range(5), DIMENSIONS, weights, strict=True))},
     )  # fmt: skip
 
 
@@ -300,3 +311,23 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, f"已保存目标「{saved}」。")
         return redirect("indicators:dashboard")
     return render(request, "indicators/target_form.html", {"form": form, "target": target})
+
+
+def _index_workbook(
+    request: HttpRequest, county: Region, year: int, data: dict[str, Any], trend: list[dict[str, Any]]
+) -> HttpResponse:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "乡镇排名"
+    sheet.append(["名次", "乡镇", "总指数", *DIMENSIONS, "最好名次", "最差名次"])
+    for r in data["rows"]:
+        sheet.append([r["rank"], r["region"].name, r["overall"], *r["dimensions"], r["best"], r["worst"]])
+    history = workbook.create_sheet("全县历年")
+    history.append(["年度", "总指数", *DIMENSIONS])
+    for t in trend:
+        history.append([t["year"], t["overall"], *t["dimensions"]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return export_response(
+        request, buffer.getvalue(), f"index-{year}.xlsx", f"{county.name}{year}年乡村振兴指数"
+    )
