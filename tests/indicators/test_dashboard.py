@@ -112,3 +112,15 @@ def test_targets_are_added_and_adjusted_by_hand_with_an_audit_trail(client_for, 
         .status_code
         == 404
     )
+
+
+def test_indicator_page_exports(client_for, users, tracked):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    response = client_for(users["county_admin"]).get(
+        reverse("indicators:detail", args=["N09"]), {"format": "xlsx"}
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in book["历年数据"][2]] == [2023, 68.0, 77.0]

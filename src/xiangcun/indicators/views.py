@@ -247,6 +247,23 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         total, how = aggregate(
             indicator.kind, [year_values[t.pk] for t in towns], [t.population for t in towns]
         )
+    if request.GET.get("format") == "xlsx":
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "历年数据"
+        sheet.append(["年度", f"{indicator.name}（{indicator.unit or '无单位'}）", "目标路径应达到"])
+        spec = dashboard.spec_of(target) if target else None
+        for year, value in history:
+            sheet.append([year, value, expected_at(spec, year) if spec else None])
+        towns = workbook.create_sheet("乡镇对比")
+        towns.append(["乡镇", "年度", "数值"])
+        for town, latest_value in comparison:
+            towns.append([town.name, *(latest_value or (None, None))])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return export_response(
+            request, buffer.getvalue(), f"indicator-{indicator.code}.xlsx", f"指标 {indicator.name}"
+        )
     return render(
         request, "indicators/indicator.html",
         {"indicator": indicator, "target": target, "assessment": assessment, "county": county,
