@@ -83,3 +83,12 @@ def test_registry_export_is_scoped_audited_and_only_for_roles_that_need_it(clien
     assert codes == ["A001"]
     assert [row[2].value for row in book["成员"].iter_rows(min_row=2)] == [ID_A]
     assert LogEntry.objects.filter(actor=users["township_a"], action=LogEntry.Action.ACCESS).exists()
+
+
+def test_household_page_offers_the_calculator_with_its_category(client_for, users, registry):  # type: ignore[no-untyped-def]
+    Household.objects.filter(code="A001").update(dibao=True)
+    page = client_for(users["township_a"]).get(reverse("households:detail", args=["A001"])).content.decode()
+    link = reverse("medical:calculator") + "?category=%E4%BD%8E%E4%BF%9D"  # 低保
+    assert link in page
+    form = client_for(users["township_a"]).get(link).content.decode()
+    assert '<option value="低保" selected>' in form

@@ -76,10 +76,22 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "history": LogEntry.objects.get_for_object(household).select_related("actor")[:30],
         "cases": household.cases.all(),
+        "medical_category": _medical_category(household),
         "channels": flow.CHANNELS,
         "fired_codes": [code for code, _ in rules],
     }
     return render(request, "households/detail.html", context)
+
+
+def _medical_category(household: Household) -> str:
+    """The category the medical calculator applies to this household's members (专栏2)."""
+    if household.tekun != "否":
+        return "特困"
+    if household.dibao:
+        return "低保"
+    if household.cases.filter(phase__in=("帮扶", "消除")).exists():
+        return "易返贫致贫"
+    return "其他"
 
 
 @login_required

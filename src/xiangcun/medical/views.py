@@ -54,7 +54,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     stored = MedicalPolicy.objects.filter(region=county, year=year).first() if county else None
     policy = stored.policy() if stored else Policy()
-    form = CaseForm(request.POST or None)
+    form = CaseForm(request.POST or None, initial={"category": request.GET.get("category") or "其他"})
     result = error = None
     if request.method == "POST" and form.is_valid():
         try:
