@@ -42,3 +42,28 @@ def test_not_found_and_forbidden_pages_are_chinese(client_for, users, county, se
     assert missing.status_code == 404 and "不在您的管辖范围内" in missing.content.decode()
     forbidden = client.get(reverse("audit:log"))
     assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
+
+
+def test_home_counts_targets_behind_and_monitored_households(client_for, users, county):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from xiangcun.households.models import Case, Household
+    from xiangcun.indicators.models import Indicator, Observation, Target
+    from xiangcun.indicators.services import ensure_national
+
+    ensure_national()
+    toilets = Indicator.objects.get(code="N09")
+    Target.objects.create(indicator=toilets, region=county.county, year=2025, value=85, attribute="约束性",
+                          baseline_year=2020, baseline_value=65)  # fmt: skip
+    Observation.objects.create(
+        indicator=toilets, region=county.county, year=2023, value=60, status="approved"
+    )
+    household = Household.objects.create(code="A1", village=county.village_a1, head_name="张三", household_type="一般农户",
+                                         housing_grade="A")  # fmt: skip
+    Case.objects.create(household=household, channel="筛查规则", phase="帮扶", step_started=dt.date(2026, 1, 1),
+                        opened_at=dt.date(2026, 1, 1))  # fmt: skip
+    page = client_for(users["county_admin"]).get(reverse("home")).content.decode()
+    assert '<div class="figure" style="color:var(--red)">1</div><div class="label">约束性目标预警' in page
+    assert '<div class="figure">1</div><div class="label">监测帮扶中' in page
+    other = client_for(users["township_b"]).get(reverse("home")).content.decode()
+    assert '<div class="figure">0</div><div class="label">登记农户' in other
