@@ -88,8 +88,9 @@ def test_a_household_without_labour_is_never_cleared(client_for, users, registry
     case = Case.objects.create(household=hh, channel="筛查规则", phase="帮扶", step_started=dt.date(2024, 1, 1),
                                opened_at=dt.date(2024, 1, 1))  # fmt: skip
     case.measures.create(name="特困供养", started=dt.date(2024, 1, 1))
-    client = client_for(users["township_a"])
     url = reverse("households:case", args=[case.pk])
+    assert client_for(users["leader"]).post(url, {"action": "eliminate"}).status_code == 403  # read-only role
+    client = client_for(users["township_a"])
     assert "整户无劳动力" in client.get(url).content.decode()
     client.post(url, {"action": "eliminate"})
     case.refresh_from_db()

@@ -177,6 +177,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request.POST.get("category", ""), request.POST.getlist("causes"),
                 )  # fmt: skip
             elif action == "eliminate":
+                require(request, "edit_households")
                 case_services.start_elimination(case)
             elif action == "measure":
                 require(request, "edit_households")
