@@ -175,3 +175,6 @@ MONITORING = {
     "minimum_assistance_days": int(os.environ.get("MONITORING_MINIMUM_ASSISTANCE_DAYS", "180")),
     "recheck_days": int(os.environ.get("MONITORING_RECHECK_DAYS", "180")),
 }
+
+# A reported value that changes more than this share on last year needs a note (0.5 = 50%).
+INDICATOR_JUMP_THRESHOLD = float(os.environ.get("INDICATOR_JUMP_THRESHOLD", "0.5"))

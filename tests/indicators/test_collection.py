@@ -144,3 +144,14 @@ def test_township_staff_cannot_see_or_review_another_townships_data(client_for, 
     )
     obs.refresh_from_db()
     assert obs.status == "submitted"
+
+
+def test_the_jump_threshold_is_configurable(users, county, catalog, settings):  # type: ignore[no-untyped-def]
+    settings.INDICATOR_JUMP_THRESHOLD = 2.0
+    user = users["department_reporter"]
+    assert collection.import_template(
+        filled([["N09", "", "", county.county.code, "", 2023, 0, 40, ""]]), "t.xlsx", user
+    ).ok
+    assert collection.import_template(
+        filled([["N09", "", "", county.county.code, "", 2024, 0, 80, ""]]), "t.xlsx", user
+    ).ok

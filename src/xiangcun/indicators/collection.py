@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from xiangcun.accounts.scopes import scope_of, scoped
 from xiangcun.domain import catalog as catalog_domain
-from xiangcun.domain.observations import DEFAULT_JUMP, jump_warning, parse_value
+from xiangcun.domain.observations import jump_warning, parse_value
 from xiangcun.domain.regions import RowError
 from xiangcun.domain.tables import TableError, read_table
 from xiangcun.regions.models import Region
@@ -72,9 +73,10 @@ class CollectionReport:
 
 
 def validate_rows(
-    raw_rows: list[dict[str, Any]], user: Any, jump: float = DEFAULT_JUMP
+    raw_rows: list[dict[str, Any]], user: Any, jump: float | None = None
 ) -> tuple[list[Row], list[RowError]]:
     """Check rows given as {列名: 值}; each carries its file row number under "_row"."""
+    jump = settings.INDICATOR_JUMP_THRESHOLD if jump is None else jump
     indicators = {i.code: i for i in assigned_indicators(user)}
     regions = {r.code: r for r in reporting_regions(user)}
     errors: list[RowError] = []
