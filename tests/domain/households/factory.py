@@ -8,7 +8,7 @@ from xiangcun.domain.households.idcard import check_digit
 from xiangcun.domain.households.workbook import write_registry
 
 
-def id_number(birth: str, sequence: int = 1, female: bool = False, region: str = "140000") -> str:
+def id_number(birth: str, sequence: int = 1, female: bool = False, region: str = "141122") -> str:
     """birth as YYYYMMDD; the 17th digit is odd for men, even for women."""
     order = f"{sequence % 100:02d}{(2 if female else 1)}"
     first17 = region + birth + order

@@ -1,26 +1,67 @@
 """The monitoring case workflow as a pure state machine: identification, assistance, risk elimination.
 
-A case goes through 入户核实 → 村内评议 → 乡镇审核 → 县级审定 twice: once to admit a household
-into monitoring and once to clear its risk. Any step may decline, with a reason. Clearing is refused
-while the household still has an unresolved risk, and always for a household without labour.
+A warning (from a discovery channel or a screening rule) opens a case. The case goes through
+入户核实 → 村内评议 → 乡镇审核 → 县级审定 to admit the household as a monitored household (category:
+unstable / marginal / sudden hardship, with risk causes), then gets assistance measures from the
+catalog of the plan's 专栏1, and goes through the same four steps again to clear the risk. Any step
+may decline, with a reason: a declined identification ends the case (未纳入), a declined elimination
+sends it back to assistance (帮扶).
+
+Risk elimination may only start when income is stably above the threshold (no income rule fires for
+the latest year and assistance has run for a minimum period), when schooling, medical insurance,
+housing and water are secure, and never for a household in which nobody can work (整户无劳动力): such a
+household stays monitored under social-security measures. Cleared households get a 回头看 date.
+
+Everything here takes and returns plain values; the Django layer stores states and steps, and records
+who acted and when.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 CHANNELS = ("农户自主申报", "基层干部排查", "部门筛查预警", "舆情信访预警", "帮扶结对预警", "筛查规则")
 STEPS = ("入户核实", "村内评议", "乡镇审核", "县级审定")
+# Phases: 识别 (identification steps) → 帮扶 (monitored, receiving assistance) → 消除 (elimination steps)
+# → 已消除 (risk cleared); a declined identification ends in 未纳入.
+IDENTIFYING, ASSISTING, ELIMINATING, CLEARED, DECLINED = "识别", "帮扶", "消除", "已消除", "未纳入"
+PHASES = (IDENTIFYING, ASSISTING, ELIMINATING, CLEARED, DECLINED)
+OPEN_PHASES = (IDENTIFYING, ASSISTING, ELIMINATING)
 CATEGORIES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+CATEGORY_CODES = {"脱贫不稳定户": "unstable", "边缘易致贫户": "marginal", "突发严重困难户": "sudden_hardship"}
 CAUSES = ("因病", "因残", "因学", "因灾", "因意外", "缺劳动力", "缺技术", "缺资金", "务工就业不稳", "产业项目失败",
           "住房", "饮水", "其他")  # fmt: skip
-# The assistance measures of the plan's 专栏1, with the department that usually delivers them.
-MEASURES: tuple[tuple[str, str], ...] = (
-    ("小额信贷", "乡村振兴局"), ("雨露计划", "乡村振兴局"), ("产业帮扶", "农业农村局"), ("就业帮扶", "人社局"),
-    ("公益性岗位", "人社局"), ("以工代赈", "发改局"), ("低保", "民政局"), ("特困供养", "民政局"), ("临时救助", "民政局"),
-    ("残疾人两项补贴", "残联"), ("教育资助", "教育局"), ("医疗保障", "医保局"), ("住房安全", "住建局"), ("饮水", "水利局"),
-)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AssistanceMeasure:
+    name: str
+    department: str  # the department that usually delivers it; a county may assign another
+    description: str
+
+
+# The assistance measures of plan 003's 专栏1 and the plan's 帮扶 paragraphs, by delivering department.
+MEASURE_CATALOG: tuple[AssistanceMeasure, ...] = (
+    AssistanceMeasure("小额信贷", "乡村振兴局", "脱贫人口小额信贷，支持发展生产"),
+    AssistanceMeasure("雨露计划", "乡村振兴局", "脱贫家庭子女职业教育补助"),
+    AssistanceMeasure("产业帮扶", "农业农村局", "特色种养、带动主体联农带农"),
+    AssistanceMeasure("就业帮扶", "人社局", "技能培训、劳务输转、稳岗补贴"),
+    AssistanceMeasure("公益性岗位", "人社局", "乡村公益性岗位托底安置"),
+    AssistanceMeasure("以工代赈", "发改局", "参与以工代赈项目务工获得报酬"),
+    AssistanceMeasure("低保", "民政局", "纳入农村最低生活保障"),
+    AssistanceMeasure("特困供养", "民政局", "纳入特困人员救助供养"),
+    AssistanceMeasure("临时救助", "民政局", "突发困难临时救助"),
+    AssistanceMeasure("残疾人两项补贴", "残联", "困难残疾人生活补贴和重度残疾人护理补贴"),
+    AssistanceMeasure("教育资助", "教育局", "各学段学生资助、控辍保学"),
+    AssistanceMeasure("医疗保障", "医保局", "参保资助、基本医保、大病保险、医疗救助"),
+    AssistanceMeasure("住房安全", "住建局", "农村危房改造、住房安全保障"),
+    AssistanceMeasure("饮水", "水利局", "农村供水保障、饮水安全巩固提升"),
+)
+MEASURES: tuple[tuple[str, str], ...] = tuple((m.name, m.department) for m in MEASURE_CATALOG)
+MEASURES_BY_NAME = {m.name: m for m in MEASURE_CATALOG}
+MEASURE_STATUSES = ("计划", "实施中", "已完成", "已终止")
 # Who may record each step: village staff verify and hold the village meeting, the township reviews,
 # the county decides.
 STEP_ROLES = {
@@ -32,28 +73,55 @@ STEP_ROLES = {
 DEFAULT_DEADLINES = {"入户核实": 7, "村内评议": 7, "乡镇审核": 10, "县级审定": 15}  # days per step
 DEFAULT_RECHECK_DAYS = 180
 DEFAULT_MINIMUM_ASSISTANCE_DAYS = 180
-# Rules whose firing means a risk is still there (SCHOOLING/MEDICAL_INSURANCE/HOUSING/WATER: 三保障+饮水).
+# Rules whose firing means a risk is still there: income (stably above the threshold) and
+# 三保障 + 饮水 (SCHOOLING, MEDICAL_INSURANCE, HOUSING, WATER).
 BLOCKING_RULES = {
     "INCOME_BELOW": "人均纯收入仍低于监测标准", "RIGID_EXPENSE": "刚性支出后收入仍低于监测标准",
     "INCOME_DROP": "收入仍在大幅下降", "SCHOOLING": "义务教育阶段仍有失学", "MEDICAL_INSURANCE": "仍有成员未参加基本医保",
     "HOUSING": "住房仍不安全", "WATER": "饮水仍不安全",
 }  # fmt: skip
 NO_LABOUR = ("丧失劳动力", "无劳动力")
+NO_LABOUR_REASON = "整户无劳动力：落实社会保障兜底措施后继续监测，不标注风险消除"
 
 
 class CaseError(ValueError):
-    pass
+    """A workflow action that is not allowed now; the message is in Chinese."""
 
 
 @dataclass
 class CaseState:
-    phase: str = "识别"  # 识别 → 帮扶 → 消除 → 已消除, or 未纳入
+    phase: str = IDENTIFYING
     step: int = 0  # index into STEPS while in 识别 or 消除
     history: list[tuple[str, str, bool, str]] = field(default_factory=list)  # (phase, step, passed, note)
 
     @property
     def step_name(self) -> str | None:
-        return STEPS[self.step] if self.phase in ("识别", "消除") else None
+        return STEPS[self.step] if self.phase in (IDENTIFYING, ELIMINATING) else None
+
+
+def check_opening(channel: str, rule_codes: Iterable[str] = (), known_rules: Iterable[str] = ()) -> None:
+    """A case needs a known discovery channel; one opened by screening names the rules that fired."""
+    if channel not in CHANNELS:
+        raise CaseError(f"发现渠道「{channel}」无效，应为 {'、'.join(CHANNELS)} 之一")
+    codes = list(rule_codes)
+    known = set(known_rules)
+    if channel == "筛查规则" and not codes:
+        raise CaseError("由筛查规则发现的案件须注明触发的规则")
+    unknown = [c for c in codes if known and c not in known]
+    if unknown:
+        raise CaseError(f"未知的筛查规则：{'、'.join(unknown)}")
+
+
+def check_admission(category: str, causes: Iterable[str]) -> None:
+    """The county's final admission needs a category and at least one known risk cause."""
+    if category not in CATEGORIES:
+        raise CaseError("纳入监测时请选择监测类别（脱贫不稳定户、边缘易致贫户或突发严重困难户）")
+    causes = list(causes)
+    if not causes:
+        raise CaseError("纳入监测时请选择至少一种风险类型")
+    unknown = [c for c in causes if c not in CAUSES]
+    if unknown:
+        raise CaseError(f"未知的风险类型：{'、'.join(unknown)}")
 
 
 def record_step(state: CaseState, role: str, passed: bool, note: str) -> CaseState:
@@ -67,24 +135,40 @@ def record_step(state: CaseState, role: str, passed: bool, note: str) -> CaseSta
         raise CaseError("不通过时请写明原因")
     history = [*state.history, (state.phase, name, passed, note.strip())]
     if not passed:
-        return CaseState("未纳入" if state.phase == "识别" else "帮扶", 0, history)
+        return CaseState(DECLINED if state.phase == IDENTIFYING else ASSISTING, 0, history)
     if state.step < len(STEPS) - 1:
         return CaseState(state.phase, state.step + 1, history)
-    return CaseState("帮扶" if state.phase == "识别" else "已消除", 0, history)
+    return CaseState(ASSISTING if state.phase == IDENTIFYING else CLEARED, 0, history)
+
+
+def without_labour(labour: Iterable[str]) -> bool:
+    """整户无劳动力: every member is 丧失劳动力 or 无劳动力 (a household with no members is not)."""
+    levels = list(labour)
+    return bool(levels) and all(level in NO_LABOUR for level in levels)
 
 
 def elimination_blockers(
-    fired_rules: list[str],
-    labour: list[str],
+    fired_rules: Iterable[str],
+    labour: Iterable[str],
     assistance_started: dt.date | None,
     today: dt.date,
     minimum_days: int = DEFAULT_MINIMUM_ASSISTANCE_DAYS,
+    *,
+    income_known: bool = True,
 ) -> list[str]:
-    """Why the risk of a household cannot be cleared yet; an empty list means it may be."""
+    """Why the risk of a household cannot be cleared yet; an empty list means it may be.
+
+    fired_rules: what screening fired for the latest year; labour: each member's 劳动能力;
+    assistance_started: the earliest start of the case's measures; income_known: False when the
+    latest year has no finance row (then income cannot be shown to be stable).
+    """
     reasons: list[str] = []
-    if labour and all(level in NO_LABOUR for level in labour):
-        reasons.append("整户无劳动力：落实社会保障兜底措施后继续监测，不标注风险消除")
-    reasons += [BLOCKING_RULES[code] for code in fired_rules if code in BLOCKING_RULES]
+    if without_labour(labour):
+        reasons.append(NO_LABOUR_REASON)
+    if not income_known:
+        reasons.append("缺少最近年度的收支数据，无法确认收入稳定")
+    fired = set(fired_rules)
+    reasons += [message for code, message in BLOCKING_RULES.items() if code in fired]
     if assistance_started is None:
         reasons.append("尚未落实帮扶措施")
     elif (today - assistance_started).days < minimum_days:
@@ -93,22 +177,53 @@ def elimination_blockers(
 
 
 def start_elimination(state: CaseState, blockers: list[str]) -> CaseState:
-    if state.phase != "帮扶":
+    """Move an assisted case into the elimination steps, or refuse with every reason."""
+    if state.phase != ASSISTING:
         raise CaseError("只有帮扶中的监测对象可以申请风险消除")
     if blockers:
         raise CaseError("不能申请风险消除：" + "；".join(blockers))
-    return CaseState("消除", 0, state.history)
+    return CaseState(ELIMINATING, 0, state.history)
+
+
+def check_deadlines(deadlines: Mapping[str, int]) -> dict[str, int]:
+    """Validate configured step deadlines (days, each step, positive); missing steps keep the default."""
+    unknown = [k for k in deadlines if k not in STEPS]
+    if unknown:
+        raise CaseError(f"未知的步骤：{'、'.join(unknown)}")
+    merged = {**DEFAULT_DEADLINES, **deadlines}
+    bad = [k for k, v in merged.items() if not isinstance(v, int) or isinstance(v, bool) or v <= 0]
+    if bad:
+        raise CaseError(f"办理时限须为正整数天：{'、'.join(bad)}")
+    return merged
 
 
 def overdue(
-    step: str | None, step_started: dt.date, today: dt.date, deadlines: dict[str, int] | None = None
+    step: str | None, step_started: dt.date, today: dt.date, deadlines: Mapping[str, int] | None = None
 ) -> int:
     """Days past the step's deadline (0 when on time or when nothing is pending)."""
     if step is None:
         return 0
-    limit = (deadlines or DEFAULT_DEADLINES)[step]
+    limit = {**DEFAULT_DEADLINES, **(deadlines or {})}[step]
     return max(0, (today - step_started).days - limit)
 
 
+def overdue_cases(
+    cases: Iterable[tuple[object, str | None, dt.date]],
+    today: dt.date,
+    deadlines: Mapping[str, int] | None = None,
+) -> list[tuple[object, str, int]]:
+    """(key, step, days overdue) for the pending steps past their deadline, most overdue first.
+
+    cases: (any key such as a case id, pending step name or None, date the step started).
+    """
+    late = [(key, step, overdue(step, started, today, deadlines)) for key, step, started in cases if step]
+    return sorted((item for item in late if item[2] > 0), key=lambda item: -item[2])  # type: ignore[misc]
+
+
 def recheck_date(cleared: dt.date, days: int = DEFAULT_RECHECK_DAYS) -> dt.date:
+    """回头看: when a cleared household is visited again."""
     return cleared + dt.timedelta(days=days)
+
+
+def recheck_due(recheck_on: dt.date | None, today: dt.date) -> bool:
+    return recheck_on is not None and recheck_on <= today
