@@ -9,7 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangcun.domain.households.screening import RULES, ThresholdError, check_threshold, fired, screen
+from xiangcun.domain.households.screening import (
+    DEFAULT_ENABLED,
+    RULE_CODES,
+    RULES,
+    ThresholdError,
+    check_threshold,
+    codes_of,
+    default_threshold,
+    fired,
+    flagged,
+    poverty_line,
+    screen,
+)
 
 YEAR, THRESHOLD = 2024, 6000.0
 MONEY = ("wage_income", "business_income", "business_cost", "property_income", "transfer_income",
@@ -125,37 +137,100 @@ def test_rules_can_be_switched_off():
     assert fired(results, 0) == []
 
 
-def test_threshold_must_be_at_least_one_and_a_half_times_the_poverty_line():
+def test_income_edge_cases():
+    two = [person(), person()]
+    results = run([
+        (base_household(), two, money(0), money(0)),  # previous ≤ 0: no INCOME_DROP, but below threshold
+        (base_household(), two, money(1000), money(-500, business_cost=500)),  # previous negative
+        (base_household(), two, money(10000), None),  # no previous year: no INCOME_DROP
+        (base_household(), two, money(30000, business_cost=40000), None),  # negative net income
+        (base_household(), two, money(11999.99), None),  # 5999.995 per person: one fen short
+    ])  # fmt: skip
+    assert results == [
+        ["INCOME_BELOW"],
+        ["INCOME_BELOW"],
+        ["INCOME_BELOW"],
+        ["INCOME_BELOW"],
+        ["INCOME_BELOW"],
+    ]
+
+
+def test_a_household_without_members_or_finances():
+    households = {k: np.array([v, v]) for k, v in base_household(housing_grade="D").items()}
+    members = {"household": np.array([1]), **{k: np.array([v]) for k, v in person().items()}}
+    finances = {"household": np.array([0, 1]), **{k: np.array([100.0, 100.0]) for k in MONEY}}
+    results = screen(households, members, finances, None, YEAR, THRESHOLD)
+    assert np.isnan(results["per_capita_income"][0]) and results["per_capita_income"][1] == 300
+    assert fired(results, 0) == ["HOUSING"]  # no members: no income rule, no member rule
+    assert fired(results, 1) == ["INCOME_BELOW", "HOUSING"]
+    nothing = screen(households, members, None, None, YEAR, THRESHOLD)
+    assert np.isnan(nothing["per_capita_income"]).all() and fired(nothing, 1) == ["HOUSING"]
+
+
+def test_flags_hold_the_fired_rules_as_bits():
+    households = {k: np.array([v]) for k, v in base_household(housing_grade="C", water_safe=False).items()}
+    members = {"household": np.array([0]), **{k: np.array([v]) for k, v in person().items()}}
+    results = screen(households, members, None, None, YEAR, THRESHOLD)
+    assert codes_of(results["flags"][0]) == ["HOUSING", "WATER"] == fired(results, 0)
+    assert flagged(results).tolist() == [0]
+
+
+def test_default_threshold_and_its_check():
+    assert poverty_line(2020) == 4000 and poverty_line(2024) == 4000 and poverty_line(2017) == 2952
+    assert default_threshold(2024) == 6000
     check_threshold(6000, 2024)
-    with pytest.raises(ThresholdError, match="1.5 倍"):
-        check_threshold(5000, 2024)
+    check_threshold(7000, 2024, lines={2024: 4600})
+    with pytest.raises(ThresholdError, match="低于国家扶贫标准 4000 元的 1.5 倍（6000 元）"):
+        check_threshold(5999.99, 2024)
+    with pytest.raises(ThresholdError, match="4600 元的 1.5 倍"):
+        check_threshold(6000, 2024, lines={2024: 4600})
+    with pytest.raises(ThresholdError, match="不是有效金额"):
+        check_threshold(float("nan"), 2024)
 
 
-def test_every_rule_has_a_chinese_description():
-    assert len(RULES) == 12 and all(r.name and r.description for r in RULES)
+def test_every_rule_has_a_chinese_name_and_description():
+    assert RULE_CODES == ("INCOME_BELOW", "RIGID_EXPENSE", "INCOME_DROP", "SCHOOLING", "MEDICAL_INSURANCE",
+                          "HOUSING", "WATER", "MULTI_IDENTITY", "SEVERE_DISABILITY", "MANY_STUDENTS",
+                          "SINGLE_TEKUN", "SELF_APPLIED")  # fmt: skip
+    assert all(r.name_zh and r.description_zh and r.name == r.name_zh for r in RULES)
+    assert DEFAULT_ENABLED == RULE_CODES
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.integers(min_value=1, max_value=30),
-    st.integers(min_value=0, max_value=80),
-    st.randoms(use_true_random=False),
-)
-def test_random_columns_never_raise(households: int, members: int, rng) -> None:  # type: ignore[no-untyped-def]
-    h = {"household_type": np.array([rng.choice(["脱贫户", "一般农户"]) for _ in range(households)]),
-         "dibao": np.array([rng.random() < 0.3 for _ in range(households)]),
-         "tekun": np.array([rng.choice(["否", "分散供养", "集中供养"]) for _ in range(households)]),
-         "housing_grade": np.array([rng.choice("ABCD") for _ in range(households)]),
-         "water_safe": np.array([rng.random() < 0.9 for _ in range(households)]),
-         "self_applied": np.array([rng.random() < 0.1 for _ in range(households)])}  # fmt: skip
-    m = {"household": np.array([rng.randrange(households) for _ in range(members)], dtype=np.int64),
-         "birth_year": np.array([rng.randrange(1930, 2024) for _ in range(members)]),
-         "schooling": np.array([rng.choice(["非在校", "小学", "高中"]) for _ in range(members)]),
-         "disability_grade": np.array([rng.choice(["", "一级", "三级"]) for _ in range(members)]),
-         "health": np.array([rng.choice(["健康", "残疾", "患有大病"]) for _ in range(members)]),
-         "basic_medical": np.array([rng.random() < 0.95 for _ in range(members)])}  # fmt: skip
-    rows = rng.randrange(households + 1)
-    f = {"household": np.array(rng.sample(range(households), rows), dtype=np.int64),
-         **{k: np.array([rng.uniform(-1000, 50000) for _ in range(rows)]) for k in MONEY}}  # fmt: skip
-    results = screen(h, m, f, f, YEAR, THRESHOLD)
+TEXT = st.sampled_from(["脱贫户", "一般农户", "否", "分散供养", "集中供养", "A", "C", "D", "", "非在校", "高中",
+                        "一级", "三级", "残疾", "患有大病", "健康", "x"])  # fmt: skip
+FLOATS = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_random_columns_never_raise(data) -> None:  # type: ignore[no-untyped-def]
+    households = data.draw(st.integers(min_value=0, max_value=12))
+    members = data.draw(st.integers(min_value=0, max_value=30))
+    rows = data.draw(st.integers(min_value=0, max_value=20))
+
+    def texts(n: int) -> np.ndarray:
+        return np.array(data.draw(st.lists(TEXT, min_size=n, max_size=n)), dtype=str)
+
+    def bools(n: int) -> np.ndarray:
+        return np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+
+    def indices(n: int) -> np.ndarray:  # some point outside the household arrays
+        return np.array(
+            data.draw(st.lists(st.integers(-3, households + 3), min_size=n, max_size=n)), dtype=np.int64
+        )
+
+    def frame() -> dict[str, np.ndarray]:
+        return {"household": indices(rows),
+                **{k: np.array(data.draw(st.lists(FLOATS, min_size=rows, max_size=rows))) for k in MONEY}}  # fmt: skip
+
+    h = {"household_type": texts(households), "dibao": bools(households), "tekun": texts(households),
+         "housing_grade": texts(households), "water_safe": bools(households), "self_applied": bools(households)}  # fmt: skip
+    m = {"household": indices(members),
+         "birth_year": np.array(data.draw(st.lists(st.integers(1800, 2100), min_size=members, max_size=members))),
+         "schooling": texts(members), "disability_grade": texts(members), "health": texts(members),
+         "basic_medical": bools(members)}  # fmt: skip
+    threshold = data.draw(st.floats(min_value=0, max_value=1e7))
+    results = screen(h, m, frame(), frame() if data.draw(st.booleans()) else None, YEAR, threshold)
     assert len(results["per_capita_income"]) == households
+    assert all(len(results[code]) == households for code in RULE_CODES)
+    assert results["flags"].dtype == np.uint16

@@ -190,6 +190,19 @@ def screen(
     Returns {"per_capita_income": float (NaN when not computable), "flags": uint16 bit set of the fired
     rules (bit i = RULE_CODES[i]), code: bool for each enabled code}.
     """
+    with np.errstate(all="ignore"):  # absurd amounts (1e308) overflow to inf and simply compare
+        return _screen(households, members, finances, previous, year, threshold, enabled)
+
+
+def _screen(
+    households: Mapping[str, Any],
+    members: Mapping[str, Any],
+    finances: Mapping[str, Any] | None,
+    previous: Mapping[str, Any] | None,
+    year: int,
+    threshold: float,
+    enabled: Iterable[str],
+) -> dict[str, np.ndarray]:
     count = len(np.asarray(households.get("household_type", households.get("housing_grade", ()))))
     wanted = [code for code in RULE_CODES if code in set(enabled)]
     owner, keep = _owner(members, count)
@@ -205,8 +218,7 @@ def screen(
     has, net, rigid = _totals(finances, count)
     usable = has & (size > 0)
     threshold_fen = round(float(threshold) * 100)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_capita = np.where(usable, net / 100 / np.where(size > 0, size, 1), np.nan)
+    per_capita = np.where(usable, net / 100 / np.where(size > 0, size, 1), np.nan)
     floor = threshold_fen * size  # household total that keeps every person at the threshold
     results: dict[str, np.ndarray] = {"per_capita_income": per_capita}
     if "INCOME_BELOW" in wanted:

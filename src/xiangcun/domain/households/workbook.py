@@ -656,49 +656,54 @@ def _cross_checks(
     filled = np.flatnonzero(codes != "")
     repeat, first = _duplicates(codes[filled])
     repeat, first = filled[repeat], filled[first]
-    errors.add_many(
-        "户", "户编号", h_rows[repeat], lambda k: f"「{codes[repeat[k]]}」与第{h_rows[first[k]]}行重复"
-    )
+    errors.add_many("户", "户编号", h_rows[repeat], "「{}」与第{}行重复", codes[repeat], h_rows[first])
 
     unique_codes = codes.copy()
     unique_codes[repeat] = ""  # a repeated code points at its first row
     m_codes, m_rows = members["household"], members["_row"]
     member_index = _lookup(unique_codes, m_codes)
     orphan = np.flatnonzero((member_index < 0) & (m_codes != ""))
-    errors.add_many("成员", "户编号", m_rows[orphan], lambda k: f"「{m_codes[orphan[k]]}」在「户」表中不存在")
+    errors.add_many("成员", "户编号", m_rows[orphan], "「{}」在「户」表中不存在", m_codes[orphan])
 
     numbers = members["id_number"]
     valid = np.flatnonzero(~np.isnat(members["birth_date"]))
     repeat_m, first_m = _duplicates(numbers[valid])
     repeat_m, first_m = valid[repeat_m], valid[first_m]
-
-    def same_person(k: int) -> str:
-        here, there = repeat_m[k], first_m[k]
-        if m_codes[here] != m_codes[there]:
-            return f"与第{m_rows[there]}行（户 {m_codes[there]}）重复：同一人不能登记在两户"
-        return f"与第{m_rows[there]}行重复：同一户中重复登记"
-
-    errors.add_many("成员", "身份证号", m_rows[repeat_m], same_person)
+    other = m_codes[repeat_m] != m_codes[first_m]
+    errors.add_many(
+        "成员",
+        "身份证号",
+        m_rows[repeat_m[other]],
+        "与第{}行（户 {}）重复：同一人不能登记在两户",
+        m_rows[first_m[other]],
+        m_codes[first_m[other]],
+    )
+    errors.add_many(
+        "成员",
+        "身份证号",
+        m_rows[repeat_m[~other]],
+        "与第{}行重复：同一户中重复登记",
+        m_rows[first_m[~other]],
+    )
 
     has_members = np.bincount(member_index[member_index >= 0], minlength=len(codes)) > 0
     empty = np.flatnonzero(~has_members & (unique_codes != ""))
-    errors.add_many(
-        "户", "户编号", h_rows[empty], lambda k: f"户「{codes[empty[k]]}」在「成员」表中没有任何成员"
-    )
+    errors.add_many("户", "户编号", h_rows[empty], "户「{}」在「成员」表中没有任何成员", codes[empty])
 
     f_codes, f_rows, years = finances["household"], finances["_row"], finances["year"]
     finance_index = _lookup(unique_codes, f_codes)
     orphan_f = np.flatnonzero((finance_index < 0) & (f_codes != ""))
-    errors.add_many(
-        "收支", "户编号", f_rows[orphan_f], lambda k: f"「{f_codes[orphan_f[k]]}」在「户」表中不存在"
-    )
+    errors.add_many("收支", "户编号", f_rows[orphan_f], "「{}」在「户」表中不存在", f_codes[orphan_f])
     keys = np.strings.add(np.strings.add(f_codes, "|"), years.astype(str))
     repeat_f, first_f = _duplicates(keys)
     errors.add_many(
         "收支",
         "年度",
         f_rows[repeat_f],
-        lambda k: f"户「{f_codes[repeat_f[k]]}」的 {years[repeat_f[k]]} 年收支与第{f_rows[first_f[k]]}行重复",
+        "户「{}」的 {} 年收支与第{}行重复",
+        f_codes[repeat_f],
+        years[repeat_f],
+        f_rows[first_f],
     )
     for table in (households, members, finances):
         table.pop("_row")
