@@ -163,9 +163,9 @@ def _totals(frame: Mapping[str, Any] | None, count: int) -> tuple[np.ndarray, np
            + m["transfer_income"])  # fmt: skip
     rigid = m["medical_out_of_pocket"] + m["education_cost"]
     weights = keep.astype(float)
-    has = np.bincount(owner, weights=weights, minlength=count) > 0
-    net_fen = np.round(np.bincount(owner, weights=net * weights, minlength=count) * 100)
-    rigid_fen = np.round(np.bincount(owner, weights=rigid * weights, minlength=count) * 100)
+    has = np.bincount(owner, weights=weights, minlength=count)[:count] > 0
+    net_fen = np.round(np.bincount(owner, weights=net * weights, minlength=count)[:count] * 100)
+    rigid_fen = np.round(np.bincount(owner, weights=rigid * weights, minlength=count)[:count] * 100)
     return has, net_fen, rigid_fen
 
 
@@ -207,10 +207,10 @@ def _screen(
     wanted = [code for code in RULE_CODES if code in set(enabled)]
     owner, keep = _owner(members, count)
     weights = keep.astype(float)
-    size = np.bincount(owner, weights=weights, minlength=count)
+    size = np.bincount(owner, weights=weights, minlength=count)[:count]
 
     def members_where(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(owner, weights=weights * np.asarray(mask, dtype=bool), minlength=count)
+        return np.bincount(owner, weights=weights * np.asarray(mask, dtype=bool), minlength=count)[:count]
 
     def any_member(mask: np.ndarray) -> np.ndarray:
         return members_where(mask) > 0
