@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -184,8 +185,11 @@ def test_default_threshold_and_its_check():
         check_threshold(5999.99, 2024)
     with pytest.raises(ThresholdError, match="4600 元的 1.5 倍"):
         check_threshold(6000, 2024, lines={2024: 4600})
+    check_threshold(Decimal("6000.00"), 2024)
     with pytest.raises(ThresholdError, match="不是有效金额"):
         check_threshold(float("nan"), 2024)
+    with pytest.raises(ThresholdError, match="不是有效金额"):
+        check_threshold("很多", 2024)  # type: ignore[arg-type]
 
 
 def test_every_rule_has_a_chinese_name_and_description():

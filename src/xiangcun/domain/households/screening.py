@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -116,10 +117,15 @@ def default_threshold(year: int, lines: Mapping[int, float] | None = None) -> fl
     return MINIMUM_FACTOR * poverty_line(year, lines)
 
 
-def check_threshold(threshold: float, year: int, lines: Mapping[int, float] | None = None) -> None:
+def check_threshold(threshold: float | Decimal, year: int, lines: Mapping[int, float] | None = None) -> None:
     """Refuse a threshold below 1.5 × the year's national poverty line (or one that is not a number)."""
-    if not isinstance(threshold, int | float) or not np.isfinite(threshold) or threshold <= 0:
+    try:
+        value = float(threshold)  # int, float or Decimal from a form
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value) or value <= 0:
         raise ThresholdError(f"{year}年监测标准「{threshold}」不是有效金额")
+    threshold = value
     line = poverty_line(year, lines)
     floor = MINIMUM_FACTOR * line
     if round(threshold * 100) < round(floor * 100):
