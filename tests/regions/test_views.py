@@ -90,7 +90,8 @@ def test_edit_is_audited_with_before_and_after(client_for, users, county):  # ty
     assert entry.changes_dict["population"] == ["1500", "1600"]
     # The record's page shows its history.
     page = client.get(reverse("regions:detail", args=[county.village_a1.code])).content.decode()
-    assert "甲一新村" in page and "1500" in page and "1600" in page
+    assert "<strong>名称</strong>：甲一村 → 甲一新村" in page
+    assert "<strong>户籍人口</strong>：1,500 → 1,600" in page
 
 
 def test_import_page_reports_errors_row_by_row_and_writes_nothing(client_for, users, county):  # type: ignore[no-untyped-def]

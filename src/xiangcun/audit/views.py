@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xiangcun.accounts.scopes import scope_of
+from xiangcun.audit.display import model_name, readable
 from xiangcun.core.permissions import require
 
 
@@ -38,12 +39,19 @@ def log(request: HttpRequest) -> HttpResponse:
     if until:
         entries = entries.filter(timestamp__date__lte=until)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    models = ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type").distinct())
+    models = sorted(
+        (
+            (ct.model, model_name(ct.model_class(), ct.model))
+            for ct in ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type").distinct())
+        ),
+        key=lambda pair: pair[1],
+    )
     return render(
         request,
         "audit/log.html",
         {
             "page": page,
+            "rows": readable(page),
             "q": q,
             "actor": actor,
             "model": model,

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from auditlog.models import LogEntry
 from django import template
+
+from xiangcun.audit.display import ACTIONS, Row, readable
 
 register = template.Library()
 
-ACTIONS = {0: "新增", 1: "修改", 2: "删除", 3: "查看/导出"}
+
+@register.simple_tag
+def readable_entries(entries: Iterable[LogEntry]) -> list[Row]:
+    """``{% readable_entries entries as rows %}``: the entries with Chinese labels and readable values."""
+    return readable(entries)
 
 
 @register.filter

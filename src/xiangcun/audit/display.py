@@ -1,0 +1,236 @@
+"""Audit entries as a person reads them: Chinese names, readable values, local times, personal data masked.
+
+auditlog stores each change as text: field names (``head_name``), ``True``/``False``, the primary key of a
+related record (``actor 2``), JSON with unicode escapes and UTC times. `readable` turns a page of entries
+into rows a template only has to print (no ``dict.items`` in templates: a model field called ``items``
+would shadow it), looking up related records in one query per related model.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+
+from xiangcun.core.formatting import format_number
+from xiangcun.domain.households.idcard import mask_id, mask_phone
+
+ACTIONS = {0: "新增", 1: "修改", 2: "删除", 3: "查看/导出"}
+MISSING = "—"
+MAX_VALUE_CHARS = 300
+# Personal data stays masked in the log whatever wrote the entry (bulk imports bypass auditlog's masking).
+MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id}
+# Names for models and fields that have no Chinese verbose_name.
+MODEL_NAMES = {"casestep": "案件步骤", "measure": "帮扶措施", "logentry": "审计日志", "user": "用户"}
+FIELD_NAMES = {
+    "id": "编号", "path": "区划路径", "updated_at": "更新时间", "created_at": "创建时间", "created_by": "创建人",
+    "reported_by": "填报人", "reviewed_by": "审核人", "reviewed_at": "审核时间", "plan": "规划", "file": "文件",
+    "sha256": "文件校验码", "uploaded_by": "上传人", "uploaded_at": "上传时间", "confirmed_by": "确认人",
+    "confirmed_at": "确认时间", "version": "规划版本", "household": "农户", "case": "案件", "actor": "操作人",
+    "at": "时间", "department": "部门", "user": "用户", "prefix": "密钥前缀", "key_hash": "密钥摘要",
+    "last_used_at": "最近使用时间",
+}  # fmt: skip
+_MASKED_NONE = "**ne"  # auditlog's mask_fields masks the text "None" too
+_NOT_GROUPED = ("year", "number", "code", "depth", "step", "quarter")
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Row:
+    entry: LogEntry
+    timestamp: dt.datetime
+    actor: str
+    action: str
+    model: str
+    object_repr: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def model_name(model: type[models.Model] | None, fallback: str = "") -> str:
+    """The model's Chinese name (its verbose_name, or a name from MODEL_NAMES)."""
+    if model is None:
+        return MODEL_NAMES.get(fallback, fallback)
+    name = str(model._meta.verbose_name)
+    return MODEL_NAMES.get(model._meta.model_name or "", name) if name.isascii() else name
+
+
+def field_label(model: type[models.Model] | None, name: str) -> str:
+    if model is None:
+        return FIELD_NAMES.get(name, name)
+    try:
+        f = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return FIELD_NAMES.get(name, name)
+    label = str(getattr(f, "verbose_name", name))
+    if not label.isascii():
+        return label
+    if name in FIELD_NAMES:
+        return FIELD_NAMES[name]
+    if f.is_relation and f.related_model is not None:
+        return model_name(f.related_model)  # type: ignore[arg-type]
+    return label
+
+
+def readable(entries: Iterable[LogEntry]) -> list[Row]:
+    """Rows for a template: time, who, what, and each change as (Chinese label, before, after)."""
+    entries = list(entries)
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in _changes(entry).items():
+            f = _field(model, name)
+            if f is not None and f.is_relation and f.related_model is not None and not f.many_to_many:
+                wanted[f.related_model].update(v for v in values if _present(v))  # type: ignore[index]
+    related = {model: _lookup(model, keys) for model, keys in wanted.items()}
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = [
+            Change(field_label(model, name), *(_value(model, name, v, related) for v in _pair(values)))
+            for name, values in _changes(entry).items()
+        ]
+        rows.append(
+            Row(
+                entry=entry,
+                timestamp=timezone.localtime(entry.timestamp),
+                actor=str(entry.actor) if entry.actor_id else "系统",
+                action=ACTIONS.get(entry.action, str(entry.action)),
+                model=model_name(model, entry.content_type.model),
+                object_repr=entry.object_repr,
+                changes=changes,
+            )
+        )
+    return rows
+
+
+def _changes(entry: LogEntry) -> dict[str, Any]:
+    """The entry's changes without reverse relations (auditlog lists a new record's empty related sets)."""
+    changes = entry.changes_dict
+    if not isinstance(changes, dict):
+        return {}
+    model = entry.content_type.model_class()
+    kept = {}
+    for name, values in changes.items():
+        f = _field(model, name)
+        if f is not None and (f.auto_created and not f.concrete or f.many_to_many):
+            continue
+        kept[name] = values
+    return kept
+
+
+def _pair(values: Any) -> tuple[Any, Any]:
+    if isinstance(values, list | tuple) and len(values) == 2:
+        return values[0], values[1]
+    return None, values
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)  # type: ignore[return-value]
+    except FieldDoesNotExist:
+        return None
+
+
+def _present(value: Any) -> bool:
+    return value not in (None, "None", "", _MASKED_NONE)
+
+
+def _lookup(model: type[models.Model], keys: set[str]) -> dict[str, str]:
+    pk = model._meta.pk
+    valid = []
+    for key in keys:
+        try:
+            valid.append(pk.to_python(key))  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - a key that is not a key is shown as it was stored
+            continue
+    return {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=valid)}
+
+
+def _value(
+    model: type[models.Model] | None, name: str, value: Any, related: dict[Any, dict[str, str]]
+) -> str:
+    if not _present(value):
+        return MISSING
+    f = _field(model, name)
+    text = _text(f, name, value, related)
+    if name in MASKS:
+        text = MASKS[name](text)
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "……"
+
+
+def _text(f: models.Field[Any, Any] | None, name: str, value: Any, related: dict[Any, dict[str, str]]) -> str:
+    if f is None:
+        return _plain(_decoded(value))
+    if f.is_relation and f.related_model is not None:
+        found = related.get(f.related_model, {}).get(str(value))
+        return found if found is not None else f"已删除的{model_name(f.related_model)}（编号 {value}）"  # type: ignore[arg-type]
+    if f.choices:
+        labels = {str(k): str(v) for k, v in f.flatchoices}
+        return labels.get(str(value), str(value))
+    if isinstance(f, models.BooleanField):
+        return {"True": "是", "False": "否", "true": "是", "false": "否"}.get(str(value), str(value))
+    if isinstance(f, models.DateTimeField):
+        return _local_time(value)
+    if isinstance(f, models.JSONField):
+        return _plain(_decoded(value))
+    if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
+        if name.endswith(_NOT_GROUPED) or "年" in str(f.verbose_name):
+            return str(value)
+        return format_number(value)
+    return _plain(_decoded(value)) if isinstance(f, models.TextField) else str(value)
+
+
+def _local_time(value: Any) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)  # auditlog stores naive UTC
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _decoded(value: Any) -> Any:
+    """JSON text (possibly with unicode escapes) or a Python repr back to the value it stands for."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text or text[0] not in '[{"':
+        return value
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return parse(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    return value
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_plain(v) for v in value) if value else "（空）"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{_plain(v)}" for k, v in value.items()) if value else "（空）"
+    if isinstance(value, float | int):
+        return format_number(value)
+    return str(value)
