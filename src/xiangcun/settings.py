@@ -171,7 +171,7 @@ LOGGING = {
 
 # 防返贫监测: days allowed per step, minimum assistance period before clearing, and the 回头看 interval.
 MONITORING = {
-    "step_deadlines": {"入户核实": 7, "村内评议": 7, "乡镇审核": 10, "县级审定": 15},
+    "step_deadlines": {"入户核实": 7, "村内评议": 7, "村内公示": 10, "乡镇审核": 10, "县级审定": 15},
     "minimum_assistance_days": int(os.environ.get("MONITORING_MINIMUM_ASSISTANCE_DAYS", "180")),
     "recheck_days": int(os.environ.get("MONITORING_RECHECK_DAYS", "180")),
 }

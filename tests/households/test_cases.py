@@ -32,41 +32,66 @@ def registry(county):  # type: ignore[no-untyped-def]
     assert import_households(data, "r.xlsx").ok
 
 
-def walk(clients, case: Case, note: str = "") -> None:  # type: ignore[no-untyped-def]
-    url = reverse("households:case", args=[case.pk])
-    village, township, county_admin = clients
-    village.post(url, {"action": "step", "passed": "1", "note": "入户看过"})
-    village.post(url, {"action": "step", "passed": "1"})
-    township.post(url, {"action": "step", "passed": "1"})
-    county_admin.post(url, {"action": "step", "passed": "1", "category": "边缘易致贫户", "causes": ["因病"]})
+DAY = dt.timedelta(days=1)
+
+
+def facts(step: str, today: dt.date) -> dict[str, str]:
+    """What each step needs to pass, for a case opened ten days before `today`."""
+    return {
+        "入户核实": {"reason": "筛查预警：收入低于监测标准", "note": "入户看过，务工收入下降"},
+        "村内评议": {"meeting_date": str(today - 9 * DAY), "attendance": "21", "presider": "王支书"},
+        "村内公示": {"start": str(today - 8 * DAY), "end": str(today - 4 * DAY), "objections": ""},
+        "乡镇审核": {"note": "同意"},
+        "县级审定": {"note": "同意纳入", "category": "边缘易致贫户", "causes": ["因病"]},
+    }[step]
+
+
+def post_step(client, case: Case, step: str, passed: bool = True, **extra: object):  # type: ignore[no-untyped-def]
+    data = {"action": "step", "passed": "1" if passed else "0", **facts(step, dt.date.today()), **extra}
+    return client.post(reverse("households:case", args=[case.pk]), data)
+
+
+def login(user):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return c
+
+
+def ten_days_old(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(opened_at=dt.date.today() - 10 * DAY)
+    case.refresh_from_db()
 
 
 def test_identification_to_assistance(client_for, users, county, registry):  # type: ignore[no-untyped-def]
-    from django.test import Client
-
-    clients = []
-    for key in ("village_a1", "township_a", "county_admin"):
-        c = Client()
-        c.force_login(users[key], backend="django.contrib.auth.backends.ModelBackend")
-        clients.append(c)
-    village, township, county_admin = clients
+    village, township, county_admin = (login(users[k]) for k in ("village_a1", "township_a", "county_admin"))
     response = township.post(
         reverse("households:case_open", args=["A001"]), {"channel": "基层干部排查", "note": "患病"}
     )
     case = Case.objects.get()
     assert response.url == reverse("households:case", args=[case.pk])
-    # A township admin cannot take the county's decision.
+    ten_days_old(case)
     url = reverse("households:case", args=[case.pk])
-    walk(clients[:2] + [township], case)
+    # 核实 by the village, 评议 by someone else (the county's default), 公示, then the township.
+    for client, step in (
+        (village, "入户核实"),
+        (township, "村内评议"),
+        (village, "村内公示"),
+        (township, "乡镇审核"),
+    ):
+        assert post_step(client, case, step).status_code == 302, step
+    # A township admin cannot take the county's decision.
+    post_step(township, case, "县级审定")
     case.refresh_from_db()
-    assert case.phase == "识别" and case.step == 3
-    county_admin.post(url, {"action": "step", "passed": "1"})  # no category: refused
+    assert case.phase == "识别" and case.step == 4
+    assert post_step(county_admin, case, "县级审定", category="").status_code == 400  # no category: refused
     case.refresh_from_db()
-    assert case.step == 3
-    county_admin.post(url, {"action": "step", "passed": "1", "category": "边缘易致贫户", "causes": ["因病"]})
+    assert case.step == 4
+    post_step(county_admin, case, "县级审定")
     case.refresh_from_db()
     assert (case.phase, case.category, case.causes) == ("帮扶", "边缘易致贫户", ["因病"])
-    assert [s.name for s in case.steps.all()] == ["入户核实", "村内评议", "乡镇审核", "县级审定"]
+    assert [s.name for s in case.steps.all()] == ["入户核实", "村内评议", "村内公示", "乡镇审核", "县级审定"]
     township.post(url, {"action": "measure", "name": "产业帮扶"})
     assert (
         case.measures.get().department == county.agriculture
@@ -76,9 +101,10 @@ def test_identification_to_assistance(client_for, users, county, registry):  # t
     case.measures.update(started=dt.date(2024, 1, 1))
     township.post(url, {"action": "eliminate"})
     case.refresh_from_db()
-    assert case.phase == "消除"
-    for client in (village, village, township, county_admin):
-        client.post(url, {"action": "step", "passed": "1"})
+    assert case.phase == "消除" and case.publicity_start is None
+    for client, step in ((village, "入户核实"), (township, "村内评议"), (village, "村内公示"), (township, "乡镇审核"),
+                         (county_admin, "县级审定")):  # fmt: skip
+        assert post_step(client, case, step).status_code == 302, step
     case.refresh_from_db()
     assert case.phase == "已消除" and case.recheck_on is not None
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from xiangcun.accounts.scopes import scoped
 from xiangcun.departments.models import Department
 from xiangcun.households.models import Case, Household
+from xiangcun.households.services import case_figures
 from xiangcun.indicators import dashboard
 from xiangcun.indicators.models import Target
 from xiangcun.plans.models import Plan
@@ -26,8 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         households=Sum("households", filter=Q(depth=5)),
     )
     top = regions.order_by("depth", "path").first()
-    progress = dashboard.rows(scoped(Target.objects.all(), request.user))
-    open_cases = scoped(Case.objects.all(), request.user).exclude(phase__in=("已消除", "未纳入"))
+    progress = dashboard.rows(scoped(Target.objects.current(), request.user))
     context = {
         "figures": figures,
         "top": top,
@@ -36,8 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "behind": sum(1 for r in progress if r["status"] in ("严重滞后", "倒退")),
         "warnings": sum(1 for r in progress if r["warning"]),
         "households": scoped(Household.objects.all(), request.user).count(),
-        "monitored": open_cases.filter(phase__in=("帮扶", "消除")).count(),
-        "pending": open_cases.filter(phase__in=("识别", "消除")).count(),
+        # the same cards, counts and labels as the 监测对象 inbox (households.services.case_figures)
+        "case_cards": [c for c in case_figures(scoped(Case.objects.all(), request.user)) if c["group"]],
         "plans": scoped(Plan.objects.all(), request.user).count(),
     }
     return render(request, "core/home.html", context)

@@ -12,7 +12,7 @@ from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
 from xiangcun.regions.models import Region
 
-from .models import Case, CaseStep, Household, Measure
+from .models import Case, CaseSettings, CaseStep, Household, Measure
 from .services import enabled_rules, run_screening, threshold_for
 
 
@@ -36,30 +36,125 @@ def _state(case: Case) -> flow.CaseState:
     return flow.CaseState(case.phase, case.step)
 
 
+def settings_for(county: Region | None) -> CaseSettings:
+    """The county's procedure settings (unsaved defaults when it has none)."""
+    found = CaseSettings.objects.filter(region=county).first() if county is not None else None
+    return found or CaseSettings(region=county)
+
+
+def policy_for(county: Region | None) -> flow.Policy:
+    s = settings_for(county)
+    return flow.Policy(
+        publicity_days=s.publicity_days,
+        identification_days=s.identification_days,
+        separate=flow.separation_pairs(s.separate_review, s.separate_all),
+    )
+
+
+def _round(case: Case) -> list[CaseStep]:
+    """The passed steps of the current round: identification, or the latest elimination."""
+    steps = list(case.steps.filter(phase=case.phase, passed=True).order_by("at", "id"))
+    if case.phase == flow.ELIMINATING:  # an earlier elimination may have been declined: keep the last run
+        names = [s.name for s in steps]
+        for i in range(len(names) - 1, -1, -1):
+            if names[i] == flow.STEPS[0]:
+                return steps[i:]
+    return steps
+
+
+def done_by(case: Case) -> dict[str, int | None]:
+    return {s.name: s.actor_id for s in _round(case)}
+
+
+def review_date(case: Case) -> Any:
+    for s in _round(case):
+        if s.name == flow.REVIEW and s.facts.get("meeting_date"):
+            return flow.parse_date(s.facts["meeting_date"])
+    return None
+
+
+def clock(case: Case, today: Any = None) -> flow.Clock | None:
+    """The 15-day identification clock of an open identification (None otherwise)."""
+    if case.phase != flow.IDENTIFYING:
+        return None
+    limit = policy_for(county_of_household(case.household)).identification_days
+    return flow.identification_clock(case.opened_at, today or timezone.localdate(), limit)
+
+
 @transaction.atomic
 def record(
-    case: Case, user: Any, passed: bool, note: str, category: str = "", causes: list[str] | None = None
+    case: Case,
+    user: Any,
+    passed: bool,
+    note: str,
+    category: str = "",
+    causes: list[str] | None = None,
+    facts: dict[str, str] | None = None,
 ) -> None:
-    """Record the current step; the county's final admission needs a category and at least one cause."""
+    """Record the current step with its facts; the county's final admission needs a category and a cause.
+
+    Raises flow.StepFactsError (field → message) or flow.CaseError; nothing is saved then.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)  # two clicks never record one step twice
     state = _state(case)
     name = state.step_name
-    admitting = passed and state.phase == "识别" and name == flow.STEPS[-1]
+    admitting = passed and state.phase == flow.IDENTIFYING and name == flow.STEPS[-1]
+    errors: dict[str, str] = {}
     if admitting:
         if category not in flow.CATEGORIES:
-            raise flow.CaseError("纳入监测时请选择监测类别")
+            errors["category"] = "纳入监测时请选择监测类别"
         if not causes or any(c not in flow.CAUSES for c in causes):
-            raise flow.CaseError("纳入监测时请选择至少一种风险类型")
-    new = flow.record_step(state, user.role if not user.is_superuser else "system_admin", passed, note)
-    CaseStep.objects.create(
-        case=case, phase=state.phase, name=name or "", passed=passed, note=note.strip(), actor=user
-    )
+            errors["causes"] = "纳入监测时请选择至少一种风险类型"
     today = timezone.localdate()
+    policy, met = policy_for(county_of_household(case.household)), review_date(case)
+    try:
+        new = flow.record_step(
+            state, user.role if not user.is_superuser else "system_admin", passed, note, facts or {},
+            today=today, opened=case.opened_at, policy=policy, actor=user.pk, done_by=done_by(case),
+            review_date=met,
+        )  # fmt: skip
+    except flow.StepFactsError as exc:
+        raise flow.StepFactsError({**exc.errors, **errors}) from exc
+    if errors:
+        raise flow.StepFactsError(errors)
+    cleaned = flow.check_step(name or "", passed, note, facts or {}, today, opened=case.opened_at, policy=policy,
+                              review_date=met)  # fmt: skip
+    CaseStep.objects.create(
+        case=case,
+        phase=state.phase,
+        name=name or "",
+        passed=passed,
+        note=note.strip(),
+        facts=cleaned,
+        actor=user,
+    )
     case.phase, case.step, case.step_started = new.phase, new.step, today
+    if name == flow.PUBLICITY:
+        case.publicity_start = flow.parse_date(cleaned.get("start", ""))
+        case.publicity_end = flow.parse_date(cleaned.get("end", ""))
     if admitting:
         case.category, case.causes, case.admitted_at = category, causes, today
     if new.phase == "已消除":
         case.cleared_at = today
         case.recheck_on = flow.recheck_date(today, settings.MONITORING["recheck_days"])
+    case.save()
+
+
+def post_notice(case: Case, user: Any, start: str, end: str) -> None:
+    """Register the notice's dates when it is posted; the 公示 step is completed after it ends."""
+    state = _state(case)
+    if state.step_name != flow.PUBLICITY:
+        raise flow.CaseError("当前步骤不是村内公示")
+    role = user.role if not user.is_superuser else "system_admin"
+    if role not in flow.STEP_ROLES[flow.PUBLICITY]:
+        raise flow.CaseError("您的角色不能办理「村内公示」")
+    policy = policy_for(county_of_household(case.household))
+    errors = flow.publicity_errors(
+        flow.parse_date(start), flow.parse_date(end), policy.publicity_days, review_date(case)
+    )
+    if errors:
+        raise flow.StepFactsError(errors)
+    case.publicity_start, case.publicity_end = flow.parse_date(start), flow.parse_date(end)
     case.save()
 
 
@@ -87,6 +182,7 @@ def county_of_household(household: Household) -> Region | None:
 def start_elimination(case: Case) -> None:
     new = flow.start_elimination(_state(case), blockers(case))
     case.phase, case.step, case.step_started = new.phase, new.step, timezone.localdate()
+    case.publicity_start = case.publicity_end = None  # the elimination round posts its own notice
     case.save()
 
 

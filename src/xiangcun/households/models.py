@@ -90,6 +90,9 @@ class MonitoringThreshold(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name="县", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField("年度")
     value = models.DecimalField("监测标准（元/人·年）", max_digits=10, decimal_places=2)
+    basis = models.CharField(
+        "依据", max_length=200, blank=True, help_text="省级文件或测算方式，如“按农村低保标准的 2 倍”"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_region_path = "region__path"
@@ -124,6 +127,27 @@ class RuleSetting(models.Model):
         return f"{self.code} {'启用' if self.enabled else '停用'}"
 
 
+class CaseSettings(models.Model):
+    """A county's settings for the case procedure (defaults: the national procedure)."""
+
+    region = models.OneToOneField("regions.Region", verbose_name="县", on_delete=models.PROTECT)
+    publicity_days = models.PositiveSmallIntegerField("村内公示天数", default=5)
+    identification_days = models.PositiveSmallIntegerField("识别办理时限（天）", default=15)
+    separate_review = models.BooleanField("村内评议与入户核实须由不同人员办理", default=True)
+    separate_all = models.BooleanField("各步骤均须由不同人员办理", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "region__path"
+    scope_includes_ancestors = True
+
+    class Meta:
+        verbose_name = "监测程序设置"
+        verbose_name_plural = "监测程序设置"
+
+    def __str__(self) -> str:
+        return f"{self.region.name} 监测程序设置"
+
+
 class Case(models.Model):
     """A household's monitoring case: identification, assistance, risk elimination (see domain/households/cases.py)."""
 
@@ -141,6 +165,8 @@ class Case(models.Model):
     admitted_at = models.DateField("纳入日期", null=True, blank=True)
     cleared_at = models.DateField("风险消除日期", null=True, blank=True)
     recheck_on = models.DateField("回头看日期", null=True, blank=True)
+    publicity_start = models.DateField("公示开始日期", null=True, blank=True)
+    publicity_end = models.DateField("公示结束日期", null=True, blank=True)
     note = models.TextField("情况说明", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,7 +189,10 @@ class CaseStep(models.Model):
     name = models.CharField("步骤", max_length=10)
     passed = models.BooleanField("通过")
     note = models.TextField("情况或理由", blank=True)
-    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    facts = models.JSONField("办理情况", default=dict, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name="办理人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,9 +8,10 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from xiangcun.audit.services import record_bulk
+from xiangcun.core.formatting import format_number
 from xiangcun.core.queries import filter_in, values_in
 from xiangcun.domain.households import screening
 from xiangcun.domain.households.workbook import CellError, read_registry, write_registry
@@ -185,6 +186,71 @@ def export_households(households: QuerySet[Household]) -> bytes:
     rows_f = [{"户编号": f.household.code, "年度": f.year, **{k: float(getattr(f, v)) for k, v in FINANCE_FIELDS.items()}}
               for f in finances]  # fmt: skip
     return write_registry(rows_h, rows_m, rows_f)
+
+
+@dataclass(frozen=True)
+class ThresholdUsed:
+    """Which monitoring threshold a screening used, and where it comes from."""
+
+    year: int
+    value: float
+    stored: bool  # set by the county for that year; otherwise the national default
+    basis: str = ""
+
+    def __str__(self) -> str:
+        amount = f"{format_number(self.value, '元')} 元/人·年"
+        if self.stored:
+            return f"采用本县 {self.year} 年监测标准 {amount}" + (
+                f"（依据：{self.basis}）" if self.basis else ""
+            )
+        line = screening.poverty_line(self.year)
+        return (f"本县未录入 {self.year} 年监测标准，按国家扶贫标准 {format_number(line, '元')} 元的 1.5 倍暂按 {amount} 筛查"
+                "（监测标准由省里按年度确定，请在“监测标准与规则”中录入）")  # fmt: skip
+
+
+def threshold_used(county: Region | None, year: int) -> ThresholdUsed:
+    stored = MonitoringThreshold.objects.filter(region=county, year=year).first()
+    if stored is not None:
+        return ThresholdUsed(year, float(stored.value), True, stored.basis)
+    return ThresholdUsed(year, screening.MINIMUM_FACTOR * screening.poverty_line(year), False)
+
+
+def per_capita_income(household: Household, year: int) -> float | None:
+    """人均纯收入 of one household for `year` (None without a finance row or members), as screening computes it."""
+    row = household.finances.filter(year=year).first()
+    members = household.members.count()
+    if row is None or not members:
+        return None
+    net = (
+        row.wage_income + row.business_income - row.business_cost + row.property_income + row.transfer_income
+    )
+    return round(float(net) / members, 2)
+
+
+# Case counts shown on the home page and the 监测对象 inbox: one definition, one label, one link.
+# 监测对象 are the households admitted and not yet cleared: those receiving assistance (帮扶) and those
+# whose risk elimination is being reviewed (消除) — both are still monitored.
+CASE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "监测对象": ("监测对象（帮扶中和消除审核中）", ("帮扶", "消除")),
+    "待审核": ("待办审核（识别中和消除审核中）", ("识别", "消除")),
+}
+PHASE_LABELS = {
+    "识别": "识别中",
+    "帮扶": "帮扶中",
+    "消除": "消除审核中",
+    "已消除": "已消除",
+    "未纳入": "未纳入",
+}
+
+
+def case_figures(cases: QuerySet[Any]) -> list[dict[str, Any]]:
+    """The case cards: the two groups, then each phase; `key` is the inbox's ?phase= value."""
+    by_phase = dict(cases.values_list("phase").annotate(n=Count("id")).values_list("phase", "n"))
+    cards = [{"key": key, "label": label, "count": sum(by_phase.get(p, 0) for p in phases), "group": True}
+             for key, (label, phases) in CASE_GROUPS.items()]  # fmt: skip
+    cards += [{"key": p, "label": label, "count": by_phase.get(p, 0), "group": False}
+              for p, label in PHASE_LABELS.items()]  # fmt: skip
+    return cards
 
 
 def threshold_for(county: Region | None, year: int) -> float:

@@ -135,32 +135,116 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_inbox(request: HttpRequest) -> HttpResponse:
-    """Open cases in scope by phase and step, overdue ones first."""
-    open_cases = scoped(Case.objects.select_related("household", "household__village"), request.user).exclude(
-        phase__in=("已消除", "未纳入")
-    )
+    """Open cases in scope by phase and step, overdue ones first, with the identification clock."""
+    cases = scoped(Case.objects.select_related("household", "household__village"), request.user)
+    open_cases = cases.exclude(phase__in=("已消除", "未纳入"))
     phase = request.GET.get("phase", "")
-    if phase:
-        open_cases = open_cases.filter(phase=phase)
+    if phase in services.CASE_GROUPS:
+        open_cases = cases.filter(phase__in=services.CASE_GROUPS[phase][1])
+    elif phase:  # any phase, closed ones too (the 已消除 and 未纳入 cards link here)
+        open_cases = cases.filter(phase=phase)
     today = timezone.localdate()
+    limits: dict[int | None, int] = {}
     rows = []
     for case in open_cases[:1000]:
         step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
+        clock = None
+        if case.phase == flow.IDENTIFYING:
+            county = case_services.county_of_household(case.household)
+            key = county.pk if county else None
+            if key not in limits:
+                limits[key] = case_services.policy_for(county).identification_days
+            clock = flow.identification_clock(case.opened_at, today, limits[key])
         rows.append(
             {
                 "case": case,
                 "step": step,
+                "clock": clock,
                 "overdue": flow.overdue(
                     step, case.step_started, today, django_settings.MONITORING["step_deadlines"]
                 ),
             }
         )
-    rows.sort(key=lambda r: -r["overdue"])
-    counts = {
-        p: scoped(Case.objects.filter(phase=p), request.user).count()
-        for p in ("识别", "帮扶", "消除", "已消除", "未纳入")
+    # Late steps first, then identifications by how close they are to (or past) their time limit.
+    rows.sort(key=lambda r: (-r["overdue"], r["clock"].remaining if r["clock"] else 10**6))
+    return render(
+        request,
+        "households/cases.html",
+        {"rows": rows, "cards": services.case_figures(cases), "phase": phase},
+    )
+
+
+STEP_FIELDS = ("reason", "meeting_date", "attendance", "presider", "start", "end", "objections", "handling")
+
+
+def _actor_name(user: Any) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.get_username()
+
+
+def _decision_facts(case: Case) -> dict[str, Any]:
+    """What the township's and the county's decision rests on: members, income, the rules fired."""
+    household = case.household
+    county = case_services.county_of_household(household)
+    year = household.finances.order_by("-year").values_list("year", flat=True).first() or (
+        timezone.localdate().year - 1
+    )
+    used = services.threshold_used(county, year)
+    fired = services.run_screening(
+        Household.objects.filter(pk=household.pk), year, used.value, services.enabled_rules(county)
+    )
+    income = services.per_capita_income(household, year)
+    return {
+        "year": year,
+        "threshold": used,
+        "members": [(m, mask_id(m.id_number)) for m in household.members.all()],
+        "income": income,
+        "below": income is not None and income < used.value,
+        "rules": [RULE_NAMES.get(c, c) for c in (fired[0]["rules"] if fired else [])],
     }
-    return render(request, "households/cases.html", {"rows": rows, "counts": counts, "phase": phase})
+
+
+def _case_page(
+    request: HttpRequest,
+    case: Case,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
+    role = "system_admin" if request.user.is_superuser else request.user.role  # type: ignore[union-attr]
+    county = case_services.county_of_household(case.household)
+    settings_ = case_services.settings_for(county)
+    values = values or {}
+    if step == flow.PUBLICITY and not values:
+        values = {"start": case.publicity_start.isoformat() if case.publicity_start else "",
+                  "end": case.publicity_end.isoformat() if case.publicity_end else ""}  # fmt: skip
+    records = []
+    for s in case.steps.select_related("actor"):
+        facts = [(flow.FACT_LABELS.get(k, k), v) for k, v in s.facts.items() if v not in ("", None)]
+        records.append({"step": s, "actor": _actor_name(s.actor), "facts": facts})
+    labels = dict(flow.STEP_FACTS.get(step or "", ()))
+    context = {
+        "case": case,
+        "step": step,
+        "records": records,
+        "can_act": step is not None and role in flow.STEP_ROLES[step],
+        "admitting": case.phase == "识别" and step == flow.STEPS[-1],
+        "blockers": case_services.blockers(case) if case.phase == "帮扶" else [],
+        "categories": flow.CATEGORIES,
+        "causes": flow.CAUSES,
+        "measures": flow.MEASURES,
+        "departments": scoped(Department.objects.all(), request.user),
+        "rule_names": [RULE_NAMES.get(c, c) for c in case.rule_codes],
+        "clock": case_services.clock(case),
+        "note_label": labels.get("note", "说明"),
+        "values": values,
+        "errors": errors or {},
+        "settings": settings_,
+        "publicity_over": case.publicity_end is not None and case.publicity_end < timezone.localdate(),
+        "decision": _decision_facts(case) if step in (flow.TOWNSHIP, flow.COUNTY) else None,
+    }
+    return render(request, "households/case.html", context, status=400 if errors else 200)
 
 
 @login_required
@@ -170,12 +254,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         action = request.POST.get("action")
+        values = {k: request.POST.get(k, "") for k in (*STEP_FIELDS, "note", "category")}
+        values["causes"] = request.POST.getlist("causes")
         try:
             if action == "step":
                 case_services.record(
-                    case, request.user, request.POST.get("passed") == "1", request.POST.get("note", ""),
-                    request.POST.get("category", ""), request.POST.getlist("causes"),
+                    case, request.user, request.POST.get("passed") == "1", values["note"],
+                    values["category"], values["causes"], {k: values[k] for k in STEP_FIELDS},
                 )  # fmt: skip
+            elif action == "notice":
+                case_services.post_notice(case, request.user, values["start"], values["end"])
             elif action == "eliminate":
                 require(request, "edit_households")
                 case_services.start_elimination(case)
@@ -183,26 +271,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 require(request, "edit_households")
                 department = Department.objects.filter(pk=request.POST.get("department") or None).first()
                 case_services.add_measure(case, request.POST.get("name", ""), department)
+        except flow.StepFactsError as exc:
+            case.refresh_from_db()
+            return _case_page(request, case, values, exc.errors)
         except flow.CaseError as exc:
-            messages.error(request, str(exc))
+            case.refresh_from_db()
+            return _case_page(request, case, values, {"general": str(exc)})
         else:
-            messages.success(request, "已保存。")
+            messages.success(
+                request, "公示已登记，公示期满后请登记异议情况并办结。" if action == "notice" else "已保存。"
+            )
         return redirect("households:case", pk=case.pk)
-    step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
-    role = "system_admin" if request.user.is_superuser else request.user.role  # type: ignore[union-attr]
-    context = {
-        "case": case,
-        "step": step,
-        "can_act": step is not None and role in flow.STEP_ROLES[step],
-        "admitting": case.phase == "识别" and step == flow.STEPS[-1],
-        "blockers": case_services.blockers(case) if case.phase == "帮扶" else [],
-        "categories": flow.CATEGORIES,
-        "causes": flow.CAUSES,
-        "measures": flow.MEASURES,
-        "departments": scoped(Department.objects.all(), request.user),
-        "rule_names": [RULE_NAMES.get(c, c) for c in case.rule_codes],
-    }
-    return render(request, "households/case.html", context)
+    return _case_page(request, case)
 
 
 @require_POST

@@ -6,18 +6,26 @@ from xiangcun.domain.households.cases import (
     CATEGORY_CODES,
     MEASURE_CATALOG,
     MEASURES,
+    STEP_FACTS,
     STEPS,
     CaseError,
     CaseState,
+    Policy,
+    StepFactsError,
     check_admission,
     check_deadlines,
     check_opening,
+    check_policy,
+    check_separation,
+    check_step,
     elimination_blockers,
+    identification_clock,
     overdue,
     overdue_cases,
     recheck_date,
     recheck_due,
     record_step,
+    separation_pairs,
     start_elimination,
     without_labour,
 )
@@ -25,12 +33,26 @@ from xiangcun.domain.households.screening import RULE_CODES
 
 TODAY = dt.date(2026, 6, 1)
 LONG_AGO = dt.date(2025, 6, 1)
+# The facts each step needs to pass (notice 2026-05-20 to 05-24, over by TODAY).
+GOOD = {
+    "入户核实": ("入户看了：务工收入下降，医疗自付支出大", {"reason": "筛查预警：收入低于监测标准"}),
+    "村内评议": ("", {"meeting_date": "2026-05-18", "attendance": "23", "presider": "王支书"}),
+    "村内公示": ("", {"start": "2026-05-20", "end": "2026-05-24", "objections": ""}),
+    "乡镇审核": ("同意", {}),
+    "县级审定": ("同意纳入", {}),
+}
+ROLES = ("village_reporter", "village_reporter", "village_reporter", "township_admin", "county_admin")
+
+
+def step(state: CaseState, role: str, passed: bool = True, note: str | None = None) -> CaseState:
+    default_note, facts = GOOD[state.step_name or ""]
+    return record_step(state, role, passed, default_note if note is None else note, facts, today=TODAY)
 
 
 def admit() -> CaseState:
     state = CaseState()
-    for role in ("village_reporter", "village_reporter", "township_admin", "county_admin"):
-        state = record_step(state, role, True, "")
+    for role in ROLES:
+        state = step(state, role)
     return state
 
 
@@ -39,36 +61,36 @@ def test_happy_path_admits_assists_then_clears_with_a_recheck():
     assert state.phase == "帮扶" and [h[1] for h in state.history] == list(STEPS)
     state = start_elimination(state, elimination_blockers([], ["普通劳动力", "无劳动力"], LONG_AGO, TODAY))
     assert (state.phase, state.step_name) == ("消除", "入户核实")
-    for role in ("village_reporter", "township_admin", "township_admin", "county_admin"):
-        state = record_step(state, role, True, "")
-    assert state.phase == "已消除" and state.step_name is None and len(state.history) == 8
+    for role in ("village_reporter", "township_admin", "village_reporter", "township_admin", "county_admin"):
+        state = step(state, role)
+    assert state.phase == "已消除" and state.step_name is None and len(state.history) == 10
     assert recheck_date(TODAY) == dt.date(2026, 11, 28)
     assert recheck_due(dt.date(2026, 11, 28), dt.date(2026, 11, 28)) and not recheck_due(None, TODAY)
 
 
-@pytest.mark.parametrize("at", range(4))
+@pytest.mark.parametrize("at", range(5))
 def test_any_identification_step_may_decline_with_a_reason(at: int) -> None:
     state = CaseState()
-    for role in ("county_admin",) * at:
-        state = record_step(state, role, True, "")
-    with pytest.raises(CaseError, match="写明原因"):
-        record_step(state, "county_admin", False, " ")
-    declined = record_step(state, "county_admin", False, "收入已稳定")
+    for _ in range(at):
+        state = step(state, "county_admin")
+    with pytest.raises(CaseError):
+        step(state, "county_admin", False, " ")
+    declined = step(state, "county_admin", False, "收入已稳定")
     assert declined.phase == "未纳入" and declined.history[-1] == ("识别", STEPS[at], False, "收入已稳定")
     with pytest.raises(CaseError, match="没有待办"):
-        record_step(declined, "county_admin", True, "")
+        record_step(declined, "county_admin", True, "同意", today=TODAY)
 
 
 def test_a_declined_elimination_goes_back_to_assistance():
     state = start_elimination(admit(), [])
-    state = record_step(state, "village_reporter", True, "")
-    state = record_step(state, "village_reporter", False, "村内评议认为收入尚不稳定")
+    state = step(state, "village_reporter")
+    state = step(state, "township_admin", False, "村内评议认为收入尚不稳定")
     assert state.phase == "帮扶"
 
 
 def test_roles_are_checked_per_step():
     with pytest.raises(CaseError, match="县级审定"):
-        record_step(CaseState(step=3), "township_admin", True, "")
+        step(CaseState(step=4), "township_admin")
 
 
 def test_elimination_is_refused_for_a_household_without_labour():
@@ -125,6 +147,7 @@ def test_the_measure_catalog_names_a_department_for_each_measure():
 def test_deadlines_overdue_and_configuration():
     assert overdue("入户核实", dt.date(2026, 5, 20), TODAY) == 5  # 12 days, 7 allowed
     assert overdue("县级审定", dt.date(2026, 5, 20), TODAY) == 0
+    assert overdue("村内公示", dt.date(2026, 5, 20), TODAY) == 2  # 12 days, 10 allowed
     assert overdue("入户核实", dt.date(2026, 5, 20), TODAY, {"入户核实": 3}) == 9
     assert overdue(None, dt.date(2020, 1, 1), TODAY) == 0
     late = overdue_cases([(1, "入户核实", dt.date(2026, 5, 20)), (2, "乡镇审核", dt.date(2026, 4, 1)),
@@ -135,3 +158,99 @@ def test_deadlines_overdue_and_configuration():
         check_deadlines({"乡镇审核": 0})
     with pytest.raises(CaseError, match="未知的步骤"):
         check_deadlines({"审批": 3})
+
+
+def test_verification_needs_a_reason_and_findings():
+    """The defect: 入户核实 passed with an empty reason on one click."""
+    with pytest.raises(StepFactsError) as exc:
+        record_step(CaseState(), "village_reporter", True, "", {}, today=TODAY)
+    assert set(exc.value.errors) == {"reason", "note"} and "核实事由" in exc.value.errors["reason"]
+    with pytest.raises(StepFactsError, match="入户核实的情况"):
+        record_step(CaseState(), "village_reporter", True, " ", {"reason": "筛查预警"}, today=TODAY)
+    assert step(CaseState(), "village_reporter").step_name == "村内评议"
+    assert [key for key, _ in STEP_FACTS["村内评议"]] == ["meeting_date", "attendance", "presider", "note"]
+
+
+def test_the_village_meeting_needs_its_date_attendance_and_chair():
+    state = step(CaseState(), "village_reporter")
+    for facts, field, message in (
+        ({"attendance": "20", "presider": "王"}, "meeting_date", "评议日期"),
+        ({"meeting_date": "2026-06-02", "attendance": "20", "presider": "王"}, "meeting_date", "不能晚于今天"),
+        ({"meeting_date": "2026-05-01", "attendance": "20", "presider": "王"}, "meeting_date", "不能早于发现日期"),
+        ({"meeting_date": "2026-05-18", "attendance": "0", "presider": "王"}, "attendance", "参会人数"),
+        ({"meeting_date": "2026-05-18", "attendance": "二十", "presider": "王"}, "attendance", "参会人数"),
+        ({"meeting_date": "2026-05-18", "attendance": "20"}, "presider", "主持人"),
+    ):  # fmt: skip
+        with pytest.raises(StepFactsError) as exc:
+            record_step(state, "township_admin", True, "", facts, today=TODAY, opened=dt.date(2026, 5, 10))
+        assert message in exc.value.errors[field]
+    cleaned = check_step(
+        "村内评议", True, "", {"meeting_date": "2026-05-18", "attendance": " 23 ", "presider": "王"}, TODAY
+    )
+    assert cleaned == {"meeting_date": "2026-05-18", "attendance": 23, "presider": "王"}
+
+
+def test_the_notice_lasts_at_least_five_days_records_objections_and_must_be_over():
+    state = CaseState(step=2)
+    ok = {"start": "2026-05-20", "end": "2026-05-24", "objections": ""}
+    assert step(state, "village_reporter").step_name == "乡镇审核"
+    with pytest.raises(StepFactsError, match="不少于 5 天"):  # 20–23 is four days
+        record_step(state, "village_reporter", True, "", {**ok, "end": "2026-05-23"}, today=TODAY)
+    with pytest.raises(StepFactsError, match="公示结束后"):  # the last day itself is still the notice
+        record_step(state, "village_reporter", True, "", ok, today=dt.date(2026, 5, 24))
+    assert record_step(state, "village_reporter", True, "", ok, today=dt.date(2026, 5, 25)).step == 3
+    with pytest.raises(StepFactsError, match="处理情况"):
+        record_step(state, "village_reporter", True, "", {**ok, "objections": "邻居反映其有车"}, today=TODAY)
+    handled = {**ok, "objections": "邻居反映其有车", "handling": "核实为亲属车辆，异议不成立"}
+    assert record_step(state, "village_reporter", True, "", handled, today=TODAY).step == 3
+    with pytest.raises(StepFactsError, match="不早于|不能早于"):
+        record_step(state, "village_reporter", True, "", ok, today=TODAY, review_date=dt.date(2026, 5, 21))
+    # An upheld objection may end the case before the notice is over, with a reason.
+    declined = record_step(state, "village_reporter", False, "异议成立", {**handled, "handling": "异议成立"},
+                           today=dt.date(2026, 5, 21))  # fmt: skip
+    assert declined.phase == "未纳入"
+    # A county may require a longer notice.
+    with pytest.raises(StepFactsError, match="不少于 7 天"):
+        record_step(state, "village_reporter", True, "", ok, today=TODAY, policy=Policy(publicity_days=7))
+
+
+def test_township_and_county_need_an_opinion():
+    for at, role in ((3, "township_admin"), (4, "county_admin")):
+        with pytest.raises(StepFactsError, match="意见"):
+            record_step(CaseState(step=at), role, True, " ", today=TODAY)
+
+
+def test_review_and_verification_by_different_people_where_the_county_says_so():
+    """The defect: one account completed 入户核实 and 村内评议 a second apart."""
+    state = record_step(CaseState(), "village_reporter", True, *GOOD["入户核实"], today=TODAY, actor=7)
+    done = {"入户核实": 7}
+    with pytest.raises(CaseError, match="不同人员"):
+        record_step(state, "village_reporter", True, *GOOD["村内评议"], today=TODAY, actor=7, done_by=done)
+    assert (
+        record_step(
+            state, "village_reporter", True, *GOOD["村内评议"], today=TODAY, actor=8, done_by=done
+        ).step
+        == 2
+    )
+    off = Policy(separate=separation_pairs(False))
+    assert record_step(state, "village_reporter", True, *GOOD["村内评议"], today=TODAY, actor=7, done_by=done,
+                       policy=off).step == 2  # fmt: skip
+    strict = separation_pairs(all_steps_apart=True)
+    assert len(strict) == 10
+    with pytest.raises(CaseError, match="乡镇审核"):
+        check_separation("县级审定", 3, {"乡镇审核": 3}, strict)
+    check_separation("县级审定", 3, {"乡镇审核": 3}, separation_pairs())  # default: only 评议 vs 核实
+
+
+def test_identification_clock_and_policy():
+    clock = identification_clock(dt.date(2026, 5, 20), TODAY)
+    assert (clock.used, clock.remaining, clock.overdue) == (12, 3, False)
+    assert str(clock) == "已用 12 天，剩余 3 天（时限 15 天）"
+    late = identification_clock(dt.date(2026, 5, 1), TODAY, 15)
+    assert late.overdue and "超期 16 天" in str(late)
+    assert identification_clock(dt.date(2026, 5, 17), TODAY).remaining == 0
+    check_policy(5, 15)
+    with pytest.raises(CaseError, match="不得少于 5 天"):
+        check_policy(4, 15)
+    with pytest.raises(CaseError, match="识别时限"):
+        check_policy(10, 8)

@@ -1,9 +1,11 @@
 """The monitoring case workflow as a pure state machine: identification, assistance, risk elimination.
 
 A warning (from a discovery channel or a screening rule) opens a case. The case goes through
-入户核实 → 村内评议 → 乡镇审核 → 县级审定 to admit the household as a monitored household (category:
+入户核实 → 村内评议 → 村内公示 → 乡镇审核 → 县级审定 (the national procedure: 农户申报 / 干部排查 /
+部门预警 → 入户核实 → 民主评议 → 村内公示 of at least 5 days → 乡镇初审 → 县级审定, generally within
+15 days) to admit the household as a monitored household (category:
 unstable / marginal / sudden hardship, with risk causes), then gets assistance measures from the
-catalog of the plan's 专栏1, and goes through the same four steps again to clear the risk. Any step
+catalog of the plan's 专栏1, and goes through the same five steps again to clear the risk. Any step
 may decline, with a reason: a declined identification ends the case (未纳入), a declined elimination
 sends it back to assistance (帮扶).
 
@@ -11,6 +13,11 @@ Risk elimination may only start when income is stably above the threshold (no in
 the latest year and assistance has run for a minimum period), when schooling, medical insurance,
 housing and water are secure, and never for a household in which nobody can work (整户无劳动力): such a
 household stays monitored under social-security measures. Cleared households get a 回头看 date.
+
+Each step needs its facts (`check_step`): the reason and findings of the visit, the date, attendance
+and chair of the village meeting, the dates and objections of the public notice (which must last at
+least `publicity_days` and be over before the case goes on), the township's and county's opinions. A
+county may require that the steps of one case are done by different people (`separation_pairs`).
 
 Everything here takes and returns plain values; the Django layer stores states and steps, and records
 who acted and when.
@@ -23,7 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 CHANNELS = ("农户自主申报", "基层干部排查", "部门筛查预警", "舆情信访预警", "帮扶结对预警", "筛查规则")
-STEPS = ("入户核实", "村内评议", "乡镇审核", "县级审定")
+STEPS = ("入户核实", "村内评议", "村内公示", "乡镇审核", "县级审定")
+VERIFY, REVIEW, PUBLICITY, TOWNSHIP, COUNTY = STEPS
 # Phases: 识别 (identification steps) → 帮扶 (monitored, receiving assistance) → 消除 (elimination steps)
 # → 已消除 (risk cleared); a declined identification ends in 未纳入.
 IDENTIFYING, ASSISTING, ELIMINATING, CLEARED, DECLINED = "识别", "帮扶", "消除", "已消除", "未纳入"
@@ -62,15 +70,24 @@ MEASURE_CATALOG: tuple[AssistanceMeasure, ...] = (
 MEASURES: tuple[tuple[str, str], ...] = tuple((m.name, m.department) for m in MEASURE_CATALOG)
 MEASURES_BY_NAME = {m.name: m for m in MEASURE_CATALOG}
 MEASURE_STATUSES = ("计划", "实施中", "已完成", "已终止")
-# Who may record each step: village staff verify and hold the village meeting, the township reviews,
-# the county decides.
+# Who may record each step: village staff verify, hold the village meeting and post the notice, the
+# township reviews, the county decides.
 STEP_ROLES = {
     "入户核实": ("village_reporter", "township_admin", "county_admin", "system_admin"),
     "村内评议": ("village_reporter", "township_admin", "county_admin", "system_admin"),
+    "村内公示": ("village_reporter", "township_admin", "county_admin", "system_admin"),
     "乡镇审核": ("township_admin", "county_admin", "system_admin"),
     "县级审定": ("county_admin", "system_admin"),
 }
-DEFAULT_DEADLINES = {"入户核实": 7, "村内评议": 7, "乡镇审核": 10, "县级审定": 15}  # days per step
+DEFAULT_DEADLINES = {
+    "入户核实": 7,
+    "村内评议": 7,
+    "村内公示": 10,
+    "乡镇审核": 10,
+    "县级审定": 15,
+}  # days per step
+DEFAULT_PUBLICITY_DAYS = 5  # 村内公示 lasts at least this many days (counting the first and the last)
+DEFAULT_IDENTIFICATION_DAYS = 15  # identification is generally completed within this many days of discovery
 DEFAULT_RECHECK_DAYS = 180
 DEFAULT_MINIMUM_ASSISTANCE_DAYS = 180
 # Rules whose firing means a risk is still there: income (stably above the threshold) and
@@ -124,21 +141,218 @@ def check_admission(category: str, causes: Iterable[str]) -> None:
         raise CaseError(f"未知的风险类型：{'、'.join(unknown)}")
 
 
-def record_step(state: CaseState, role: str, passed: bool, note: str) -> CaseState:
-    """Record the current step's outcome; returns the new state (the old one is not changed)."""
+class StepFactsError(CaseError):
+    """A step submitted without the facts it needs; `errors` maps each form field to a Chinese message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("；".join(self.errors.values()))
+
+
+# The facts each step records, as (field, label); the form shows them, the record lists them.
+STEP_FACTS: dict[str, tuple[tuple[str, str], ...]] = {
+    VERIFY: (("reason", "核实事由"), ("note", "核实情况")),
+    REVIEW: (("meeting_date", "评议日期"), ("attendance", "参会人数"), ("presider", "主持人"), ("note", "评议意见")),
+    PUBLICITY: (("start", "公示开始日期"), ("end", "公示结束日期"), ("objections", "异议情况"),
+                ("handling", "异议处理情况"), ("note", "公示结果说明")),
+    TOWNSHIP: (("note", "审核意见"),),
+    COUNTY: (("note", "审定意见"),),
+}  # fmt: skip
+FACT_LABELS = {key: label for facts in STEP_FACTS.values() for key, label in facts}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A county's settings for the procedure (defaults: the national ones)."""
+
+    publicity_days: int = DEFAULT_PUBLICITY_DAYS
+    identification_days: int = DEFAULT_IDENTIFICATION_DAYS
+    separate: frozenset[frozenset[str]] = frozenset({frozenset((VERIFY, REVIEW))})
+
+
+def separation_pairs(
+    review_apart_from_verification: bool = True, all_steps_apart: bool = False
+) -> frozenset[frozenset[str]]:
+    """Which pairs of steps of one case must be done by different people."""
+    if all_steps_apart:
+        return frozenset(frozenset((a, b)) for i, a in enumerate(STEPS) for b in STEPS[i + 1 :])
+    return frozenset({frozenset((VERIFY, REVIEW))}) if review_apart_from_verification else frozenset()
+
+
+def check_separation(
+    step: str, actor: object, done_by: Mapping[str, object], pairs: Iterable[frozenset[str]]
+) -> None:
+    """Refuse `actor` for `step` when they did a step of this round that the county keeps apart from it.
+
+    done_by: step name → who did it in the current round (identification or elimination).
+    """
+    if actor is None:
+        return
+    clashes = [other for other, who in done_by.items() if who == actor and other != step
+               and frozenset((step, other)) in set(pairs)]  # fmt: skip
+    if clashes:
+        raise CaseError(
+            f"本县规定「{step}」与「{'、'.join(clashes)}」须由不同人员办理，您已办理过「{'、'.join(clashes)}」，请由其他人员办理"
+        )
+
+
+def parse_date(text: object) -> dt.date | None:
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        return None
+
+
+def publicity_errors(
+    start: dt.date | None, end: dt.date | None, days: int, earliest: dt.date | None = None
+) -> dict[str, str]:
+    """What is wrong with a notice period; `days` counts the first and the last day."""
+    errors: dict[str, str] = {}
+    if start is None:
+        errors["start"] = "请填写公示开始日期（格式 2026-05-01）"
+    elif earliest is not None and start < earliest:
+        errors["start"] = f"公示开始日期不能早于村内评议日期 {earliest.isoformat()}"
+    if end is None:
+        errors["end"] = "请填写公示结束日期（格式 2026-05-05）"
+    elif start is not None and (end - start).days + 1 < days:
+        errors["end"] = (
+            f"公示期不少于 {days} 天（含首尾两天），{start.isoformat()} 开始的公示最早 {(start + dt.timedelta(days=days - 1)).isoformat()} 结束"
+        )
+    return errors
+
+
+def check_step(
+    step: str,
+    passed: bool,
+    note: str,
+    facts: Mapping[str, object],
+    today: dt.date,
+    *,
+    opened: dt.date | None = None,
+    policy: Policy = Policy(),
+    review_date: dt.date | None = None,
+) -> dict[str, object]:
+    """Validate the facts of `step`; returns them cleaned (dates as ISO text) or raises StepFactsError.
+
+    opened: the day the case was opened (a meeting cannot be earlier); review_date: the day of the
+    village meeting (the notice cannot start earlier).
+    """
+    errors: dict[str, str] = {}
+    text = {k: str(v).strip() for k, v in facts.items() if v is not None}
+    note = note.strip()
+    cleaned: dict[str, object] = {}
+    if step == VERIFY:
+        if not text.get("reason"):
+            errors["reason"] = "请写明核实事由（为什么入户，如筛查预警的规则或农户申报的困难）"
+        if not note:
+            errors["note"] = "请写明入户核实的情况（家庭收支、两不愁三保障、饮水等）"
+        cleaned["reason"] = text.get("reason", "")
+    elif step == REVIEW:
+        meeting = parse_date(text.get("meeting_date", ""))
+        if meeting is None:
+            errors["meeting_date"] = "请填写评议日期（格式 2026-05-01）"
+        elif meeting > today:
+            errors["meeting_date"] = "评议日期不能晚于今天"
+        elif opened is not None and meeting < opened:
+            errors["meeting_date"] = f"评议日期不能早于发现日期 {opened.isoformat()}"
+        try:
+            attendance = int(text.get("attendance", ""))
+        except ValueError:
+            attendance = 0
+        if attendance < 1:
+            errors["attendance"] = "请填写参会人数（正整数）"
+        if not text.get("presider"):
+            errors["presider"] = "请填写会议主持人"
+        cleaned.update(meeting_date=meeting.isoformat() if meeting else "", attendance=attendance,
+                       presider=text.get("presider", ""))  # fmt: skip
+    elif step == PUBLICITY:
+        start, end = parse_date(text.get("start", "")), parse_date(text.get("end", ""))
+        errors.update(publicity_errors(start, end, policy.publicity_days, review_date))
+        objections, handling = text.get("objections", ""), text.get("handling", "")
+        if objections and not handling:
+            errors["handling"] = "有异议时请写明核查和处理情况"
+        if passed and end is not None and "end" not in errors and today <= end:
+            errors["end"] = f"公示期至 {end.isoformat()} 结束，公示结束后才能办理下一步"
+        cleaned.update(start=start.isoformat() if start else "", end=end.isoformat() if end else "",
+                       objections=objections, handling=handling)  # fmt: skip
+    elif step in (TOWNSHIP, COUNTY) and not note:
+        errors["note"] = f"请填写{'审核' if step == TOWNSHIP else '审定'}意见"
+    if not passed and not note and "note" not in errors:
+        errors["note"] = "不通过时请写明原因"
+    if errors:
+        raise StepFactsError(errors)
+    return cleaned
+
+
+def record_step(
+    state: CaseState,
+    role: str,
+    passed: bool,
+    note: str,
+    facts: Mapping[str, object] | None = None,
+    *,
+    today: dt.date | None = None,
+    opened: dt.date | None = None,
+    policy: Policy = Policy(),
+    actor: object = None,
+    done_by: Mapping[str, object] | None = None,
+    review_date: dt.date | None = None,
+) -> CaseState:
+    """Record the current step's outcome; returns the new state (the old one is not changed).
+
+    The step's facts are checked (`check_step`), and the actor against the county's separation of
+    duties (`check_separation`, with `done_by` the steps of this round and who did them).
+    """
     name = state.step_name
     if name is None:
         raise CaseError("当前阶段没有待办的审核步骤")
     if role not in STEP_ROLES[name]:
         raise CaseError(f"您的角色不能办理「{name}」")
-    if not passed and not note.strip():
-        raise CaseError("不通过时请写明原因")
+    check_separation(name, actor, done_by or {}, policy.separate)
+    check_step(name, passed, note, facts or {}, today or dt.date.today(), opened=opened, policy=policy,
+               review_date=review_date)  # fmt: skip
     history = [*state.history, (state.phase, name, passed, note.strip())]
     if not passed:
         return CaseState(DECLINED if state.phase == IDENTIFYING else ASSISTING, 0, history)
     if state.step < len(STEPS) - 1:
         return CaseState(state.phase, state.step + 1, history)
     return CaseState(ASSISTING if state.phase == IDENTIFYING else CLEARED, 0, history)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The identification clock: days used since discovery against the county's limit."""
+
+    used: int
+    limit: int
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.used
+
+    @property
+    def overdue(self) -> bool:
+        return self.used > self.limit
+
+    def __str__(self) -> str:
+        if self.overdue:
+            return f"已用 {self.used} 天，超期 {self.used - self.limit} 天（时限 {self.limit} 天）"
+        return f"已用 {self.used} 天，剩余 {self.remaining} 天（时限 {self.limit} 天）"
+
+
+def identification_clock(opened: dt.date, today: dt.date, limit: int = DEFAULT_IDENTIFICATION_DAYS) -> Clock:
+    """Identification is generally completed within `limit` days of discovery (the day found is day 0)."""
+    return Clock(max(0, (today - opened).days), limit)
+
+
+def check_policy(publicity_days: int, identification_days: int) -> None:
+    """A county's durations: a notice of at least 5 days, and a limit long enough to hold it."""
+    if publicity_days < DEFAULT_PUBLICITY_DAYS:
+        raise CaseError(f"公示期不得少于 {DEFAULT_PUBLICITY_DAYS} 天")
+    if identification_days < publicity_days or identification_days > 90:
+        raise CaseError(f"识别时限应在公示期（{publicity_days} 天）与 90 天之间")
 
 
 def without_labour(labour: Iterable[str]) -> bool:
