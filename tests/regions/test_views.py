@@ -139,3 +139,26 @@ def test_a_stale_edit_does_not_overwrite_a_newer_one(client_for, users, county):
     assert response.status_code == 200
     assert "已被他人修改" in response.content.decode()
     assert Region.objects.get(pk=county.village_a1.pk).name == "甲一村"
+
+
+def test_village_page_has_no_zero_cards_and_no_dangling_separator(client_for, users, county):  # type: ignore[no-untyped-def]
+    """Issue 16, item 10: a village showed "0" cards for 行政村/社区 and a breadcrumb ending in "›"."""
+    page = client_for(users["county_admin"]).get(reverse("regions:detail", args=[county.village_a1.code]))
+    html = page.content.decode()
+    cards = html[html.index('aria-label="下辖"') : html.index("</section>")]
+    assert '<div class="figure">0</div>' not in cards
+    assert "行政村" not in cards and "社区</div>" not in cards
+    assert "自然村" in cards  # 甲一村 has one natural village
+    crumb = html[html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))]
+    assert not crumb.rstrip().removesuffix("</ol>").rstrip().endswith("›")
+    assert "甲镇" in crumb and "甲一村" in crumb
+
+
+def test_natural_village_page_says_it_has_no_subdivisions(client_for, users, county):  # type: ignore[no-untyped-def]
+    html = (
+        client_for(users["county_admin"])
+        .get(reverse("regions:detail", args=[county.natural_a1.code]))
+        .content.decode()
+    )
+    assert '<div class="figure">0</div>' not in html
+    assert "没有下级区划" in html
