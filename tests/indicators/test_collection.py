@@ -155,3 +155,100 @@ def test_the_jump_threshold_is_configurable(users, county, catalog, settings):  
     assert collection.import_template(
         filled([["N09", "", "", county.county.code, "", 2024, 0, 80, ""]]), "t.xlsx", user
     ).ok
+
+
+def _post_form(client, values: dict[str, str], year: int = 2024, submit: str = "1"):  # type: ignore[no-untyped-def]
+    return client.post(
+        reverse("indicators:report") + f"?year={year}", {"year": year, "submit": submit, **values}
+    )
+
+
+def test_a_validation_error_keeps_every_typed_value_and_marks_the_bad_row(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    reporter = client_for(users["department_reporter"])
+    good, bad = catalog["N09"], catalog["N06"]
+    good_field, bad_field = f"v-{good.pk}-{county.county.pk}", f"v-{bad.pk}-{county.county.pk}"
+    town_field = f"v-{catalog['N01'].pk}-{county.town_a.pk}"
+    response = _post_form(
+        reporter,
+        {
+            good_field: "86.5",
+            f"n-{good.pk}-{county.county.pk}": "改厕完工",
+            bad_field: "120",
+            town_field: "3.25",
+        },
+    )
+    page = response.content.decode()
+    assert not Observation.objects.exists()
+    # Every typed value and note is back in its input.
+    assert f'name="{good_field}" value="86.5"' in page
+    assert 'value="改厕完工"' in page
+    assert f'name="{town_field}" value="3.25"' in page
+    assert f'name="{bad_field}" value="120"' in page
+    # The bad row is marked, carries its message, and takes the focus (the page scrolls to it).
+    bad_row = page[page.index(f'<tr id="row-{bad.pk}-{county.county.pk}"') :]
+    bad_row = bad_row[: bad_row.index("</tr>")]
+    assert 'class="row-error"' in bad_row
+    assert "百分比应在 0–100 之间（填了 120）" in bad_row
+    assert "autofocus" in bad_row and 'aria-invalid="true"' in bad_row
+    assert page.count("autofocus") == 1
+    assert page.count('class="row-error"') == 1
+    assert f'getElementById("row-{bad.pk}-{county.county.pk}").scrollIntoView' in page
+
+
+def test_the_form_and_the_review_queue_show_last_year_and_the_target(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    from xiangcun.indicators.models import Target
+
+    toilets = catalog["N09"]
+    Observation.objects.create(
+        indicator=toilets, region=county.county, year=2023, value=78.25, status="approved"
+    )
+    Target.objects.create(indicator=toilets, region=county.county, year=2022, value=70, op=">=")
+    Target.objects.create(indicator=toilets, region=county.county, year=2025, value=85.48, op=">=")
+    reporter = client_for(users["department_reporter"])
+    page = reporter.get(reverse("indicators:report"), {"year": 2024}).content.decode()
+    assert "上年值" in page and "目标" in page
+    row = page[page.index(f'id="row-{toilets.pk}-{county.county.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "78.25" in row
+    assert "≥ 85.48" in row and "2025年" in row  # the next target from the reporting year on
+    _post_form(reporter, {f"v-{toilets.pk}-{county.county.pk}": "82"})
+    queue = client_for(users["county_admin"]).get(reverse("indicators:review")).content.decode()
+    assert "78.25" in queue and "≥ 85.48" in queue and "批量通过" in queue
+
+
+def test_batch_approve_approves_the_selected_submitted_rows_only(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    def submitted(code: str, region, status: str = "submitted") -> Observation:  # type: ignore[no-untyped-def]
+        return Observation.objects.create(
+            indicator=catalog[code], region=region, year=2024, value=50, status=status
+        )
+
+    a, b, c = (
+        submitted("N09", county.county),
+        submitted("N06", county.town_a),
+        submitted("N01", county.town_b),
+    )
+    draft = submitted("N02", county.county, "draft")
+    admin = client_for(users["county_admin"])
+    response = admin.post(reverse("indicators:review_batch"), {"ids": [a.pk, b.pk, draft.pk]}, follow=True)
+    assert "已通过 2 条数据" in response.content.decode()
+    statuses = {o.pk: o.status for o in Observation.objects.all()}
+    assert statuses == {a.pk: "approved", b.pk: "approved", c.pk: "submitted", draft.pk: "draft"}
+    assert Observation.objects.get(pk=a.pk).reviewed_by == users["county_admin"]
+
+
+def test_batch_approve_outside_the_scope_is_404_and_approves_nothing(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    mine = Observation.objects.create(
+        indicator=catalog["N09"], region=county.town_a, year=2024, value=50, status="submitted"
+    )
+    theirs = Observation.objects.create(
+        indicator=catalog["N09"], region=county.town_b, year=2024, value=50, status="submitted"
+    )
+    users["township_a"].role = "county_admin"  # the right to review, but township A's scope
+    users["township_a"].save()
+    client = client_for(users["township_a"])
+    assert client.post(reverse("indicators:review_batch"), {"ids": [mine.pk, theirs.pk]}).status_code == 404
+    assert set(Observation.objects.values_list("status", flat=True)) == {"submitted"}
+    assert (
+        client_for(users["leader"]).post(reverse("indicators:review_batch"), {"ids": [mine.pk]}).status_code
+        == 403
+    )

@@ -247,3 +247,165 @@ def review(observation: Observation, user: Any, approve: bool, reason: str = "")
     observation.reviewed_by = user
     observation.reviewed_at = timezone.now()
     observation.save()
+
+
+# --- The reporting form: what was typed survives an error, and each row shows last year and the target ---
+
+
+@dataclass
+class FormRow:
+    """One indicator × region line of the reporting form."""
+
+    indicator: Indicator
+    region: Region
+    observation: Observation | None
+    value: str = ""
+    note: str = ""
+    last_year: Observation | None = None
+    target: Target | None = None
+    errors: list[str] = field(default_factory=list)
+    first_error: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator.pk}-{self.region.pk}"
+
+    @property
+    def anchor(self) -> str:
+        return f"row-{self.key}"
+
+    @property
+    def editable(self) -> bool:
+        return self.observation is None or self.observation.status not in (
+            Observation.Status.APPROVED,
+            Observation.Status.SUBMITTED,
+        )
+
+
+def read_form(
+    post: Any, indicators: list[Indicator], regions: list[Region], year: int
+) -> tuple[list[dict[str, Any]], dict[int, tuple[int, int]]]:
+    """The rows typed into the form (as `validate_rows` takes them) and, per row number, its (indicator, region)."""
+    raw_rows: list[dict[str, Any]] = []
+    keys: dict[int, tuple[int, int]] = {}
+    for i in indicators:
+        for r in regions:
+            value = str(post.get(f"v-{i.pk}-{r.pk}", "")).strip()
+            note = str(post.get(f"n-{i.pk}-{r.pk}", "")).strip()
+            if value or note:
+                number = len(raw_rows) + 1
+                keys[number] = (i.pk, r.pk)
+                raw_rows.append(
+                    {"指标编码": i.code, "区域代码": r.code, "年度": year, "季度": 0, "数值": value,
+                     "说明": note, "_row": number}
+                )  # fmt: skip
+    return raw_rows, keys
+
+
+def last_year_values(indicators: Any, regions: Any, year: int) -> dict[tuple[int, int], Observation]:
+    """Each (indicator, region)'s whole-year value of the year before `year`."""
+    return {
+        (o.indicator_id, o.region_id): o
+        for o in Observation.objects.filter(
+            indicator__in=list(indicators), region__in=list(regions), year=year - 1, quarter=0
+        )
+    }
+
+
+def reference_targets(indicators: Any, regions: Any, year: int) -> dict[tuple[int, int], Target]:
+    """The target to show next to each (indicator, region) for `year`: the first target year from `year`
+    on, else the latest one before it. Only targets in force count when plans version their targets."""
+    targets = Target.objects.filter(indicator__in=list(indicators), region__in=list(regions))
+    current = getattr(targets, "current", None)
+    if callable(current):
+        targets = current()
+    chosen: dict[tuple[int, int], Target] = {}
+    for t in targets.select_related("indicator").order_by("year", "pk"):
+        key = (t.indicator_id, t.region_id)
+        best = chosen.get(key)
+        if best is None or (best.year < year and t.year > best.year):
+            chosen[key] = t
+    return chosen
+
+
+def form_rows(
+    indicators: list[Indicator],
+    regions: list[Region],
+    year: int,
+    post: Any = None,
+    errors: dict[tuple[int, int], list[str]] | None = None,
+) -> list[FormRow]:
+    """The form's rows: saved values, or after a failed submit exactly what was typed, with the errors."""
+    existing = {
+        (o.indicator_id, o.region_id): o
+        for o in Observation.objects.filter(
+            indicator__in=indicators, region__in=regions, year=year, quarter=0
+        )
+    }
+    previous = last_year_values(indicators, regions, year)
+    targets = reference_targets(indicators, regions, year)
+    errors = errors or {}
+    rows: list[FormRow] = []
+    for i in indicators:
+        for r in regions:
+            key = (i.pk, r.pk)
+            observation = existing.get(key)
+            row = FormRow(i, r, observation, last_year=previous.get(key), target=targets.get(key))
+            if post is not None and row.editable:
+                row.value = str(post.get(f"v-{row.key}", "")).strip()
+                row.note = str(post.get(f"n-{row.key}", "")).strip()
+            elif observation is not None:
+                row.value = _plain(observation.value)
+                row.note = observation.note
+            row.errors = errors.get(key, [])
+            rows.append(row)
+    first = next((row for row in rows if row.errors), None)
+    if first is not None:
+        first.first_error = True
+    return rows
+
+
+def _plain(value: float | None) -> str:
+    """A stored value as it goes back into an input: 86.0 → "86", 85.48 → "85.48"."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def review_context(
+    observations: list[Observation],
+) -> list[tuple[Observation, Observation | None, Target | None]]:
+    """Each pending observation with last year's value and the target for its year."""
+    indicators = {o.indicator_id for o in observations}
+    regions = {o.region_id for o in observations}
+    previous: dict[tuple[int, int, int], Observation] = {
+        (o.indicator_id, o.region_id, o.year): o
+        for o in Observation.objects.filter(
+            indicator__in=indicators,
+            region__in=regions,
+            year__in={o.year - 1 for o in observations},
+            quarter=0,
+        )
+    }
+    by_year: dict[int, dict[tuple[int, int], Target]] = {}
+    for year in {o.year for o in observations}:
+        by_year[year] = reference_targets(indicators, regions, year)
+    return [
+        (
+            o,
+            previous.get((o.indicator_id, o.region_id, o.year - 1)),
+            by_year[o.year].get((o.indicator_id, o.region_id)),
+        )
+        for o in observations
+    ]
+
+
+@transaction.atomic
+def approve_many(observations: list[Observation], user: Any) -> int:
+    """Approve every submitted observation given; anything not submitted is left alone. Returns how many."""
+    approved = 0
+    for observation in observations:
+        if observation.status == Observation.Status.SUBMITTED:
+            review(observation, user, approve=True)
+            approved += 1
+    return approved

@@ -13,6 +13,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report/template.xlsx", views.report_template, name="report_template"),
     path("review/", views.review_list, name="review"),
+    path("review/batch/", views.review_batch, name="review_batch"),
     path("review/<int:pk>/", views.review_one, name="review_one"),
     path("<str:code>/", views.indicator_detail, name="detail"),  # last: codes must not shadow the pages above
 ]

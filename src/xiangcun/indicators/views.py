@@ -57,6 +57,7 @@ def report(request: HttpRequest) -> HttpResponse:
     regions = list(collection.reporting_regions(request.user).order_by("path"))
     if not indicators or not regions:
         return render(request, "indicators/report.html", {"year": year, "rows": [], "nothing": True})
+    row_errors_by_key: dict[tuple[int, int], list[str]] = {}
     if request.method == "POST":
         if "file" in request.FILES:
             upload = request.FILES["file"]
@@ -65,20 +66,12 @@ def report(request: HttpRequest) -> HttpResponse:
             )
             errors = [str(e) for e in result.errors]
         else:
-            raw_rows, labels = [], {}
-            for i in indicators:
-                for r in regions:
-                    value = request.POST.get(f"v-{i.pk}-{r.pk}", "").strip()
-                    note = request.POST.get(f"n-{i.pk}-{r.pk}", "").strip()
-                    if value or note:
-                        number = len(raw_rows) + 1
-                        labels[number] = f"{i.name}（{r.name}）"
-                        raw_rows.append(
-                            {"指标编码": i.code, "区域代码": r.code, "年度": year, "季度": 0, "数值": value,
-                             "说明": note, "_row": number}
-                        )  # fmt: skip
+            raw_rows, keys = collection.read_form(request.POST, indicators, regions, year)
             rows, row_errors = collection.validate_rows(raw_rows, request.user)
-            errors = [f"{labels[e.row]}「{e.column}」：{e.message}" for e in row_errors]
+            names = {(i.pk, r.pk): f"{i.name}（{r.name}）" for i in indicators for r in regions}
+            errors = [f"{names[keys[e.row]]}「{e.column}」：{e.message}" for e in row_errors]
+            for e in row_errors:
+                row_errors_by_key.setdefault(keys[e.row], []).append(e.message)
             if not errors:
                 collection.save_rows(rows, request.user, submit=request.POST.get("submit") == "1")
         if not errors:
@@ -87,14 +80,9 @@ def report(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"有 {len(errors)} 处问题，没有保存任何数据，请修改后重新提交。")
     else:
         errors = []
-    existing = {
-        (o.indicator_id, o.region_id): o
-        for o in Observation.objects.filter(
-            indicator__in=indicators, region__in=regions, year=year, quarter=0
-        )
-    }
-    rows = [(i, r, existing.get((i.pk, r.pk))) for i in indicators for r in regions]
-    return render(request, "indicators/report.html", {"year": year, "rows": rows, "errors": errors})
+    typed = request.POST if request.method == "POST" and "file" not in request.FILES else None
+    lines = collection.form_rows(indicators, regions, year, typed, row_errors_by_key)
+    return render(request, "indicators/report.html", {"year": year, "rows": lines, "errors": errors})
 
 
 @login_required
@@ -111,7 +99,27 @@ def review_list(request: HttpRequest) -> HttpResponse:
     pending = scoped(
         Observation.objects.select_related("indicator", "region", "department"), request.user
     ).filter(status=Observation.Status.SUBMITTED)
-    return render(request, "indicators/review.html", {"pending": pending})
+    rows = collection.review_context(list(pending.order_by("indicator__code", "region__path", "year")))
+    return render(request, "indicators/review.html", {"pending": rows})
+
+
+@require_POST
+@login_required
+def review_batch(request: HttpRequest) -> HttpResponse:
+    """批量通过: every selected observation must be in the reviewer's scope (else 404, nothing approved)."""
+    require(request, "review_indicators")
+    ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+    if not ids:
+        messages.error(request, "请先勾选要通过的数据。")
+        return redirect("indicators:review")
+    chosen = list(scoped(Observation.objects.filter(pk__in=ids), request.user))
+    if len(chosen) != len(ids):
+        raise Http404("所选数据不存在，或不在您的管辖范围内")
+    approved = collection.approve_many(chosen, request.user)
+    messages.success(request, f"已通过 {approved} 条数据。")
+    if approved < len(chosen):
+        messages.warning(request, f"{len(chosen) - approved} 条已不是待审核状态，未作改动。")
+    return redirect("indicators:review")
 
 
 @require_POST
