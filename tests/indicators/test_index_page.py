@@ -71,3 +71,16 @@ def test_weights_and_export(client_for, users, county, one_per_dimension):  # ty
         io.BytesIO(client.get(reverse("indicators:index"), {"year": 2024, "format": "xlsx"}).content)
     )
     assert [c.value for c in book["乡镇排名"][2]][:3] == [1, "甲镇", 60.0]
+
+
+def test_a_single_rank_reads_as_one_rank_and_no_file_is_cited(client_for, users, one_per_dimension):  # type: ignore[no-untyped-def]
+    """Issue 16, item 6: "第 1–1 名" when every weighting gives the same rank; the page cited docs/…."""
+    page = client_for(users["county_admin"]).get(reverse("indicators:index"), {"year": 2024}).content.decode()
+    assert "第 1–1 名" not in page and "第 2–2 名" not in page
+    assert "第 1 名" in page and "第 2 名" in page
+    assert "docs/" not in page and ".md" not in page
+
+
+def test_the_weighting_selects_have_no_dashes(client_for, users, one_per_dimension):  # type: ignore[no-untyped-def]
+    page = client_for(users["county_admin"]).get(reverse("indicators:index"), {"year": 2024}).content.decode()
+    assert "---------" not in page
