@@ -145,10 +145,13 @@ def test_upload_page_review_and_item_pages(client_for, users, county, fake_reade
     task = version.items.get(kind="task")
     page = client.get(reverse("plans:version", args=[version.plan_id, 1]), {"kind": "task"}).content.decode()
     assert "识别为：牵头 农业农村局；配合 教育局" in page
-    client.post(reverse("plans:item", args=[task.pk]), {"number": "（一）", "title": "推进农村户厕改造", "lead": "农业局",
-                                                       "cooperating": "教科局", "status": "confirmed"})  # fmt: skip
+    client.post(reverse("plans:item", args=[task.pk]), {"number": "（一）", "title": "推进农村户厕改造",
+                                                       "lead": [county.education.pk], "cooperating": [county.agriculture.pk],
+                                                       "status": "confirmed"})  # fmt: skip
     task.refresh_from_db()
-    assert task.corrections == {"title": "推进农村户厕改造", "cooperating": ["教科局"]}
+    swapped = {"lead": [county.education.pk], "cooperating": [county.agriculture.pk]}
+    assert task.corrections == {"title": "推进农村户厕改造", "_departments": swapped}
+    assert task.departments == swapped
     assert task.status == "confirmed"
 
 

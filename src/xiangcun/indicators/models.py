@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 from xiangcun.domain import catalog as domain
 
@@ -67,8 +71,42 @@ class Indicator(models.Model):
         )
 
 
+class TargetQuerySet(models.QuerySet["Target"]):
+    """Which targets count.
+
+    A target comes from a plan version or was entered by hand (no plan version). The targets *in force*
+    are the hand targets and those of each plan's current version (its latest confirmed one) while the
+    plan is not archived. When two targets in force set the same indicator, region and year, the
+    reviewer chose one when the second plan was confirmed: the other points at it (`superseded_by`)
+    and does not count while the chosen one is in force.
+    """
+
+    def in_force(self) -> TargetQuerySet:
+        return self.filter(Q(plan_version__isnull=True) | Q(plan_version__in=current_versions()))
+
+    def current(self) -> TargetQuerySet:
+        """The targets a dashboard counts by default."""
+        in_force = Target.objects.in_force()
+        return self.in_force().exclude(superseded_by__in=in_force)
+
+    def of_version(self, version: Any) -> TargetQuerySet:
+        return self.filter(plan_version=version)
+
+
+def current_versions() -> models.QuerySet[Any]:
+    """Each non-archived plan's latest confirmed version."""
+    version_model = apps.get_model("plans", "PlanVersion")
+    confirmed = version_model.objects.filter(status="confirmed")
+    later = confirmed.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))
+    return confirmed.filter(plan__archived_at__isnull=True).exclude(Exists(later))
+
+
 class Target(models.Model):
-    """What a plan (or the county by hand) sets for an indicator in a region and year."""
+    """What a plan version (or the county by hand) sets for an indicator in a region and year.
+
+    Targets of different plans, and of different versions of one plan, are kept side by side; a hand
+    target (`plan_version` empty) is the county's own and is unique per indicator, region and year.
+    """
 
     class Attribute(models.TextChoices):
         BINDING = "约束性", "约束性"
@@ -96,8 +134,27 @@ class Target(models.Model):
     department = models.ForeignKey(
         "departments.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.SET_NULL
     )
+    plan_version = models.ForeignKey(
+        "plans.PlanVersion",
+        verbose_name="规划版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text="空表示手工添加的目标",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="重复时以此目标为准",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseding",
+    )
     source = models.CharField("来源", max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TargetQuerySet.as_manager()
 
     scope_region_path = "region__path"
     scope_department_field = "department"
@@ -107,11 +164,28 @@ class Target(models.Model):
         verbose_name_plural = "目标"
         ordering = ["indicator__code", "region__path", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "year"], name="unique_target_per_year"),
+            models.UniqueConstraint(
+                fields=["plan_version", "indicator", "region", "year"],
+                condition=Q(plan_version__isnull=False),
+                name="unique_plan_target_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year"],
+                condition=Q(plan_version__isnull=True),
+                name="unique_manual_target_per_year",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.year}"
+
+    @property
+    def source_label(self) -> str:
+        """Where the target comes from, as a cadre reads it."""
+        if self.plan_version_id is None:
+            return "手工添加" + (f"（{self.source}）" if self.source and self.source != "手工添加" else "")
+        version = self.plan_version
+        return f"{version.plan.title}（第{version.number}版）"
 
 
 class Observation(models.Model):

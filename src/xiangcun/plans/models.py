@@ -18,6 +18,15 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="归档人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     # Township and village staff read their county's plan.
     scope_region_path = "region__path"
@@ -38,6 +47,14 @@ class Plan(models.Model):
     def latest_version(self) -> PlanVersion | None:
         return self.versions.order_by("-number").first()
 
+    def current_version(self) -> PlanVersion | None:
+        """The latest confirmed version: the one whose targets count (unless the plan is archived)."""
+        return self.versions.filter(status=PlanVersion.Status.CONFIRMED).order_by("-number").first()
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
 
 class PlanVersion(models.Model):
     class Status(models.TextChoices):
@@ -48,7 +65,7 @@ class PlanVersion(models.Model):
     number = models.PositiveIntegerField("版本")
     filename = models.CharField("文件名", max_length=255)
     file = models.FileField(upload_to="plans/%Y/")
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     size = models.PositiveIntegerField("大小（字节）")
     extraction = models.JSONField("抽取结果", default=dict)
     source_lines = models.JSONField("原文（按行）", default=list)
@@ -72,6 +89,16 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.title}（第{self.number}版）"
+
+    def status_label(self, current_number: int | None) -> str:
+        """The status as the plan list shows it: 待审核, 已确认（现行）, 已被第N版取代, 已归档."""
+        if self.status == self.Status.REVIEW:
+            return "待审核"
+        if self.plan.archived:
+            return "已确认（规划已归档）"
+        if current_number is not None and self.number < current_number:
+            return f"已确认（已被第{current_number}版取代）"
+        return "已确认（现行）"
 
 
 class PlanItem(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,29 @@ SECTIONS = {
 
 class PlanImportError(ValueError):
     """The file could not be read as a plan; the message is for the user, in Chinese."""
+
+
+class DuplicateFileError(PlanImportError):
+    """The very same file (same SHA-256) was imported before in this county."""
+
+    def __init__(self, existing: PlanVersion) -> None:
+        self.existing = existing
+        when = timezone.localtime(existing.uploaded_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(
+            f"这个文件与已导入的「{existing}」完全相同（{when} 导入，{existing.get_status_display()}），"
+            "没有重复导入。如需修改，请打开该版本核对；文件有改动时再导入新版本。"
+        )
+
+
+def find_same_file(data: bytes, region: Region) -> PlanVersion | None:
+    """A version of a plan of `region` whose file has exactly these bytes."""
+    digest = hashlib.sha256(data).hexdigest()
+    return (
+        PlanVersion.objects.filter(sha256=digest, plan__region=region)
+        .select_related("plan")
+        .order_by("-uploaded_at")
+        .first()
+    )
 
 
 def item_key(kind: str, data: dict[str, Any]) -> str:
@@ -82,7 +107,14 @@ def read_plan(data: bytes, filename: str) -> tuple[dict[str, Any], list[str]]:
 def import_plan(
     data: bytes, filename: str, actor: Any, region: Region, plan: Plan | None = None
 ) -> PlanVersion:
-    """Create a plan (or a new version of `plan`) with every extracted item pending review."""
+    """Create a plan (or a new version of `plan`) with every extracted item pending review.
+
+    The same file imported again (same SHA-256, in the same county) is refused with a pointer to the
+    version that already holds it, instead of becoming a second plan with the same targets.
+    """
+    existing = find_same_file(data, plan.region if plan else region)
+    if existing is not None:
+        raise DuplicateFileError(existing)
     extraction, lines = read_plan(data, filename)
     if plan is None:
         period = extraction.get("period") or [None, None]
@@ -197,8 +229,12 @@ def carry_over(previous: PlanVersion, version: PlanVersion) -> int:
             item.note = "原文有变化，请重新审核"
         if before.indicator_id and before.corrections.get("_indicator"):
             item.indicator_id = before.indicator_id
+        if "_departments" in before.corrections:
+            item.departments = before.corrections["_departments"]
         changed.append(item)
-    PlanItem.objects.bulk_update(changed, ["corrections", "status", "note", "indicator"], batch_size=1000)
+    PlanItem.objects.bulk_update(
+        changed, ["corrections", "status", "note", "indicator", "departments"], batch_size=1000
+    )
     return len(changed)
 
 
@@ -214,16 +250,141 @@ def correct(item: PlanItem, changes: dict[str, Any]) -> None:
     item.save()
 
 
+@dataclass
+class Conflict:
+    """A target this version sets that a target in force (another plan's, or a hand target) also sets."""
+
+    indicator: Indicator
+    year: int
+    existing: Any  # indicators.Target in force
+    planned: dict[str, Any]  # what this version sets (value, op, text …)
+    previous_choice: str = ""  # "new" / "old" when an earlier version of this plan was chosen over / under it
+
+    @property
+    def key(self) -> str:
+        return f"c-{self.existing.pk}"
+
+    @property
+    def planned_label(self) -> str:
+        return _target_text(self.planned.get("op"), self.planned.get("value"), self.planned.get("text"))
+
+    @property
+    def existing_label(self) -> str:
+        e = self.existing
+        return _target_text(e.op, e.value, e.text)
+
+
+def _target_text(op: Any, value: Any, text: Any) -> str:
+    if op == "text":
+        return str(text or "")
+    symbol = {">=": "≥", "<=": "≤"}.get(str(op), str(op or "="))
+    number = "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{symbol} {number}"
+
+
+def conflicts(version: PlanVersion) -> list[Conflict]:
+    """What confirming `version` would set twice: same indicator, region and year as a target in force
+    that does not come from this plan (another plan's current version, or a hand target)."""
+    from xiangcun.indicators.models import Target
+
+    county = version.plan.region
+    planned = list(_planned_targets(version, create_local=False))
+    if not planned:
+        return []
+    in_force = (
+        Target.objects.in_force()
+        .filter(region=county, indicator__in={p[0] for p in planned})
+        .exclude(plan_version__plan=version.plan)
+        .select_related("indicator", "plan_version__plan", "superseded_by")
+    )
+    in_force_list = list(in_force)
+    in_force_ids = {t.pk for t in in_force_list}
+    existing: dict[tuple[int, int], list[Any]] = {}
+    for t in in_force_list:
+        if t.superseded_by_id is None or t.superseded_by_id not in in_force_ids:
+            existing.setdefault((t.indicator_id, t.year), []).append(t)
+    own_old = set(
+        Target.objects.filter(plan_version__plan=version.plan)
+        .exclude(plan_version=version)
+        .values_list("pk", flat=True)
+    )
+    found: list[Conflict] = []
+    for indicator, year, defaults in planned:
+        for other in existing.get((indicator.pk, year), []):
+            previous = ""
+            if other.superseded_by_id in own_old:
+                previous = "new"
+            elif Target.objects.filter(pk__in=own_old, superseded_by=other).exists():
+                previous = "old"
+            found.append(Conflict(indicator, year, other, defaults, previous))
+    return found
+
+
+def resolve(chosen: Any, other: Any) -> None:
+    """Count `chosen` and not `other` for their indicator, region and year (both stay on record)."""
+    other.superseded_by = chosen
+    other.save()
+    if chosen.superseded_by_id is not None:
+        chosen.superseded_by = None
+        chosen.save()
+
+
 @transaction.atomic
-def confirm_version(version: PlanVersion, actor: Any) -> int:
-    """Confirm a version once nothing is pending; its confirmed indicators become targets (returns how many)."""
+def confirm_version(version: PlanVersion, actor: Any, choices: dict[str, str] | None = None) -> int:
+    """Confirm a version once nothing is pending; its confirmed indicators become targets (returns how many).
+
+    When another plan in force (or a hand target) sets the same indicator and year, `choices` says per
+    conflict ("c-<target id>") whether this version's target ("new") or the existing one ("old") counts;
+    without a choice for every conflict nothing is confirmed.
+    """
+    from xiangcun.indicators.models import Target
+
+    if version.status != PlanVersion.Status.REVIEW:
+        raise PlanImportError("该版本已经确认过了")
     if version.items.filter(status=PlanItem.Status.PENDING).exists():
         raise PlanImportError("还有待审核的条目，请逐条确认或剔除后再确认整个版本")
+    found = conflicts(version)
+    choices = choices or {}
+    missing = [c for c in found if choices.get(c.key) not in ("new", "old")]
+    if missing:
+        raise PlanImportError(f"有 {len(missing)} 个目标与其他规划（或手工目标）重复，请逐个选择以哪个为准")
     version.status = PlanVersion.Status.CONFIRMED
     version.confirmed_by = actor
     version.confirmed_at = timezone.now()
     version.save()
-    return create_targets(version)
+    count = create_targets(version)
+    for conflict in found:
+        new = Target.objects.get(
+            plan_version=version, indicator=conflict.indicator, region=version.plan.region, year=conflict.year
+        )
+        if choices[conflict.key] == "new":
+            resolve(new, conflict.existing)
+        else:
+            resolve(conflict.existing, new)
+    return count
+
+
+def duplicates_in_force(targets: Any) -> list[list[Any]]:
+    """Groups of targets in force (from `targets`) that set the same indicator, region and year and where
+    no reviewer choice says which one counts."""
+    groups: dict[tuple[int, int, int], list[Any]] = {}
+    for t in targets:
+        groups.setdefault((t.indicator_id, t.region_id, t.year), []).append(t)
+    result = []
+    for group in groups.values():
+        ids = {t.pk for t in group}
+        counted = [t for t in group if t.superseded_by_id not in ids]
+        if len(counted) > 1:
+            result.append(counted)
+    return result
+
+
+@transaction.atomic
+def set_archived(plan: Plan, actor: Any, archived: bool) -> None:
+    """Archive a plan (its targets leave the dashboards; nothing is deleted) or bring it back."""
+    plan.archived_at = timezone.now() if archived else None
+    plan.archived_by = actor if archived and getattr(actor, "is_authenticated", False) else None
+    plan.save()
 
 
 def _local_indicator(item: PlanItem, county: Region) -> Indicator:
@@ -249,42 +410,73 @@ def _local_indicator(item: PlanItem, county: Region) -> Indicator:
     )
 
 
-def create_targets(version: PlanVersion) -> int:
-    """Turn the confirmed indicator rows of a confirmed version into tracked targets for the plan's region."""
+def _planned_targets(
+    version: PlanVersion, create_local: bool = True
+) -> Iterator[tuple[Indicator, int, dict[str, Any]]]:
+    """(indicator, year, field values) for every yearly target the version's confirmed indicator rows set.
+
+    With `create_local=False` nothing is written: rows that match no catalog entry and no existing local
+    indicator are left out (they cannot collide with anything yet).
+    """
     from xiangcun.domain.catalog import NATIONAL
     from xiangcun.indicators.models import Target
 
     county = version.plan.region
-    departments = {d.name: d for d in Department.objects.filter(region=county)}
+    departments = Department.objects.filter(region=county)
+    by_name = {d.name: d for d in departments}
+    by_pk = {d.pk: d for d in departments}
     owners = {i.code: i.owner for i in NATIONAL}
-    count = 0
     items = version.items.filter(kind=PlanItem.Kind.INDICATOR, status=PlanItem.Status.CONFIRMED)
-    for item in items.select_related("indicator"):
+    for item in items.select_related("indicator").order_by("position"):
         data = item.effective
-        indicator = item.indicator or _local_indicator(item, county)
+        indicator = item.indicator
+        if indicator is None:
+            if create_local:
+                indicator = _local_indicator(item, county)
+            else:
+                indicator = Indicator.objects.filter(region=county, name=str(data.get("name") or "")).first()
+                if indicator is None:
+                    continue
         values = data.get("values") or []
         baseline = next(
             (v for v in values if v.get("kind") == "baseline" and v.get("value") is not None), None
         )
         attribute = data.get("attribute") or "预期性"
+        department = by_pk.get(data.get("department")) if data.get("department") else None
+        if department is None:
+            department = by_name.get(owners.get(indicator.code) or "")
         for value in values:
             if value.get("kind") != "target" or not value.get("year"):
                 continue
             op = value.get("op") or "="
-            Target.objects.update_or_create(
-                indicator=indicator,
-                region=county,
-                year=int(value["year"]),
-                defaults={
+            yield (
+                indicator,
+                int(value["year"]),
+                {
                     "value": value.get("value"),
                     "op": op if op in Target.Op.values else "=",
                     "text": str(value.get("raw") or "")[:100] if op == "text" else "",
                     "attribute": attribute if attribute in Target.Attribute.values else "预期性",
                     "baseline_year": baseline.get("year") if baseline else None,
                     "baseline_value": baseline.get("value") if baseline else None,
-                    "department": departments.get(owners.get(indicator.code) or ""),
-                    "source": f"{version.plan.title}（第{version.number}版）"[:300],
+                    "department": department,
+                    "source": str(version)[:300],
                 },
             )
-            count += 1
+
+
+def create_targets(version: PlanVersion) -> int:
+    """Turn the confirmed indicator rows of a confirmed version into this version's targets.
+
+    Targets belong to the version: another plan (or another version of this plan) never overwrites them.
+    """
+    from xiangcun.indicators.models import Target
+
+    county = version.plan.region
+    count = 0
+    for indicator, year, defaults in _planned_targets(version):
+        Target.objects.update_or_create(
+            plan_version=version, indicator=indicator, region=county, year=year, defaults=defaults
+        )
+        count += 1
     return count

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -9,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import get_scoped_or_404, scoped
@@ -18,6 +18,7 @@ from xiangcun.indicators.models import Indicator
 from xiangcun.regions.models import Region
 
 from . import services
+from .forms import CorrectionForm
 from .models import Plan, PlanItem, PlanVersion
 
 # Which fields of each kind of item a reviewer sees and may correct, in order.
@@ -37,9 +38,16 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = scoped(Plan.objects.select_related("region"), request.user).annotate(
-        version_count=Count("versions", distinct=True)
+    plans = list(
+        scoped(Plan.objects.select_related("region"), request.user)
+        .annotate(version_count=Count("versions", distinct=True))
+        .prefetch_related("versions")
+        .order_by("archived_at", "-created_at")
     )
+    for plan in plans:
+        versions = sorted(plan.versions.all(), key=lambda v: -v.number)
+        current = next((v.number for v in versions if v.status == PlanVersion.Status.CONFIRMED), None)
+        plan.version_rows = [(v, v.status_label(current)) for v in versions]  # type: ignore[attr-defined]
     return render(request, "plans/list.html", {"plans": plans})
 
 
@@ -64,6 +72,7 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     plan = get_scoped_or_404(Plan.objects.all(), request.user, pk=pk) if pk else None
     regions = Region.objects.filter(pk=plan.region_id) if plan else _counties(request)
     form = UploadForm(request.POST or None, request.FILES or None, regions=regions)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
@@ -72,12 +81,15 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             version = services.import_plan(
                 upload_file.read(), upload_file.name, request.user, form.cleaned_data["region"], plan=plan
             )
+        except services.DuplicateFileError as exc:
+            form.add_error("file", str(exc))
+            duplicate = exc.existing
         except services.PlanImportError as exc:
             form.add_error("file", str(exc))
         else:
             messages.success(request, f"已读取「{version.filename}」，请逐条核对抽取结果。")
             return redirect("plans:version", pk=version.plan_id, number=version.number)
-    return render(request, "plans/upload.html", {"form": form, "plan": plan})
+    return render(request, "plans/upload.html", {"form": form, "plan": plan, "duplicate": duplicate})
 
 
 @login_required
@@ -112,6 +124,10 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     departments = {d.pk: d.name for d in Department.objects.filter(region=version.plan.region)}
     rows = [_row(item, kind, departments) for item in items]
     _locate(rows, version.source_lines)
+    can_edit = request.user.can("edit_plans") and version.status == PlanVersion.Status.REVIEW  # type: ignore[union-attr]
+    pending_total = sum(t[3] for t in tabs)
+    extraction_warnings = list(version.extraction.get("warnings", []))
+    notices = [w for w in extraction_warnings if w.startswith(NOTICE_PREFIXES)]
     context = {
         "plan": version.plan,
         "version": version,
@@ -120,16 +136,42 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "kind_label": PlanItem.Kind(kind).label,
         "status": status,
         "tabs": tabs,
-        "columns": [label for _, label in FIELDS[kind]],
+        "columns": [label for _, label in COLUMNS.get(kind, FIELDS[kind])],
         "rows": rows,
-        "warnings": version.extraction.get("warnings", []),
+        "warnings": [w for w in extraction_warnings if w not in notices],
+        "notices": notices,
+        "current": version.plan.current_version(),
+        "disabled_reason": _confirm_blocked(version, pending_total),
         "outline": version.extraction.get("outline", [])[:400],
         "lines": list(enumerate(version.source_lines, start=1)),
-        "can_edit": request.user.can("edit_plans") and version.status == PlanVersion.Status.REVIEW,  # type: ignore[union-attr]
-        "pending_total": sum(t[3] for t in tabs),
+        "can_edit": can_edit,
+        "pending_total": pending_total,
         "status_choices": [("", "全部"), *PlanItem.Status.choices],
     }
     return render(request, "plans/version.html", context)
+
+
+# Notices the extractor gives about the whole document (shown above the table, not among row warnings).
+NOTICE_PREFIXES = ("未识别到",)
+
+# The review table's columns where they differ from the correctable fields: the 文中目标 table shows the
+# target in one column so the row fits the box with its 确认/剔除 buttons.
+COLUMNS: dict[str, list[tuple[str, str]]] = {
+    PlanItem.Kind.TARGET: [("subject", "内容"), ("_goal", "目标"), ("scope", "范围")],
+}
+
+
+def _confirm_blocked(version: PlanVersion, pending_total: int) -> str:
+    """Why 确认本版本 cannot be pressed now, in words (empty when it can)."""
+    if version.status != PlanVersion.Status.REVIEW:
+        return ""
+    if pending_total:
+        return (
+            f"还有 {pending_total} 条待审核：逐条确认或剔除（或用“本类全部待审核条目确认”）后才能确认本版本。"
+        )
+    if version.plan.archived:
+        return "该规划已归档，取消归档后才能确认。"
+    return ""
 
 
 def _display(value: Any) -> str:
@@ -144,21 +186,32 @@ def _display(value: Any) -> str:
 
 def _row(item: PlanItem, kind: str, departments: dict[int, str]) -> dict[str, Any]:
     data = item.effective
-    cells = [(_display(data.get(field)), field in item.corrections) for field, _ in FIELDS[kind]]
+    cells = []
+    for field, _ in COLUMNS.get(kind, FIELDS[kind]):
+        if field == "_goal":
+            goal = _value_text({"op": data.get("op"), "value": data.get("value"), "raw": ""})
+            goal += str(data.get("unit") or "")
+            if data.get("year"):
+                goal += f"（{data['year']}年）"
+            corrected = any(f in item.corrections for f in ("op", "value", "unit", "year"))
+            cells.append((goal, corrected))
+        else:
+            cells.append((_display(data.get(field)), field in item.corrections))
     extra = ""
     if kind == PlanItem.Kind.INDICATOR:
         extra = "；".join(
-            f"{v.get('year') or ''}{ {'baseline': '基期', 'target': '目标', 'increase': '增量'}.get(v.get('kind'), '') }"
-            f" {v.get('raw')}"
+            f"{v.get('year') or ''}年{VALUE_KIND_LABELS.get(v.get('kind') or '', '')} {_value_text(v)}"
             for v in data.get("values") or []
         )
+        if "department" in data and data.get("department") in departments:
+            extra += f"；责任部门 {departments[data['department']]}"
     elif kind == PlanItem.Kind.TASK and item.departments:
         lead = [departments.get(i, "?") for i in item.departments.get("lead", [])]
         coop = [departments.get(i, "?") for i in item.departments.get("cooperating", [])]
         extra = f"识别为：牵头 {_display(lead)}；配合 {_display(coop)}"
     elif kind in (PlanItem.Kind.TARGET, PlanItem.Kind.PROJECT):
         extra = str(data.get("quote") or "")
-    anchor = str(data.get("quote") or data.get("name") or data.get("title") or data.get("village") or "")
+    anchor = _anchor(data)
     return {"item": item, "cells": cells, "extra": extra, "anchor": anchor, "line": None}
 
 
@@ -171,65 +224,40 @@ def _locate(rows: list[dict[str, Any]], lines: list[str]) -> None:
             row["line"] = next((n for n, text in enumerate(compact, start=1) if needle in text), None)
 
 
-class CorrectionForm(forms.Form):
-    """One text field per correctable value; lists are written with 、 between names."""
-
-    def __init__(self, *args: Any, item: PlanItem, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.item = item
-        data = item.effective
-        for field, label in FIELDS[item.kind]:
-            value = data.get(field)
-            initial = (
-                "、".join(map(str, value))
-                if isinstance(value, list)
-                else ("" if value is None else str(value))
-            )
-            self.fields[field] = forms.CharField(label=label, required=False, initial=initial)
-
-    def changes(self) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for field, _ in FIELDS[self.item.kind]:
-            original = self.item.data.get(field)
-            text = self.cleaned_data[field].strip()
-            result[field] = _parse_like(text, original)
-        return result
-
-
-def _parse_like(text: str, original: Any) -> Any:
-    """Read the reviewer's text back into the type the extractor used for this field."""
-    if isinstance(original, list):
-        return [
-            part.strip() for part in text.replace("，", "、").replace(",", "、").split("、") if part.strip()
-        ]
-    if isinstance(original, bool):
-        return text in ("是", "true", "True", "1")
-    if isinstance(original, int | float) or (original is None and text.replace(".", "", 1).isdigit()):
-        try:
-            number = float(text)
-        except ValueError:
-            return text or None
-        return int(number) if number.is_integer() and isinstance(original, int) else number
-    return text or None
-
-
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_scoped_or_404(PlanItem.objects.select_related("version__plan"), request.user, pk=pk)
     require(request, "edit_plans")
     indicators = scoped(Indicator.objects.all(), request.user)
     form = CorrectionForm(request.POST or None, item=item)
-    if request.method == "POST" and form.is_valid():
-        if item.version.status != PlanVersion.Status.REVIEW:
-            messages.error(request, "该版本已确认，不能再修改。")
-        else:
-            services.correct(item, form.changes())
-            code = request.POST.get("indicator", "")
-            item.indicator = indicators.filter(code=code).first() if code else None
-            item.status = request.POST.get("status") or item.status
-            item.save()
-            messages.success(request, f"已保存「{item.label}」。")
+    editable = item.version.status == PlanVersion.Status.REVIEW
+    if request.method == "POST" and not editable:
+        messages.error(request, "该版本已确认，不能再修改。")
         return redirect(_back(item))
+    if request.method == "POST" and form.is_valid():
+        services.correct(item, form.changes())
+        if item.kind == PlanItem.Kind.TASK and form.task_departments() != (item.departments or {}):
+            item.departments = form.task_departments()
+            # kept with the corrections so a re-import of the document does not undo the choice
+            item.corrections = {**item.corrections, "_departments": item.departments}
+        if item.kind in (PlanItem.Kind.INDICATOR, PlanItem.Kind.TARGET):
+            code = request.POST.get("indicator", "")
+            chosen = indicators.filter(code=code).first() if code else None
+            if chosen != item.indicator:
+                item.indicator = chosen
+                item.corrections = {**item.corrections, "_indicator": chosen.code if chosen else None}
+        status = request.POST.get("status")
+        if status in PlanItem.Status.values:
+            item.status = status
+        item.save()
+        messages.success(request, f"已保存「{item.label}」。")
+        return redirect(_back(item))
+    line = None
+    anchor = _anchor(item.effective)
+    if anchor:
+        rows = [{"anchor": anchor, "line": None}]
+        _locate(rows, item.version.source_lines)
+        line = rows[0]["line"]
     return render(
         request,
         "plans/item.html",
@@ -237,14 +265,41 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "form": form,
             "indicators": indicators,
-            "data": json.dumps(item.data, ensure_ascii=False, indent=1),
+            "editable": editable,
+            "quote": item.effective.get("quote") or "",
+            "source_line": (line, item.version.source_lines[line - 1]) if line else None,
+            "extracted": _extracted_summary(item),
         },
     )
 
 
-def _back(item: PlanItem) -> str:
-    from django.urls import reverse
+def _extracted_summary(item: PlanItem) -> list[tuple[str, str]]:
+    """What the extractor read, field by field as a person reads it (never raw JSON)."""
+    data = item.data
+    rows = [(label, _display(data.get(field))) for field, label in FIELDS[item.kind]]
+    if item.kind == PlanItem.Kind.INDICATOR:
+        rows += [(f"{v.get('year') or ''}年{VALUE_KIND_LABELS.get(v.get('kind') or '', '')}", _value_text(v))
+                 for v in data.get("values") or []]  # fmt: skip
+    return rows
 
+
+VALUE_KIND_LABELS = {"baseline": "基期值", "target": "目标值", "increase": "增量"}
+OP_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}
+
+
+def _value_text(v: dict[str, Any]) -> str:
+    if v.get("op") == "text" or v.get("value") is None:
+        return str(v.get("raw") or "—")
+    value = v["value"]
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{OP_SYMBOLS.get(v.get('op') or '=', '')}{number}"
+
+
+def _anchor(data: dict[str, Any]) -> str:
+    return str(data.get("quote") or data.get("name") or data.get("title") or data.get("village") or "")
+
+
+def _back(item: PlanItem) -> str:
     url = reverse("plans:version", kwargs={"pk": item.version.plan_id, "number": item.version.number})
     return f"{url}?kind={item.kind}#item-{item.pk}"
 
@@ -278,12 +333,95 @@ def confirm_pending(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_POST
 @login_required
 def confirm_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    version = get_scoped_or_404(PlanVersion.objects.all(), request.user, plan_id=pk, number=number)
+    """Confirm the version; when its targets collide with another plan's, first ask which one counts."""
+    version = get_scoped_or_404(
+        PlanVersion.objects.select_related("plan__region"), request.user, plan_id=pk, number=number
+    )
     require(request, "edit_plans")
+    found = services.conflicts(version) if version.status == PlanVersion.Status.REVIEW else []
+    choices = {c.key: request.POST.get(c.key, "") for c in found}
+    if found and (not request.POST.get("resolve") or any(v not in ("new", "old") for v in choices.values())):
+        if request.POST.get("resolve"):
+            messages.error(request, "请为每个重复的目标选择以哪个为准。")
+        return render(
+            request,
+            "plans/conflicts.html",
+            {"version": version, "plan": version.plan, "conflicts": found, "choices": choices,
+             "action": reverse("plans:confirm", args=[pk, number]), "confirming": True},
+        )  # fmt: skip
     try:
-        targets = services.confirm_version(version, request.user)
+        targets = services.confirm_version(version, request.user, choices)
     except services.PlanImportError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"第{version.number}版已确认，生成或更新了 {targets} 个年度目标。")
     return redirect("plans:version", pk=pk, number=number)
+
+
+@login_required
+def version_conflicts(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """For a confirmed version: its targets that another target in force also sets, and which one counts."""
+    version = get_scoped_or_404(
+        PlanVersion.objects.select_related("plan__region"), request.user, plan_id=pk, number=number
+    )
+    groups = _version_duplicates(version)
+    if request.method == "POST":
+        require(request, "edit_plans")
+        chosen = 0
+        for group in groups:
+            pick = request.POST.get(f"g-{group[0].pk}", "")
+            winner = next((t for t in group if str(t.pk) == pick), None)
+            if winner is None:
+                continue
+            for other in group:
+                if other.pk != winner.pk:
+                    services.resolve(winner, other)
+            chosen += 1
+        if chosen:
+            messages.success(request, f"已为 {chosen} 组重复目标选定计入进度的目标。")
+        return redirect("plans:conflicts", pk=pk, number=number)
+    return render(
+        request,
+        "plans/duplicates.html",
+        {
+            "version": version,
+            "plan": version.plan,
+            "groups": groups,
+            "can_edit": request.user.can("edit_plans"),
+        },  # type: ignore[union-attr]
+    )
+
+
+def _version_duplicates(version: PlanVersion) -> list[list[Any]]:
+    """Groups of targets in force that set what this version sets and where nobody chose which counts."""
+    from xiangcun.indicators.models import Target
+
+    own = Target.objects.filter(plan_version=version)
+    keys = set(own.values_list("indicator_id", "region_id", "year"))
+    if not keys:
+        return []
+    candidates = (
+        Target.objects.in_force()
+        .filter(region=version.plan.region, indicator__in={k[0] for k in keys})
+        .select_related("indicator", "plan_version__plan", "region")
+        .order_by("indicator__code", "year", "pk")
+    )
+    relevant = [t for t in candidates if (t.indicator_id, t.region_id, t.year) in keys]
+    return [
+        g for g in services.duplicates_in_force(relevant) if any(t.plan_version_id == version.pk for t in g)
+    ]
+
+
+@require_POST
+@login_required
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive a plan (its targets leave the dashboards) or bring it back; audited."""
+    plan = get_scoped_or_404(Plan.objects.all(), request.user, pk=pk)
+    require(request, "edit_plans")
+    archived = request.POST.get("archived") == "1"
+    services.set_archived(plan, request.user, archived)
+    if archived:
+        messages.success(request, f"已归档「{plan.title}」，其目标不再计入目标进度看板（可随时取消归档）。")
+    else:
+        messages.success(request, f"已取消归档「{plan.title}」。")
+    return redirect("plans:list")
