@@ -15,7 +15,7 @@ from .models import Observation, Target
 def _goalposts(county: Region) -> list[Target]:
     """The county's latest target per indicator that has a baseline and a numeric value."""
     latest: dict[int, Target] = {}
-    for t in Target.objects.filter(region=county).select_related("indicator").order_by("year"):
+    for t in Target.objects.current().filter(region=county).select_related("indicator").order_by("year"):
         if (
             t.baseline_value is not None
             and t.value is not None

@@ -146,11 +146,65 @@ STATUS_CLASSES = {
 }
 
 
+def _plan_targets(request: HttpRequest) -> tuple[Any, str, dict[str, Any]]:
+    """The targets the dashboard shows for the `plan` filter, and what the page says about them.
+
+    Default (empty): the targets in force — each non-archived plan's current (latest confirmed) version and
+    the hand targets — less those a reviewer set aside for a duplicate. `manual`: hand targets only;
+    `all`: every target on record (older versions, archived plans, set-aside duplicates); a number: the
+    targets of that plan version, whatever its state.
+    """
+    from xiangcun.plans.models import PlanVersion
+    from xiangcun.plans.services import duplicates_in_force
+
+    choice = request.GET.get("plan", "")
+    base = scoped(Target.objects.all(), request.user).select_related("plan_version__plan")
+    info: dict[str, Any] = {"set_aside": [], "duplicates": [], "version": None}
+    if choice == "all":
+        targets = base
+    elif choice == "manual":
+        targets = base.filter(plan_version__isnull=True)
+    elif choice.isdigit():
+        version = (
+            scoped(PlanVersion.objects.select_related("plan"), request.user).filter(pk=int(choice)).first()
+        )
+        if version is None:
+            raise Http404("没有找到该规划版本，或不在您的管辖范围内")
+        info["version"] = version
+        targets = base.filter(plan_version=version)
+    else:
+        choice = ""
+        in_force = base.in_force()
+        targets = base.current()
+        info["set_aside"] = list(
+            in_force.exclude(pk__in=targets.values("pk")).select_related(
+                "indicator", "region", "superseded_by__plan_version__plan"
+            )
+        )
+        info["duplicates"] = duplicates_in_force(targets.select_related("indicator", "region"))
+    return targets, choice, info
+
+
+def _plan_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """The plan filter's options: every confirmed version in scope, current ones first."""
+    from xiangcun.indicators.models import current_versions
+    from xiangcun.plans.models import PlanVersion
+
+    current = set(current_versions().values_list("pk", flat=True))
+    versions = scoped(PlanVersion.objects.filter(status="confirmed").select_related("plan"), request.user)
+    options = []
+    for v in sorted(versions, key=lambda v: (v.pk not in current, v.plan.title, -v.number)):
+        state = "现行" if v.pk in current else ("已归档" if v.plan.archived else "旧版本")
+        options.append((str(v.pk), f"{v}（{state}）"))
+    return options
+
+
 @login_required
 def plan_dashboard(request: HttpRequest) -> HttpResponse:
-    """Every target in scope with its traffic light; filters by dimension, department, attribute, status."""
-    targets = scoped(Target.objects.all(), request.user)
+    """Every target in scope with its traffic light; filters by plan, dimension, department, attribute, status."""
+    targets, plan_choice, plan_info = _plan_targets(request)
     filters = {k: request.GET.get(k, "") for k in ("dimension", "department", "attribute", "status", "year")}
+    filters["plan"] = plan_choice
     if filters["dimension"]:
         targets = targets.filter(indicator__dimension=filters["dimension"])
     if filters["department"]:
@@ -167,6 +221,9 @@ def plan_dashboard(request: HttpRequest) -> HttpResponse:
         r["css"] = STATUS_CLASSES[r["status"]]
     visible = scoped(Target.objects.all(), request.user)
     context = {
+        **plan_info,
+        "plan_choices": _plan_choices(request),
+        "query": request.GET.urlencode(),
         "rows": rows,
         "counts": counts,
         "warnings": sum(1 for r in rows if r["warning"]),
@@ -215,7 +272,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_scoped_or_404(Indicator.objects.all(), request.user, code=code)
     county = county_of(request.user)
     target = (
-        Target.objects.filter(indicator=indicator, region=county).order_by("-year").first()
+        Target.objects.current().filter(indicator=indicator, region=county).order_by("-year").first()
         if county
         else None
     )
@@ -282,20 +339,18 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
-    rows = dashboard.rows(
-        scoped(Target.objects.all(), request.user).order_by("indicator__code", "region__path", "year")
-    )
+    rows = dashboard.rows(_plan_targets(request)[0].order_by("indicator__code", "region__path", "year"))
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "目标进度"
     sheet.append(["指标编码", "指标", "维度", "区域", "目标年", "目标", "基期年", "基期值", "最新年", "最新值", "应达到", "预计",
-                  "状态", "预警", "属性", "责任部门", "说明"])  # fmt: skip
+                  "状态", "预警", "属性", "责任部门", "说明", "来源"])  # fmt: skip
     for r in rows:
         t = r["target"]
         sheet.append([t.indicator.code, t.indicator.name, t.indicator.dimension, t.region.name, t.year,
                       t.text or f"{t.get_op_display()} {t.value}", t.baseline_year, t.baseline_value, r["latest_year"],
                       r["latest"], r["expected"], r["forecast"], r["status"], "是" if r["warning"] else "",
-                      t.attribute, t.department.name if t.department else "", r["explanation"]])  # fmt: skip
+                      t.attribute, t.department.name if t.department else "", r["explanation"], t.source_label])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
     return export_response(
@@ -317,6 +372,21 @@ class TargetForm(OptimisticLockForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        indicator, region, year = cleaned.get("indicator"), cleaned.get("region"), cleaned.get("year")
+        if self.instance.plan_version_id is None and indicator and region and year:
+            # A hand target is the county's own; where a plan in force already sets this indicator and
+            # year, adjust that target instead of adding a second one that would count twice.
+            planned = (
+                Target.objects.current()
+                .filter(indicator=indicator, region=region, year=year, plan_version__isnull=False)
+                .select_related("plan_version__plan")
+                .first()
+            )
+            if planned is not None:
+                self.add_error(
+                    "year",
+                    f"「{planned.source_label}」已为该指标设定了{year}年目标，请在看板上对该目标点“调整”。",
+                )
         if cleaned.get("op") != Target.Op.TEXT and cleaned.get("value") is None:
             self.add_error("value", "请填写目标值（文字目标请选择“文字”）")
         base_year, year = cleaned.get("baseline_year"), cleaned.get("year")

@@ -131,7 +131,7 @@ class Command(BaseCommand):
             indicator = Indicator.objects.get(code=code)
             lower = target < baseline
             Target.objects.update_or_create(
-                indicator=indicator, region=county, year=2025,
+                indicator=indicator, region=county, year=2025, plan_version=None,
                 defaults={"value": target, "op": "<=" if lower else ">=", "baseline_year": 2020,
                           "baseline_value": baseline, "attribute": "约束性" if binding else "预期性",
                           "department": departments.get(owners.get(code) or ""), "source": "演示规划"},
