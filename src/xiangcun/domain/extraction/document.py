@@ -56,6 +56,7 @@ _SPACE_CJK = re.compile(
 )
 _SPACE_OP = re.compile(r"(?<=[<>≥≤＞＜])\s+(?=\d)")
 _MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
+_LONE_BOLD = re.compile(r"^\s*\*\*|\*\*\s*$")
 _SPACES = re.compile(r"[ \u00a0\u3000]{2,}")
 
 
@@ -63,6 +64,8 @@ def normalise(text: str) -> str:
     """Remove export artifacts: bookmarks, markdown bold, stray spaces inside words and numbers."""
     text = _BOOKMARK.sub("", text or "")
     text = _MARKDOWN.sub(r"\1", text)
+    if "**" in text:  # bold opened on one line and closed on the next (a title over two paragraphs)
+        text = _LONE_BOLD.sub("", text)
     text = text.replace("\u200b", "").replace("\ufeff", "")
     text = _SPACE_CJK.sub("", text)
     text = _SPACE_OP.sub("", text)

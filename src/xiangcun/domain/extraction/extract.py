@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .document import Document
+from .document import Block, Document
 from .indicators import extract_indicators
 from .outline import heading, outline
 from .places import extract_places
@@ -34,6 +34,8 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
     title = _title(document)
     period = _period(document, title)
     indicators, warnings = extract_indicators(document)
+    if not indicators:
+        warnings = [no_indicator_warning(document), *warnings]
     targets, target_warnings = extract_targets(document, end_year=period[1] if period else None)
     places, place_lists, place_warnings = extract_places(document)
     return {
@@ -62,16 +64,67 @@ def _head_text(document: Document, blocks: int = 60) -> str:
     return "\n".join(b.text for b in document.blocks[:blocks] if not b.is_row)
 
 
+def _title_line(block: Block) -> bool:
+    text = block.text
+    return (
+        not block.is_row and bool(text) and len(text) <= 60 and not heading(text) and not text.endswith("。")
+    )
+
+
 def _title(document: Document) -> str | None:
-    """The first short line that names a plan and is not a heading; else the plan the preface says it is."""
-    for block in document.blocks[:15]:
+    """The first short line that names a plan and is not a heading; else the plan the preface says it is.
+
+    A title set over two paragraphs ("…巩固拓展脱贫攻坚" / "成果和乡村振兴规划") is joined: the line just
+    before the one naming the plan belongs to it when it is short, names no plan itself, and does not
+    end like a sentence or a closed phrase.
+    """
+    blocks = document.blocks[:15]
+    for position, block in enumerate(blocks):
         text = block.text
-        if block.is_row or not text or len(text) > 60 or heading(text) or text.endswith("。"):
+        if not _title_line(block) or not any(w in text for w in _TITLE_WORDS):
             continue
-        if any(w in text for w in _TITLE_WORDS):
-            return text
+        before = blocks[position - 1] if position > 0 else None
+        if (
+            before is not None
+            and _title_line(before)
+            and not any(w in before.text for w in _TITLE_WORDS)
+            and not _CLOSED.search(before.text)
+            and not _ISSUER.search(before.text)
+            and len(before.text) + len(text) <= 80
+        ):
+            return before.text + text
+        return text
     own = _OWN.search(_head_text(document))
     return own.group(1) if own else None
+
+
+# A line that ends like this is complete on its own (a sentence, a date, an issuing body's name).
+_CLOSED = re.compile(r"[。！？；：:!?;）)」』”》\d]$|年|月|日$")
+_ISSUER = re.compile(r"(人民政府|委员会|办公室|领导小组|局|文件)$")
+
+
+def no_indicator_warning(document: Document) -> str:
+    """Why no main indicator was read, in words a reviewer can act on."""
+    blocks = document.blocks
+    for position, block in enumerate(blocks):
+        text = block.text
+        if block.is_row or len(text) > 60 or not any(w in text for w in ("主要指标", "指标体系", "指标表")):
+            continue
+        following = blocks[position + 1 : position + 4]
+        if following and not any(b.is_row for b in following):
+            return (
+                f"未识别到主要指标表：第{block.line}行「{text}」之后是段落而不是表格（指标表可能被排成了段落），"
+                "因此没有读出任何主要指标，确认后也不会生成年度目标。请在 Word 中把指标表恢复为表格后重新导入，"
+                "或在目标进度看板中手工添加目标。"
+            )
+        return (
+            f"未识别到主要指标表：第{block.line}行「{text}」之后的表格没有可识别的指标名称列和年份（或属性）列，"
+            "因此没有读出任何主要指标。请核对表头后重新导入，或在目标进度看板中手工添加目标。"
+        )
+    return (
+        "未识别到主要指标表：文中没有找到含指标名称列和年份（或属性）列的表格，确认后不会生成年度目标。"
+        "如规划有主要指标表，请检查它在文件中是否为表格。"
+    )
 
 
 def _period(document: Document, title: str | None) -> tuple[int, int] | None:
