@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +20,9 @@ CASE = {
 
 def test_calculator_shows_each_layer_and_the_steps(client_for, users, county):  # type: ignore[no-untyped-def]
     page = client_for(users["township_a"]).post(reverse("medical:calculator"), CASE).content.decode()
-    assert "13275.0" in page  # basic insurance, hand-computed in tests/domain/medical
+    assert (
+        "13,275.00" in page and "13275.0" not in page
+    )  # basic insurance, hand-computed in tests/domain/medical
     assert "基本医保 = max(0, 18,000.00元 − 起付线 300.00元) × 75%" in page
 
 
@@ -44,18 +45,6 @@ def test_the_countys_own_parameters_apply_to_its_staff_only(client_for, users, c
     MedicalPolicy.objects.create(region=other, year=year, parameters={"basic_deductible": {"县级": 5000}})
     page = client_for(users["township_a"]).post(reverse("medical:calculator"), CASE).content.decode()
     assert "起付线 1,000.00元" in page  # (18000 − 1000) × 0.75
-
-
-def test_county_admin_edits_parameters_and_the_change_is_audited(client_for, users, county):  # type: ignore[no-untyped-def]
-    client = client_for(users["county_admin"])
-    url = reverse("medical:policy")
-    bad = client.post(url, {"year": 2026, "parameters": '{"ci_ratio": "高"}'}).content.decode()
-    assert "应为数字" in bad
-    assert not MedicalPolicy.objects.exists()
-    client.post(url, {"year": 2026, "parameters": '{"ci_ratio": 0.55}'})
-    policy = MedicalPolicy.objects.get(region=county.county, year=2026)
-    assert policy.parameters == {"ci_ratio": 0.55}
-    assert LogEntry.objects.get_for_object(policy).exists()
 
 
 def test_township_staff_cannot_edit_parameters(client_for, users, county):  # type: ignore[no-untyped-def]

@@ -189,7 +189,8 @@ def _text(f: models.Field[Any, Any] | None, name: str, value: Any, related: dict
     if isinstance(f, models.DateTimeField):
         return _local_time(value)
     if isinstance(f, models.JSONField):
-        return _plain(_decoded(value))
+        labels = getattr(f.model, "audit_json_labels", {}).get(name, {})
+        return _plain(_decoded(value), labels)
     if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
         if name.endswith(_NOT_GROUPED) or "年" in str(f.verbose_name):
             return str(value)
@@ -222,7 +223,9 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, labels: dict[str, str] | None = None) -> str:
+    """A decoded value in words; `labels` name a JSON object's keys (a model's ``audit_json_labels``)."""
+    labels = labels or {}
     if value is None:
         return MISSING
     if isinstance(value, bool):
@@ -230,7 +233,17 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(_plain(v) for v in value) if value else "（空）"
     if isinstance(value, dict):
-        return "；".join(f"{k}：{_plain(v)}" for k, v in value.items()) if value else "（空）"
+        if not value:
+            return "（空）"
+        parts = [
+            f"{labels.get(k, k)}：{_inner(v) if isinstance(v, dict) else _plain(v)}" for k, v in value.items()
+        ]
+        return "；".join(parts)
     if isinstance(value, float | int):
         return format_number(value)
     return str(value)
+
+
+def _inner(value: dict[str, Any]) -> str:
+    """A nested object inside an object: 县级 500、市级 600."""
+    return "、".join(f"{k} {_plain(v)}" for k, v in value.items()) or "（空）"

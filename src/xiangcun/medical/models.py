@@ -4,6 +4,8 @@ from django.db import models
 
 from xiangcun.domain.medical import Policy
 
+from .parameters import KEY_LABELS
+
 
 class MedicalPolicy(models.Model):
     """A county's medical-security parameters for one year; only the values that differ from the defaults."""
@@ -12,6 +14,9 @@ class MedicalPolicy(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     parameters = models.JSONField("参数（与默认值不同的部分）", default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The audit log shows the stored JSON's keys by these names (see xiangcun.audit.display).
+    audit_json_labels = {"parameters": KEY_LABELS}
 
     scope_region_path = "region__path"
     scope_includes_ancestors = True

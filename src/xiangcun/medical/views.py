@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +13,11 @@ from django.utils import timezone
 from xiangcun.accounts.scopes import county_of
 from xiangcun.core.permissions import require
 from xiangcun.domain.medical import CATEGORIES, KINDS, LEVELS, MedicalInputError, Policy, calculate
-from xiangcun.domain.medical.calculator import DEFAULTS
 
+from .forms import PolicyForm
 from .models import MedicalPolicy
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class CaseForm(forms.Form):
@@ -77,6 +79,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_edit(request: HttpRequest) -> HttpResponse:
+    """The county's parameters for one year, one input per parameter; every saved change is audited."""
     require(request, "edit_plans")
     county = county_of(request.user)
     if county is None:
@@ -85,30 +88,20 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        year = timezone.localdate().year
     stored = MedicalPolicy.objects.filter(region=county, year=year).first()
-    text = json.dumps(stored.parameters if stored else {}, ensure_ascii=False, indent=1)
-    error = None
-    if request.method == "POST":
-        text = request.POST.get("parameters", "")
-        try:
-            parameters = json.loads(text or "{}")
-            if not isinstance(parameters, dict):
-                raise MedicalInputError("参数应为 JSON 对象")
-            Policy().merged(parameters)  # validates names and types
-        except json.JSONDecodeError:
-            error = "不是有效的 JSON"
-        except MedicalInputError as exc:
-            error = str(exc)
-        else:
-            obj, _ = MedicalPolicy.objects.get_or_create(region=county, year=year)
-            obj.parameters = parameters
+    form = PolicyForm(request.POST or None, stored=stored)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            obj, _ = MedicalPolicy.objects.select_for_update().get_or_create(region=county, year=year)
+            obj.parameters = form.parameters()
             obj.save()
-            messages.success(request, f"已保存 {year} 年参数。")
-            return redirect(f"{request.path}?year={year}")
+        messages.success(request, f"已保存 {county.name} {year} 年的医疗救助参数。")
+        return redirect(f"{request.path}?year={year}")
     return render(
         request,
         "medical/policy.html",
-        {"county": county, "year": year, "text": text, "error": error,
-         "defaults": json.dumps(DEFAULTS, ensure_ascii=False, indent=1),
+        {"county": county, "year": year, "form": form, "custom": stored is not None,
          "years": MedicalPolicy.objects.filter(region=county).values_list("year", flat=True)},
     )  # fmt: skip
