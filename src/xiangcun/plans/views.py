@@ -240,7 +240,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             item.departments = form.task_departments()
             # kept with the corrections so a re-import of the document does not undo the choice
             item.corrections = {**item.corrections, "_departments": item.departments}
-        if item.kind in (PlanItem.Kind.INDICATOR, PlanItem.Kind.TARGET):
+        if item.kind in (PlanItem.Kind.INDICATOR, PlanItem.Kind.TARGET) and "indicator" in request.POST:
             code = request.POST.get("indicator", "")
             chosen = indicators.filter(code=code).first() if code else None
             if chosen != item.indicator:
