@@ -6,8 +6,39 @@ from typing import Any
 
 from django import forms
 
+EMPTY_LABEL = "请选择"
+DASHES = "---------"
 
-class OptimisticLockForm(forms.ModelForm):
+
+def chinese_empty_labels(form: forms.BaseForm, label: str = EMPTY_LABEL) -> None:
+    """Replace Django's "---------" empty choice by `label` in every select of `form`.
+
+    Call it at the end of a form's ``__init__`` (or inherit `ChineseEmptyLabels`); for a filter whose
+    empty choice means "no filter", pass ``label="（全部）"``.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = label  # read when the select is drawn, so later querysets keep it
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and text == DASHES for value, text in choices):
+                field.choices = [
+                    (value, label if value == "" and text == DASHES else text) for value, text in choices
+                ]
+
+
+class ChineseEmptyLabels:
+    """Form mixin: selects offer "请选择" (`empty_label`) instead of "---------"."""
+
+    empty_label = EMPTY_LABEL
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_empty_labels(self, self.empty_label)  # type: ignore[arg-type]
+
+
+class OptimisticLockForm(ChineseEmptyLabels, forms.ModelForm):
     """Refuses to save when the record changed after the form was opened, instead of overwriting it.
 
     The model needs an `updated_at` auto_now field; the form carries the value it was opened with.
