@@ -10,6 +10,7 @@ class HouseholdsConfig(AppConfig):
 
         from .models import (
             Case,
+            CaseSettings,
             CaseStep,
             Finance,
             Household,
@@ -24,6 +25,7 @@ class HouseholdsConfig(AppConfig):
         auditlog.register(Finance, exclude_fields=["updated_at"])
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)
+        auditlog.register(CaseSettings, exclude_fields=["updated_at"])
         auditlog.register(Case, exclude_fields=["updated_at"])
         auditlog.register(CaseStep)
         auditlog.register(Measure)

@@ -204,7 +204,7 @@ class ThresholdUsed:
                 f"（依据：{self.basis}）" if self.basis else ""
             )
         line = screening.poverty_line(self.year)
-        return (f"本县未录入 {self.year} 年监测标准，按国家扶贫标准 {format_number(line, '元')} 元的 1.5 倍暂按 {amount} 筛查"
+        return (f"本县未录入 {self.year} 年监测标准，按国家扶贫标准 {format_number(line, '元')} 元的 1.5 倍暂按 {amount}筛查"
                 "（监测标准由省里按年度确定，请在“监测标准与规则”中录入）")  # fmt: skip
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/", views.upload, name="upload"),
     path("export.xlsx", views.export, name="export"),
     path("screening/", views.screening_page, name="screening"),
+    path("screening/export.xlsx", views.screening_export, name="screening_export"),
     path("cases/", views.case_inbox, name="cases"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/monthly.xlsx", views.monthly_report, name="monthly_report"),

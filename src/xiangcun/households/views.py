@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import openpyxl
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -59,11 +61,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     members = [(m, m.id_number if reveal else mask_id(m.id_number)) for m in household.members.all()]
     year = timezone.localdate().year - 1
     county = county_of(request.user)
+    used = services.threshold_used(county, year)
     fired = services.run_screening(
-        Household.objects.filter(pk=household.pk),
-        year,
-        services.threshold_for(county, year),
-        services.enabled_rules(county),
+        Household.objects.filter(pk=household.pk), year, used.value, services.enabled_rules(county)
     )
     rules = [(code, RULE_NAMES[code]) for code in (fired[0]["rules"] if fired else [])]
     context = {
@@ -74,6 +74,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "finances": household.finances.order_by("-year"),
         "rules": rules,
         "year": year,
+        "threshold": used,
+        "income": services.per_capita_income(household, year),
         "history": LogEntry.objects.get_for_object(household).select_related("actor")[:30],
         "cases": household.cases.all(),
         "medical_category": _medical_category(household),
@@ -94,24 +96,70 @@ def _medical_category(household: Household) -> str:
     return "其他"
 
 
-@login_required
-def screening_page(request: HttpRequest) -> HttpResponse:
+def _screening(request: HttpRequest) -> dict[str, Any]:
+    """Screen the user's scope for the requested year; rows filtered by ?rule=, with 户主 and 村."""
     county = county_of(request.user)
     try:
         year = int(request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:
         year = timezone.localdate().year - 1
-    threshold = services.threshold_for(county, year)
+    used = services.threshold_used(county, year)
     households = scoped(Household.objects.all(), request.user)
-    rows = services.run_screening(households, year, threshold, services.enabled_rules(county))
-    for row in rows:
-        row["names"] = [RULE_NAMES[c] for c in row["rules"]]
-    counts = {name: sum(1 for r in rows if code in r["rules"]) for code, name in RULE_NAMES.items()}
-    return render(
-        request, "households/screening.html",
-        {"rows": rows[:500], "total": len(rows), "year": year, "threshold": threshold, "counts": counts,
-         "screened": households.count()},
-    )  # fmt: skip
+    rows = services.run_screening(households, year, used.value, services.enabled_rules(county))
+    counts = [(code, name, sum(1 for r in rows if code in r["rules"])) for code, name in RULE_NAMES.items()]
+    rule = request.GET.get("rule", "")
+    if rule in RULE_NAMES:
+        rows = [r for r in rows if rule in r["rules"]]
+    else:
+        rule = ""
+    return {"rows": rows, "year": year, "threshold": used, "counts": counts, "rule": rule,
+            "rule_name": RULE_NAMES.get(rule, ""), "screened": households.count(), "total": len(rows)}  # fmt: skip
+
+
+def _with_names(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add 户主, 村 and the rules' Chinese names to screening rows (one query per page)."""
+    info = {
+        code: (head, village, township)
+        for code, head, village, township in Household.objects.filter(
+            code__in=[r["household"] for r in rows]
+        ).values_list("code", "head_name", "village__name", "village__parent__name")
+    }
+    return [{**r, "head_name": info.get(r["household"], ("", "", ""))[0],
+             "village": info.get(r["household"], ("", "", ""))[1],
+             "township": info.get(r["household"], ("", "", ""))[2],
+             "names": [RULE_NAMES.get(c, c) for c in r["rules"]]} for r in rows]  # fmt: skip
+
+
+@login_required
+def screening_page(request: HttpRequest) -> HttpResponse:
+    context = _screening(request)
+    page = Paginator(context["rows"], 50).get_page(request.GET.get("page"))
+    context.update(page=page, page_rows=_with_names(list(page.object_list)))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
+    return render(request, "households/screening.html", context)
+
+
+@login_required
+def screening_export(request: HttpRequest) -> HttpResponse:
+    """The screening result of the user's scope (filtered like the page) as .xlsx: audited, for roles that see names."""
+    require(request, "view_personal")
+    context = _screening(request)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{context['year']}年筛查")
+    sheet.append([f"{context['threshold']}" + (f"；规则：{context['rule_name']}" if context["rule"] else "")])
+    sheet.append(["户编号", "户主", "乡镇", "村", "人均纯收入（元）", "触发规则"])
+    for start in range(0, len(context["rows"]), 2000):
+        for r in _with_names(context["rows"][start : start + 2000]):
+            sheet.append([r["household"], r["head_name"], r["township"], r["village"], r["per_capita_income"],
+                          "、".join(r["names"])])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    what = f"{context['year']}年风险筛查结果 {context['total']} 户" + (
+        f"（{context['rule_name']}）" if context["rule"] else ""
+    )
+    return export_response(request, buffer.getvalue(), f"screening-{context['year']}.xlsx", what)
 
 
 class UploadForm(forms.Form):
@@ -374,34 +422,75 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """The county's yearly threshold and which screening rules are on."""
+    """The county's yearly thresholds (a history by year), its screening rules and its case procedure."""
     require(request, "edit_plans")
     county = county_of(request.user)
     if county is None:
         raise Http404("没有可设置的县")
-    year = timezone.localdate().year - 1
+    try:
+        year = int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        year = timezone.localdate().year - 1
+    procedure = case_services.settings_for(county)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
     if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in ("threshold", "basis", "publicity_days",
+                                                                "identification_days")}  # fmt: skip
+        stored = MonitoringThreshold.objects.filter(region=county, year=year).exists()
+        threshold: Decimal | None = None
         try:
-            year = int(request.POST.get("year", year))
-            value = float(request.POST.get("threshold", ""))
-            check_threshold(value, year)
+            if values["threshold"] or stored:  # a year without a figure may stay on the default
+                threshold = Decimal(values["threshold"].replace(",", ""))
+                check_threshold(threshold, year)
         except ThresholdError as exc:
-            messages.error(request, str(exc))
+            errors["threshold"] = str(exc)
+        except (InvalidOperation, ValueError):
+            errors["threshold"] = "监测标准应为金额（元/人·年），如 7000"
+        with_procedure = "publicity_days" in request.POST  # the page's form always sends it
+        try:
+            publicity_days = int(values["publicity_days"] or procedure.publicity_days)
+            identification_days = int(values["identification_days"] or procedure.identification_days)
+            flow.check_policy(publicity_days, identification_days)
+        except flow.CaseError as exc:  # a ValueError too: catch it first
+            errors["procedure"] = str(exc)
         except ValueError:
-            messages.error(request, "监测标准应为数字")
-        else:
-            MonitoringThreshold.objects.update_or_create(region=county, year=year, defaults={"value": value})
+            errors["procedure"] = "公示天数和识别时限应为整数天"
+        if with_procedure:
+            procedure.separate_review = request.POST.get("separate_review") == "1"
+            procedure.separate_all = request.POST.get("separate_all") == "1"
+        if not errors:
+            if threshold is not None:
+                MonitoringThreshold.objects.update_or_create(
+                    region=county, year=year, defaults={"value": threshold, "basis": values["basis"][:200]}
+                )
             enabled = set(request.POST.getlist("rules"))
             for rule in RULES:
                 RuleSetting.objects.update_or_create(
                     region=county, code=rule.code, defaults={"enabled": rule.code in enabled}
                 )
-            messages.success(request, f"已保存 {year} 年监测标准和筛查规则。")
-            return redirect("households:settings")
-    enabled = services.enabled_rules(county)
-    context = {"county": county, "year": year, "threshold": services.threshold_for(county, year),
-               "rules": [(r, r.code in enabled) for r in RULES]}  # fmt: skip
-    return render(request, "households/settings.html", context)
+            if with_procedure:
+                procedure.publicity_days, procedure.identification_days = publicity_days, identification_days
+                procedure.save()  # audited (auditlog) like the thresholds and rules
+            messages.success(request, f"已保存 {year} 年监测标准、筛查规则和监测程序设置。")
+            return redirect(f"{reverse('households:settings')}?year={year}")
+    enabled = set(request.POST.getlist("rules")) if errors else set(services.enabled_rules(county))
+    used = services.threshold_used(county, year)
+    history = MonitoringThreshold.objects.filter(region=county).order_by("-year")
+    context = {
+        "county": county,
+        "year": year,
+        "used": used,
+        "threshold": values.get("threshold") or (f"{used.value:.2f}" if used.stored else ""),
+        "basis": values.get("basis", used.basis),
+        "default": services.threshold_used(None, year),
+        "history": history,
+        "rules": [(r, r.code in enabled) for r in RULES],
+        "procedure": procedure,
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "households/settings.html", context, status=400 if errors else 200)
 
 
 @login_required

@@ -24,7 +24,7 @@ from xiangcun.departments.models import Department
 from xiangcun.departments.services import ensure_defaults
 from xiangcun.domain.catalog import NATIONAL
 from xiangcun.domain.households.cases import CATEGORIES, CAUSES, MEASURES, STEPS, recheck_date
-from xiangcun.domain.households.screening import RULE_CODES
+from xiangcun.domain.households.screening import RULE_CODES, RULES_BY_CODE
 from xiangcun.domain.households.workbook import write_registry
 from xiangcun.households.models import Case, CaseStep, Household
 from xiangcun.households.services import import_households, run_screening
@@ -76,36 +76,59 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<10} {label:<6} {scope}")
 
     def _cases(self) -> None:
-        """Cases in every state for the first households that screening flags (once; reruns keep them)."""
+        """Cases in every state for the first households that screening flags (once; reruns keep them).
+
+        Each recorded step carries the facts the workflow requires (reason and findings, meeting date,
+        attendance and chair, a notice of five days that has ended); 核实 and 评议 are done by different
+        accounts, as the county's default requires.
+        """
         if Case.objects.exists() or not Household.objects.exists():
             return
         year = timezone.localdate().year - 1
         flagged = run_screening(Household.objects.all(), year, 6000.0, RULE_CODES)[:40]
         today = timezone.localdate()
-        plans = [
-            ("识别", 0),
-            ("识别", 1),
-            ("识别", 2),
-            ("识别", 3),
-            ("帮扶", 0),
-            ("帮扶", 0),
-            ("消除", 1),
-            ("已消除", 0),
-            ("未纳入", 0),
-        ]
+        people = {u.username: u for u in User.objects.filter(username__in=("village", "township", "county"))}
+        plans = [("识别", 0), ("识别", 1), ("识别", 2), ("识别", 3), ("帮扶", 0), ("帮扶", 0), ("消除", 1), ("已消除", 0),
+                 ("未纳入", 0)]  # fmt: skip
         for n, row in enumerate(flagged):
             phase, step = plans[n % len(plans)]
             household = Household.objects.get(code=row["household"])
-            opened = today - dt.timedelta(days=20 + 11 * n)
+            if phase == "识别":  # open identifications: some on time, one past the 15-day limit
+                opened = today - dt.timedelta(days=(1, 4, 5, 11)[step] + 2 * (n // len(plans)))
+            else:
+                opened = today - dt.timedelta(days=20 + 11 * n)
             case = Case.objects.create(
                 household=household, channel="筛查规则", rule_codes=row["rules"], phase=phase, step=step,
-                step_started=today - dt.timedelta(days=3 * (n % 5)), opened_at=opened,
+                step_started=min(today, opened + dt.timedelta(days=(0, 0, 2, 8)[step] if phase == "识别" else 14)),
+                opened_at=opened,
             )  # fmt: skip
+            if phase == "识别" and step == 2:  # the notice is up
+                case.publicity_start, case.publicity_end = (
+                    opened + dt.timedelta(days=3),
+                    opened + dt.timedelta(days=7),
+                )
             done = STEPS if phase != "识别" else STEPS[:step]
+            names = "、".join(RULES_BY_CODE[c].name for c in row["rules"])
+            facts = {
+                "入户核实": ("village", {"reason": f"筛查预警：{names}"}, "入户核实家庭收支和两不愁三保障情况，与登记一致"),
+                "村内评议": ("township", {"meeting_date": str(opened + dt.timedelta(days=2)), "attendance": 18 + n % 9,
+                                         "presider": "村党支部书记"}, ""),
+                "村内公示": ("village", {"start": str(opened + dt.timedelta(days=3)),
+                                        "end": str(opened + dt.timedelta(days=7)), "objections": "", "handling": ""}, "公示期内无异议"),
+                "乡镇审核": ("township", {}, "同意"),
+                "县级审定": ("county", {}, "同意纳入监测"),
+            }  # fmt: skip
             for name in done:
-                CaseStep.objects.create(case=case, phase="识别", name=name, passed=not (phase == "未纳入" and name == "村内评议"),
-                                        note="收入已稳定，不纳入" if phase == "未纳入" and name == "村内评议" else "")  # fmt: skip
-                if phase == "未纳入" and name == "村内评议":
+                declined = phase == "未纳入" and name == "村内评议"
+                who, step_facts, note = facts[name]
+                recorded = CaseStep.objects.create(case=case, phase="识别", name=name, passed=not declined,
+                                                   note="收入已稳定，不纳入" if declined else note, facts=step_facts,
+                                                   actor=people.get(who))  # fmt: skip
+                CaseStep.objects.filter(pk=recorded.pk).update(
+                    at=timezone.make_aware(dt.datetime.combine(opened, dt.time(9)))
+                    + dt.timedelta(days=(0, 2, 8, 10, 13)[STEPS.index(name)])
+                )
+                if declined:
                     break
             if phase in ("帮扶", "消除", "已消除"):
                 case.category = CATEGORIES[n % len(CATEGORIES)]
