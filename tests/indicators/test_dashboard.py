@@ -3,10 +3,17 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from xiangcun.indicators import dashboard
 from xiangcun.indicators.models import Indicator, Observation, Target
 from xiangcun.indicators.services import ensure_national
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_2024(monkeypatch):  # type: ignore[no-untyped-def]
+    """The examples below are judged in 2024: their 2025 targets are still ahead (tests may move the clock)."""
+    monkeypatch.setattr(dashboard, "current_year", lambda: 2024)
 
 
 @pytest.fixture
@@ -124,3 +131,52 @@ def test_indicator_page_exports(client_for, users, tracked):  # type: ignore[no-
     )
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert [c.value for c in book["历年数据"][2]] == [2023, 68.0, 77.0]
+
+
+@pytest.fixture
+def greening(county):  # type: ignore[no-untyped-def]
+    """A plan's intermediate targets: 2020 (no data), 2022 (missed) and 2025, baseline 2017 as in the Chengkou plan."""
+    ensure_national()
+    indicator = Indicator.objects.get(code="N07")
+    targets = {
+        year: Target.objects.create(indicator=indicator, region=county.county, year=year, value=value, op="=",
+                                    attribute="约束性", baseline_year=2017, baseline_value=40)
+        for year, value in ((2020, 43.0), (2022, 45.0), (2025, 50.0))
+    }  # fmt: skip
+    for year, value in ((2021, 41.0), (2022, 44.0), (2023, 47.0), (2024, 48.0)):
+        Observation.objects.create(
+            indicator=indicator, region=county.county, year=year, value=value, status="approved"
+        )
+    return targets
+
+
+def test_rows_judge_past_targets_on_their_own_year_in_the_current_year(monkeypatch, greening):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(dashboard, "current_year", lambda: 2025)
+    by_year = {r["target"].year: r for r in dashboard.rows(Target.objects.all())}
+    assert by_year[2020]["status"] == "数据不足" and "尚无2020年的已审核数据" in by_year[2020]["explanation"]
+    missed = by_year[2022]
+    assert (missed["status"], missed["css"], missed["warning"]) == ("未达标", "bad", True)
+    assert (missed["latest"], missed["latest_year"], missed["forecast"]) == (44.0, 2022, None)
+    assert "2022年预计" not in missed["explanation"]
+    assert by_year[2025]["status"] == "进度偏慢" and by_year[2025]["forecast"] is not None
+    # Passing the year explicitly gives the same; a year earlier, the 2022 target was still on its path.
+    assert [r["status"] for r in dashboard.rows(Target.objects.all(), as_of=2025)] == [
+        r["status"] for r in by_year.values()
+    ]
+    assert dashboard.rows(Target.objects.filter(year=2022), as_of=2022)[0]["status"] != "未达标"
+
+
+def test_dashboard_and_home_show_missed_targets_in_red(monkeypatch, client_for, users, greening):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(dashboard, "current_year", lambda: 2025)
+    client = client_for(users["county_admin"])
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    assert '<span class="light bad">未达标</span>' in page and "?status=未达标" in page
+    assert "2022年实际值为 44，未满足2022年目标 ≥ 45（低出 1），判定为未达标" in page
+    assert '<div class="figure">1</div><div class="label">未达标</div>' in page
+    home = client.get(reverse("home")).content.decode()
+    assert "严重滞后、倒退或未达标" in home
+    detail = client.get(reverse("indicators:detail", args=["N07"])).content.decode()
+    assert "趋势预计" in detail  # the indicator page shows the latest (2025) target, still ahead
+    greening[2025].delete()
+    detail = client.get(reverse("indicators:detail", args=["N07"])).content.decode()
+    assert '<span class="light bad">未达标</span>' in detail and "趋势预计" not in detail

@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "top": top,
         "departments": scoped(Department.objects.all(), request.user).count(),
         "targets": len(progress),
-        "behind": sum(1 for r in progress if r["status"] in ("严重滞后", "倒退")),
+        "behind": sum(1 for r in progress if r["status"] in dashboard.BEHIND_STATUSES),
         "warnings": sum(1 for r in progress if r["warning"]),
         "households": scoped(Household.objects.all(), request.user).count(),
         # the same cards, counts and labels as the 监测对象 inbox (households.services.case_figures)

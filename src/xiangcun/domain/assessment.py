@@ -1,8 +1,12 @@
-"""Progress of every target: met, on track, slow, far behind or going backwards, and a forecast.
+"""Progress of every target: met, on track, slow, far behind, going backwards or missed, and a forecast.
 
 Two ways in, one method: `assess` for one target (readable, used by tests and pages) and
 `assess_batch` for many at once with numpy (a province × 40 indicators × 5 years in well under a
 second). Tests check that they agree. The method with worked examples is in docs/assessment.md.
+
+Both take `as_of`, the current year, from the caller (the Django layer passes today's year), so the
+method stays pure: a target whose year is already over (target year < as_of) is judged on that
+year's value alone — 已达标 or 未达标, no path and no forecast — and never on another year's value.
 """
 
 from __future__ import annotations
@@ -12,8 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-STATUSES = ("已达标", "正常推进", "进度偏慢", "严重滞后", "倒退", "数据不足")
-WARNING_STATUSES = ("严重滞后", "倒退")
+STATUSES = ("已达标", "正常推进", "进度偏慢", "严重滞后", "倒退", "未达标", "数据不足")
+WARNING_STATUSES = ("严重滞后", "倒退", "未达标")
+# The values an indicator of each kind can take; forecasts are clamped to them.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "percentage": (0.0, 100.0),
+    "quantity": (0.0, math.inf),
+    "count": (0.0, math.inf),
+    "ratio": (0.0, math.inf),
+    "zero": (0.0, math.inf),
+}
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
 @dataclass(frozen=True)
@@ -85,58 +98,170 @@ def _forecast(points: list[tuple[int, float]], year: int) -> float | None:
     return my + slope * (year - mx)
 
 
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.4g}"
+def fmt_number(value: float | None) -> str:
+    """A number as a person reads it: 6000 not 6000.0, 12,345.68, 0.0314, trailing zeros trimmed."""
+    if value is None or math.isnan(value):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    size = abs(value)
+    decimals = 2 if size >= 1 or size == 0 else min(8, 3 - math.floor(math.log10(size)))
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
-def assess(spec: TargetSpec, observations: dict[int, float]) -> Assessment:
-    """Status of one target from its yearly observations (approved values only)."""
+_fmt = fmt_number
+
+
+def target_text(spec: TargetSpec) -> str:
+    """The target as written for people: '≥ 85', '≤ 29.2'; a plain '=' reads in the indicator's direction."""
+    if spec.kind == "zero":
+        return "= 0（动态清零）"
+    if spec.target is None:
+        return "（文字目标）"
+    op = spec.op
+    if op == "=":
+        op = "<=" if spec.direction == "lower" else ">="
+    return f"{_SYMBOLS.get(op, op)} {_fmt(spec.target)}"
+
+
+def clamp(value: float, kind: str) -> float:
+    low, high = BOUNDS.get(kind, (-math.inf, math.inf))
+    return min(max(value, low), high)
+
+
+def _bound_note(raw: float, kind: str) -> str:
+    low, high = BOUNDS.get(kind, (-math.inf, math.inf))
+    if raw > high:
+        return f"（趋势线为 {_fmt(raw)}，百分比不超过 {_fmt(high)}，按 {_fmt(high)} 计）"
+    if raw < low:
+        return f"（趋势线为 {_fmt(raw)}，该指标不能小于 {_fmt(low)}，按 {_fmt(low)} 计）"
+    return ""
+
+
+def _change(actual: float) -> str:
+    if actual > 0:
+        return f"比基期上升 {_fmt(actual)}"
+    if actual < 0:
+        return f"比基期下降 {_fmt(-actual)}"
+    return "与基期持平"
+
+
+def assess(spec: TargetSpec, observations: dict[int, float], *, as_of: int) -> Assessment:
+    """Status of one target from its yearly observations (approved values only) in the year `as_of`."""
     known = {y: v for y, v in observations.items() if v is not None and not math.isnan(v)}
+    if spec.target_year < as_of:
+        return _assess_past(spec, known)
     if not known:
         return Assessment("数据不足", explanation="尚无已审核的数据")
     latest_year = max(known)
     latest = known[latest_year]
-    points = sorted(known.items())
-    if spec.baseline is not None and spec.baseline_year is not None and spec.baseline_year not in known:
-        points = [(spec.baseline_year, spec.baseline), *points]
-    forecast = _forecast(points, spec.target_year)
-    forecast_met = None if forecast is None else is_met(forecast, spec)
     if spec.kind == "zero":
         met = latest == 0
         status = "已达标" if met else "严重滞后"
         text = f"动态清零目标要求为 0，{latest_year}年为 {_fmt(latest)}" + ("，已清零" if met else "，未清零")
         return Assessment(status, latest_year, latest, 0.0, None, None, None, spec.binding and not met, text)
+    points = sorted(known.items())
+    if spec.baseline is not None and spec.baseline_year is not None and spec.baseline_year not in known:
+        points = [(spec.baseline_year, spec.baseline), *points]
+    raw_forecast = _forecast(points, spec.target_year)
+    forecast = None if raw_forecast is None else clamp(raw_forecast, spec.kind)
+    forecast_met = None if forecast is None else is_met(forecast, spec)
+    goal = f"{spec.target_year}年目标 {target_text(spec)}"
     if is_met(latest, spec):
-        text = f"{latest_year}年为 {_fmt(latest)}，已满足目标 {spec.op} {_fmt(spec.target)}"
+        text = f"{latest_year}年实际值为 {_fmt(latest)}，已满足{goal}"
         return Assessment(
             "已达标", latest_year, latest, expected_at(spec, latest_year), None, forecast, True, False, text
         )
+    forecast_text = ""
+    if forecast is not None and raw_forecast is not None:
+        forecast_text = (
+            f"；按趋势外推，{spec.target_year}年预计 {_fmt(forecast)}{_bound_note(raw_forecast, spec.kind)}，"
+            f"{'能' if forecast_met else '不能'}达标"
+        )
     expected = expected_at(spec, latest_year)
-    if expected is None or spec.baseline is None:
-        text = f"{latest_year}年为 {_fmt(latest)}，未满足目标 {spec.op} {_fmt(spec.target)}；缺少基期值，无法计算进度"
+    if expected is None or spec.baseline is None or spec.baseline_year is None:
+        reason = "目标不是数值" if spec.target is None else "缺少基期值"
+        text = (
+            f"{latest_year}年实际值为 {_fmt(latest)}，尚未满足{goal}；{reason}，无法计算进度" + forecast_text
+        )
         warning = spec.binding and forecast_met is False
         return Assessment("数据不足", latest_year, latest, None, None, forecast, forecast_met, warning, text)
-    planned = expected - spec.baseline
-    actual = latest - spec.baseline
-    if abs(planned) < 1e-12:
-        progress = 1.0 if actual * (1 if spec.direction != "lower" else -1) >= 0 else -1.0
+    baseline = spec.baseline
+    planned = expected - baseline
+    actual = latest - baseline
+    base = f"基期{spec.baseline_year}年 {_fmt(baseline)}"
+    progress: float | None
+    if is_met(baseline, spec):
+        # The baseline already met the target: the plan only asks to keep it, so there is no change to
+        # divide by. Not meeting it now means the value has moved the wrong way.
+        progress, status = None, "倒退"
+        text = (
+            f"{base}已满足{goal}，规划只要求保持，没有应有变化可比；{latest_year}年实际值为 {_fmt(latest)}，"
+            f"{_change(actual)}，已不满足目标，判定为倒退"
+        )
+    elif abs(planned) < 1e-12:
+        # No change is due yet (the latest year is the baseline year or earlier, or the target equals the
+        # baseline): judge by the direction of the actual change alone.
+        toward = _toward(spec)
+        progress, status = None, "正常推进" if actual * toward >= 0 else "倒退"
+        why = (
+            f"最新数据为{latest_year}年，不晚于基期年，按路径尚无应有变化"
+            if latest_year <= spec.baseline_year
+            else f"目标值与基期值相同（{_fmt(baseline)}），按路径没有应有变化"
+        )
+        text = (
+            f"{why}；{latest_year}年实际值为 {_fmt(latest)}，{_change(actual)}，"
+            f"{'没有偏离' if status == '正常推进' else '偏离'}{goal}的方向，判定为{status}"
+        )
     else:
         progress = actual / planned
-    status = _status(progress)
-    warning = spec.binding and (status in WARNING_STATUSES or forecast_met is False)
-    method = (
-        "复合增长" if spec.kind == "quantity" and spec.baseline > 0 and (spec.target or 0) > 0 else "线性"
-    )
-    text = (
-        f"按{method}路径，{latest_year}年应达到 {_fmt(expected)}（基期{spec.baseline_year}年 {_fmt(spec.baseline)} → "
-        f"{spec.target_year}年 {_fmt(spec.target)}）；实际 {_fmt(latest)}。进度比 = 实际变化 {_fmt(actual)} ÷ 应有变化 "
-        f"{_fmt(planned)} = {progress:.2f}，判定为{status}"
-    )
-    if forecast is not None:
-        text += (
-            f"；按趋势外推，{spec.target_year}年预计 {_fmt(forecast)}，{'能' if forecast_met else '不能'}达标"
+        status = _status(progress)
+        method = "复合增长" if spec.kind == "quantity" and baseline > 0 and (spec.target or 0) > 0 else "线性"
+        text = (
+            f"按{method}路径，{latest_year}年应达到 {_fmt(expected)}（{base} → {goal}）；实际 {_fmt(latest)}。"
+            f"进度比 = 实际变化 {_fmt(actual)} ÷ 应有变化 {_fmt(planned)} = {progress:.2f}，判定为{status}"
         )
-    return Assessment(status, latest_year, latest, expected, progress, forecast, forecast_met, warning, text)
+    warning = spec.binding and (status in WARNING_STATUSES or forecast_met is False)
+    return Assessment(
+        status, latest_year, latest, expected, progress, forecast, forecast_met, warning, text + forecast_text
+    )
+
+
+def _toward(spec: TargetSpec) -> float:
+    """+1 when the target lies above the baseline (or the indicator is higher-is-better), else −1."""
+    if spec.target is not None and spec.baseline is not None and spec.target != spec.baseline:
+        return 1.0 if spec.target > spec.baseline else -1.0
+    return -1.0 if spec.direction == "lower" else 1.0
+
+
+def _assess_past(spec: TargetSpec, known: dict[int, float]) -> Assessment:
+    """A target whose year is over: that year's value decides, with no path and no forecast."""
+    year = spec.target_year
+    value = known.get(year)
+    goal = f"{year}年目标 {target_text(spec)}"
+    if value is None:
+        return Assessment(
+            "数据不足", explanation=f"{year}年已过，尚无{year}年的已审核数据，无法判定是否达到{goal}"
+        )
+    if spec.kind != "zero" and spec.target is None:
+        return Assessment(
+            "数据不足", year, value, explanation=f"{year}年实际值为 {_fmt(value)}；目标不是数值，无法判定"
+        )
+    met = is_met(value, spec)
+    expected = 0.0 if spec.kind == "zero" else spec.target
+    if met:
+        text = f"{year}年已过，按当年实际值判定：{year}年实际值为 {_fmt(value)}，满足{goal}，已达标"
+    else:
+        gap = value - (expected or 0.0)
+        text = (
+            f"{year}年已过，按当年实际值判定：{year}年实际值为 {_fmt(value)}，未满足{goal}"
+            f"（{'高' if gap > 0 else '低'}出 {_fmt(abs(gap))}），判定为未达标"
+        )
+    status = "已达标" if met else "未达标"
+    return Assessment(status, year, value, expected, None, None, None, spec.binding and not met, text)
 
 
 def _status(progress: float) -> str:
@@ -164,14 +289,20 @@ def assess_batch(
     quantity: np.ndarray,
     zero: np.ndarray,
     binding: np.ndarray,
+    *,
+    as_of: int,
+    kind: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """The same method for n targets at once.
+    """The same method for n targets at once, in the year `as_of`.
 
     years: (y,) observation years; values: (n, y) with NaN where missing; other arguments are (n,)
-    arrays (op as strings, NaN for missing numbers, booleans for lower/quantity/zero/binding).
-    Returns arrays: status (str), latest, expected, progress, forecast, forecast_met (float: 1/0/NaN), warning.
+    arrays (op and kind as strings, NaN for missing numbers, booleans for lower/quantity/zero/binding).
+    `kind` sets the bounds forecasts are clamped to; without it only quantities and zero targets are
+    bounded (≥ 0). Returns arrays: status (str), latest, latest_year, expected, progress, forecast,
+    forecast_met (float: 1/0/NaN), warning.
     """
     n = values.shape[0]
+    years = np.asarray(years)
     have = ~np.isnan(values)
     any_value = have.any(axis=1)
     last_index = np.where(any_value, values.shape[1] - 1 - np.argmax(have[:, ::-1], axis=1), 0)
@@ -180,6 +311,13 @@ def assess_batch(
     op = np.asarray(op)
     op_code = np.select([op == name for name in list(_OPS)[:5]], list(_OPS.values())[:5], default=5)
     op_code = np.where((op_code == 4) & lower, 2, np.where(op_code == 4, 0, op_code))
+    if kind is None:
+        low = np.where(quantity | zero, 0.0, -np.inf)
+        high = np.full(n, np.inf)
+    else:
+        kind = np.asarray(kind)
+        low = np.array([BOUNDS.get(str(k), (-math.inf, math.inf))[0] for k in kind], dtype=float)
+        high = np.array([BOUNDS.get(str(k), (-math.inf, math.inf))[1] for k in kind], dtype=float)
 
     def met(v: np.ndarray) -> np.ndarray:
         ok = np.select(
@@ -203,14 +341,15 @@ def assess_batch(
     planned = expected - baseline
     actual = latest - baseline
     flat = np.abs(planned) < 1e-12
-    sign = np.where(lower, -1.0, 1.0)
+    base_met = met(baseline) & ~zero
+    toward = np.where(target > baseline, 1.0, np.where(target < baseline, -1.0, np.where(lower, -1.0, 1.0)))
     with np.errstate(all="ignore"):
-        progress = np.where(
-            flat, np.where(actual * sign >= 0, 1.0, -1.0), actual / np.where(flat, 1.0, planned)
+        progress = np.where(flat | base_met, np.nan, actual / np.where(flat, 1.0, planned))
+        progress_status = np.select(
+            [base_met, flat & (actual * toward >= 0), flat, progress >= 1, progress >= 0.5, progress >= 0],
+            ["倒退", "正常推进", "倒退", "正常推进", "进度偏慢", "严重滞后"],
+            default="倒退",
         )
-    progress_status = np.select(
-        [progress >= 1, progress >= 0.5, progress >= 0], ["正常推进", "进度偏慢", "严重滞后"], default="倒退"
-    )
 
     # Least-squares trend over the observations plus the baseline point (when not itself observed).
     base_extra = ~np.isnan(baseline) & ~np.isnan(baseline_year)
@@ -230,6 +369,7 @@ def assess_batch(
         sxx = (w * (x - mx[:, None]) ** 2).sum(axis=1) + base_w * (bx - mx) ** 2
         sxy = (w * (x - mx[:, None]) * (v0 - my[:, None])).sum(axis=1) + base_w * (bx - mx) * (by - my)
         forecast = np.where((count >= 2) & (sxx > 0), my + (sxy / sxx) * (target_year - mx), np.nan)
+    forecast = np.where(np.isnan(forecast), np.nan, np.clip(forecast, low, high))
     forecast_met = np.where(np.isnan(forecast), np.nan, met(forecast).astype(float))
 
     no_baseline = np.isnan(baseline) | np.isnan(baseline_year) | np.isnan(target)
@@ -247,6 +387,23 @@ def assess_batch(
     behind = np.isin(status, WARNING_STATUSES) | (forecast_met == 0)
     warning = binding & any_value & ~latest_met & np.where(zero, True, behind)
     progress = np.where(latest_met | zero | no_baseline | ~any_value, np.nan, progress)
-    expected = np.where(zero, 0.0, np.where(no_baseline, np.nan, expected))
+    expected = np.where(~any_value, np.nan, np.where(zero, 0.0, np.where(no_baseline, np.nan, expected)))
+
+    # Targets whose year is over: that year's value alone, 已达标 or 未达标, no path, no forecast.
+    past = target_year < as_of
+    in_year = have & (years[None, :] == target_year[:, None])
+    has_year_value = in_year.any(axis=1)
+    year_value = np.where(has_year_value, np.where(in_year, values, 0.0).sum(axis=1), np.nan)
+    judgeable = has_year_value & (zero | ~np.isnan(target))
+    year_met = met(year_value) & judgeable
+    past_status = np.where(~judgeable, "数据不足", np.where(year_met, "已达标", "未达标"))
+    status = np.where(past, past_status, status)
+    warning = np.where(past, binding & judgeable & ~year_met, warning)
+    latest = np.where(past, year_value, latest)
+    latest_year = np.where(past, np.where(has_year_value, target_year, 0.0), latest_year)
+    expected = np.where(past, np.where(zero, 0.0, np.where(has_year_value, target, np.nan)), expected)
+    progress = np.where(past, np.nan, progress)
+    forecast = np.where(past, np.nan, forecast)
+    forecast_met = np.where(past, np.nan, forecast_met)
     return {"status": status, "latest": latest, "latest_year": latest_year, "expected": expected,
             "progress": progress, "forecast": forecast, "forecast_met": forecast_met, "warning": warning}  # fmt: skip

@@ -1,4 +1,8 @@
-"""The plan dashboard: every target in scope with its assessment, computed in one batch."""
+"""The plan dashboard: every target in scope with its assessment, computed in one batch.
+
+Assessments are made in the current year (`current_year()`): targets of years already over are
+judged on their own year's value (已达标 or 未达标), see xiangcun.domain.assessment.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,33 @@ from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from xiangcun.domain.assessment import TargetSpec, assess, assess_batch
+from xiangcun.domain.assessment import Assessment, TargetSpec, assess, assess_batch
 
 from .models import Observation, Target
+
+# The colour of each status on the dashboard, the home page and the indicator page (classes in site.css).
+STATUS_CLASSES = {
+    "已达标": "ok",
+    "正常推进": "ok",
+    "进度偏慢": "slow",
+    "严重滞后": "bad",
+    "倒退": "bad",
+    "未达标": "bad",
+    "数据不足": "none",
+}
+BEHIND_STATUSES = ("严重滞后", "倒退", "未达标")
+
+
+def current_year() -> int:
+    """The year assessments are made in: today's, in the site's time zone."""
+    return timezone.localdate().year
+
+
+def assessment_of(target: Target, history: dict[int, float], as_of: int | None = None) -> Assessment:
+    """One target's assessment from its approved yearly values, in `as_of` (default: this year)."""
+    return assess(spec_of(target), history, as_of=current_year() if as_of is None else as_of)
 
 
 def spec_of(target: Target) -> TargetSpec:
@@ -26,8 +53,9 @@ def spec_of(target: Target) -> TargetSpec:
     )
 
 
-def rows(targets: QuerySet[Target]) -> list[dict[str, Any]]:
-    """One row per target with status, numbers and the Chinese explanation."""
+def rows(targets: QuerySet[Target], as_of: int | None = None) -> list[dict[str, Any]]:
+    """One row per target with status, its colour, numbers and the Chinese explanation, in `as_of`."""
+    year_now = current_year() if as_of is None else as_of
     items = list(targets.select_related("indicator", "region", "department"))
     if not items:
         return []
@@ -54,6 +82,7 @@ def rows(targets: QuerySet[Target]) -> list[dict[str, Any]]:
         np.array([s.op for s in specs]), column([s.baseline_year for s in specs]), column([s.baseline for s in specs]),
         np.array([s.direction == "lower" for s in specs]), np.array([s.kind == "quantity" for s in specs]),
         np.array([s.kind == "zero" for s in specs]), np.array([s.binding for s in specs]),
+        as_of=year_now, kind=np.array([s.kind for s in specs]),
     )  # fmt: skip
     out = []
     for i, (t, spec) in enumerate(zip(items, specs, strict=True)):
@@ -61,12 +90,13 @@ def rows(targets: QuerySet[Target]) -> list[dict[str, Any]]:
         out.append({
             "target": t,
             "status": str(result["status"][i]),
+            "css": STATUS_CLASSES[str(result["status"][i])],
             "latest": _num(result["latest"][i]),
             "latest_year": int(result["latest_year"][i]) or None,
             "expected": _num(result["expected"][i]),
             "forecast": _num(result["forecast"][i]),
             "warning": bool(result["warning"][i]),
-            "explanation": assess(spec, series).explanation,  # per row text; the numbers come from the batch
+            "explanation": assess(spec, series, as_of=year_now).explanation,  # per row text; the numbers come from the batch
         })  # fmt: skip
     return out
 

@@ -17,7 +17,7 @@ from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import OptimisticLockForm
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
-from xiangcun.domain.assessment import assess, expected_at
+from xiangcun.domain.assessment import expected_at
 from xiangcun.domain.catalog import DIMENSIONS
 from xiangcun.domain.observations import aggregate
 from xiangcun.regions.models import Region
@@ -136,14 +136,7 @@ def review_one(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("indicators:review")
 
 
-STATUS_CLASSES = {
-    "已达标": "ok",
-    "正常推进": "ok",
-    "进度偏慢": "slow",
-    "严重滞后": "bad",
-    "倒退": "bad",
-    "数据不足": "none",
-}
+STATUS_CLASSES = dashboard.STATUS_CLASSES
 
 
 def _plan_targets(request: HttpRequest) -> tuple[Any, str, dict[str, Any]]:
@@ -282,7 +275,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     assessment = None
     if target is not None:
         spec = dashboard.spec_of(target)
-        assessment = assess(spec, dict(history))
+        assessment = dashboard.assessment_of(target, dict(history))
         if target.baseline_year and target.value is not None:
             path = [(y, expected_at(spec, y)) for y in range(target.baseline_year, target.year + 1)]
             series.append(
