@@ -90,9 +90,9 @@ def test_bad_bodies_get_a_chinese_error(client, keys, body) -> None:  # type: ig
 
 
 def test_users_manage_their_own_keys(client_for, users):  # type: ignore[no-untyped-def]
-    client = client_for(users["leader"])
+    client = client_for(users["village_a1"])
     page = client.post(reverse("api:tokens"), {"name": "大屏"}).content.decode()
-    token = ApiToken.objects.get(user=users["leader"])
+    token = ApiToken.objects.get(user=users["village_a1"])
     assert token.prefix in page
     other = ApiToken.issue(users["township_a"], "别人的")[0]
     client.post(reverse("api:revoke", args=[other.pk]))

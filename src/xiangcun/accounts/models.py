@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "view_personal",
             "edit_plans",
             "review_indicators",
+            "use_api",
         }
     ),
     Role.COUNTY_ADMIN: frozenset(
@@ -35,11 +36,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "view_personal",
             "edit_plans",
             "review_indicators",
+            "use_api",
         }
     ),
-    Role.DEPARTMENT_REPORTER: frozenset({"report_indicators"}),
-    Role.TOWNSHIP_ADMIN: frozenset({"edit_households", "view_personal", "report_indicators"}),
-    Role.VILLAGE_REPORTER: frozenset({"edit_households", "view_personal", "report_indicators"}),
+    Role.DEPARTMENT_REPORTER: frozenset({"report_indicators", "use_api"}),
+    Role.TOWNSHIP_ADMIN: frozenset({"edit_households", "view_personal", "report_indicators", "use_api"}),
+    Role.VILLAGE_REPORTER: frozenset({"edit_households", "view_personal", "report_indicators", "use_api"}),
+    # Leaders read pages and dashboards: no forms, no data entry, no API keys.
     Role.LEADER: frozenset(),
 }
 

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import scoped
+from xiangcun.core.permissions import require
 from xiangcun.indicators import collection
 from xiangcun.indicators.models import Observation
 
@@ -103,7 +104,8 @@ def observations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    """Create and revoke one's own API keys; a new key is shown once."""
+    """Create and revoke one's own API keys; a new key is shown once. Leaders (read-only) have none."""
+    require(request, "use_api")
     new_key = None
     if request.method == "POST":
         name = request.POST.get("name", "").strip()

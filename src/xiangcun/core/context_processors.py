@@ -27,4 +27,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     can = set(ROLE_PERMISSIONS.get(user.role, ())) if user is not None and user.is_authenticated else set()
     if user is not None and user.is_superuser:
         can = set().union(*ROLE_PERMISSIONS.values())
-    return {"navigation": NAVIGATION, "demo_data": demo or None, "can": can, "version": __version__}
+    # `app_version`, not `version`: views pass their own `version` (a plan version) and would shadow it.
+    return {"navigation": NAVIGATION, "demo_data": demo or None, "can": can, "app_version": __version__}
