@@ -184,11 +184,93 @@ DEMO_TARGETS: dict[str, tuple[float, float, bool, float | None]] = {
     "N19": (33.0, 29.5, False, 0.8), "N20": (2.6, 2.35, False, 1.1), "N21": (85.0, 92.0, True, -0.3),
     "N22": (98.0, 100.0, True, 1.0),
 }  # fmt: skip
+DEMO_BASELINE_YEAR = 2020
+DEMO_TARGET_YEAR = 2025
+_LIMITS = {"percentage": (0.0, 100.0), "quantity": (0.0, math.inf), "count": (0.0, math.inf)}
+
+
+def demo_years(this_year: int) -> range:
+    """The years with approved demo data: from the year after the baseline to the last year that is over
+    (at most the target year), so the plan's verdicts match the calendar the demo is built in."""
+    return range(
+        DEMO_BASELINE_YEAR + 1, max(DEMO_BASELINE_YEAR + 1, min(this_year - 1, DEMO_TARGET_YEAR)) + 1
+    )
 
 
 def demo_series(baseline: float, target: float, pattern: float | None, years: range) -> dict[int, float]:
     """Yearly values along (or off) the path from baseline to target, rounded like published statistics."""
     if pattern is None:
         return {}
-    span = 5
-    return {y: round(baseline + (target - baseline) * pattern * (y - 2020) / span, 2) for y in years}
+    span = DEMO_TARGET_YEAR - DEMO_BASELINE_YEAR
+    return {
+        y: round(baseline + (target - baseline) * pattern * (y - DEMO_BASELINE_YEAR) / span, 2) for y in years
+    }
+
+
+def demo_values(
+    code: str, kind: str, populations: list[int], years: range
+) -> tuple[dict[int, float], list[dict[int, float]]]:
+    """The county's yearly values for one demo indicator and each township's (in the order of `populations`).
+
+    Townships move at their own pace around the county's, but they agree with it the way the system adds
+    regions up (domain.observations.aggregate): counts and quantities sum to the county value, percentages
+    average to it weighted by population (to the published two decimals). Percentages stay within 0–100.
+    Ratios cannot be added up, so their township values only follow each township's pace.
+    """
+    baseline, target, _, pattern = DEMO_TARGETS[code]
+    low, high = _LIMITS.get(kind, (-math.inf, math.inf))
+    digits = 0 if kind == "count" else 2
+    county = {
+        y: round(min(max(v, low), high), digits)
+        for y, v in demo_series(baseline, target, pattern, years).items()
+    }
+    paces = [0.6 + 0.1 * ((n * 7 + int(code[1:]) * 3) % 9) for n in range(len(populations))]
+    towns: list[dict[int, float]] = [{} for _ in populations]
+    if not populations or pattern is None:
+        return county, towns
+    for year, total in county.items():
+        own = [demo_series(baseline, target, pattern * pace, range(year, year + 1))[year] for pace in paces]
+        if kind in ("quantity", "count"):
+            values = _split_sum(total, [p * pace for p, pace in zip(populations, paces, strict=True)], digits)
+        elif kind == "percentage":
+            values = _weighted_to(total, own, populations, low, high)
+        else:
+            values = [round(v, digits) for v in own]
+        for town, value in zip(towns, values, strict=True):
+            town[year] = value
+    return county, towns
+
+
+def _split_sum(total: float, weights: list[float], digits: int) -> list[float]:
+    """Shares of `total` in proportion to `weights`, rounded, the last taking the rounding so they add up."""
+    whole = sum(weights)
+    parts = [round(total * w / whole, digits) for w in weights[:-1]]
+    return [*parts, round(total - sum(parts), digits)]
+
+
+def _weighted_to(
+    mean: float, values: list[float], weights: list[int], low: float, high: float
+) -> list[float]:
+    """`values` shifted so their `weights`-weighted mean is `mean`, kept within low–high, to two decimals."""
+    whole = sum(weights)
+
+    def gap_of(current: list[float]) -> float:
+        return mean - sum(v * w for v, w in zip(current, weights, strict=True)) / whole
+
+    shifted = [min(max(v, low), high) for v in values]
+    for _ in range(len(values) + 1):  # shift every township that can still move; clamp; repeat
+        gap = gap_of(shifted)
+        free = [i for i, v in enumerate(shifted) if (v < high if gap > 0 else v > low)]
+        free_weight = sum(weights[i] for i in free)
+        if abs(gap) < 1e-12 or not free_weight:
+            break
+        for i in free:
+            shifted[i] = min(max(shifted[i] + gap * whole / free_weight, low), high)
+    rounded = [round(v, 2) for v in shifted]
+    # The rounding left over goes to the largest township strictly inside the bounds (if all are at a
+    # bound, the mean is already exact).
+    inside = [i for i, v in enumerate(rounded) if low < v < high]
+    if inside:
+        k = max(inside, key=lambda i: weights[i])
+        rounded[k] = round(min(max(rounded[k] + gap_of(rounded) * whole / weights[k], low), high), 2)
+    return rounded

@@ -14,9 +14,12 @@ from xiangcun.accounts.models import Role, User
 from xiangcun.core.demo import (
     COUNTY_CODE,
     COUNTY_NAME,
+    DEMO_BASELINE_YEAR,
+    DEMO_TARGET_YEAR,
     DEMO_TARGETS,
     county_rows,
-    demo_series,
+    demo_values,
+    demo_years,
     household_rows,
 )
 from xiangcun.core.models import SiteFlag
@@ -146,31 +149,31 @@ class Command(BaseCommand):
             case.save()
 
     def _targets(self, county: Region) -> None:
-        """National indicators with 2020 baselines, 2025 targets and approved values 2021–2024."""
+        """National indicators with 2020 baselines and 2025 targets, approved values from 2021 to the last
+        year that is over (at most 2025), township values that add up to the county's (core.demo)."""
         ensure_national()
         owners = {item.code: item.owner for item in NATIONAL}
         departments = {d.name: d for d in Department.objects.filter(region=county)}
-        for code, (baseline, target, binding, pattern) in DEMO_TARGETS.items():
+        townships = list(county.children.order_by("code"))
+        populations = [max(t.population or 0, 1) for t in townships]
+        years = demo_years(timezone.localdate().year)
+        for code, (baseline, target, binding, _) in DEMO_TARGETS.items():
             indicator = Indicator.objects.get(code=code)
             lower = target < baseline
             Target.objects.update_or_create(
-                indicator=indicator, region=county, year=2025, plan_version=None,
-                defaults={"value": target, "op": "<=" if lower else ">=", "baseline_year": 2020,
+                indicator=indicator, region=county, year=DEMO_TARGET_YEAR, plan_version=None,
+                defaults={"value": target, "op": "<=" if lower else ">=", "baseline_year": DEMO_BASELINE_YEAR,
                           "baseline_value": baseline, "attribute": "约束性" if binding else "预期性",
                           "department": departments.get(owners.get(code) or ""), "source": "演示规划"},
             )  # fmt: skip
-            for n, township in enumerate(county.children.order_by("code")):
-                factor = 0.6 + 0.1 * (
-                    (n * 7 + int(code[1:]) * 3) % 9
-                )  # townships spread around the county's pace
-                for year, value in demo_series(
-                    baseline, target, None if pattern is None else pattern * factor, range(2023, 2025)
-                ).items():
+            county_values, township_values = demo_values(code, indicator.kind, populations, years)
+            for township, series in zip(townships, township_values, strict=True):
+                for year, value in series.items():
                     Observation.objects.update_or_create(
                         indicator=indicator, region=township, year=year, quarter=0,
                         defaults={"value": value, "status": Observation.Status.APPROVED},
                     )  # fmt: skip
-            for year, value in demo_series(baseline, target, pattern, range(2021, 2025)).items():
+            for year, value in county_values.items():
                 Observation.objects.update_or_create(
                     indicator=indicator, region=county, year=year, quarter=0,
                     defaults={"value": value, "status": Observation.Status.APPROVED,
