@@ -180,3 +180,99 @@ def test_dashboard_and_home_show_missed_targets_in_red(monkeypatch, client_for, 
     greening[2025].delete()
     detail = client.get(reverse("indicators:detail", args=["N07"])).content.decode()
     assert '<span class="light bad">未达标</span>' in detail and "趋势预计" not in detail
+
+
+# -- Targets by plan (issue 16, item 2) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_plans(county, users):  # type: ignore[no-untyped-def]
+    """Two confirmed plans of the county both setting 粮食综合生产能力 for 2025 (8 and 5.1 万吨)."""
+    from xiangcun.plans.models import Plan, PlanVersion
+
+    ensure_national()
+    grain = Indicator.objects.get(code="N01")
+    made = []
+    for title, value in (("测试县乡村振兴规划", 8.0), ("测试县有效衔接规划", 5.1)):
+        plan = Plan.objects.create(region=county.county, title=title)
+        version = PlanVersion.objects.create(plan=plan, number=1, filename="p.docx", sha256=title, size=1,
+                                             status="confirmed")  # fmt: skip
+        target = Target.objects.create(indicator=grain, region=county.county, year=2025, value=value, op=">=",
+                                       baseline_year=2020, baseline_value=7.5, plan_version=version,
+                                       source=str(version))  # fmt: skip
+        made.append((version, target))
+    return made
+
+
+def _grain_rows(page: str) -> int:
+    return page.count('href="/indicators/N01/">粮食综合生产能力</a>')
+
+
+def test_dashboard_counts_the_chosen_plan_and_lists_the_other_as_set_aside(client_for, users, two_plans):  # type: ignore[no-untyped-def]
+    import re
+
+    from xiangcun.plans import services
+
+    (first, eight), (second, five) = two_plans
+    services.resolve(eight, five)
+    client = client_for(users["county_admin"])
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    assert _grain_rows(page) == 1  # one verdict for the indicator and year
+    assert "测试县乡村振兴规划（第1版）" in page  # where the counted target comes from
+    assert "重复时未计入的目标（1）" in page and "测试县有效衔接规划（第1版）" in page
+    only_second = client.get(reverse("indicators:dashboard"), {"plan": second.pk}).content.decode()
+    assert _grain_rows(only_second) == 1 and re.search(r"≥ 5\.1\s*万吨", only_second)
+    everything = client.get(reverse("indicators:dashboard"), {"plan": "all"}).content.decode()
+    assert _grain_rows(everything) == 2 and "统计数字包含重复" in everything
+
+
+def test_dashboard_says_so_when_two_plans_count_for_the_same_year(client_for, users, two_plans):  # type: ignore[no-untyped-def]
+    page = client_for(users["county_admin"]).get(reverse("indicators:dashboard")).content.decode()
+    assert "有 1 组目标重复" in page and "选择以哪个为准" in page
+    (first, _), _ = two_plans
+    assert reverse("plans:conflicts", args=[first.plan_id, 1]) in page
+
+
+def test_archived_plans_and_old_versions_leave_the_default_dashboard(client_for, users, county, two_plans):  # type: ignore[no-untyped-def]
+    import re
+
+    from django.utils import timezone
+
+    from xiangcun.plans.models import PlanVersion
+
+    (first, _), (second, _) = two_plans
+    second.plan.archived_at = timezone.now()
+    second.plan.save()
+    client = client_for(users["county_admin"])
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    assert _grain_rows(page) == 1 and re.search(r"≥ 8(\.0)?\s*万吨", page) and "重复" not in page
+    PlanVersion.objects.create(
+        plan=first.plan, number=2, filename="p2.docx", sha256="v2", size=1, status="confirmed"
+    )
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    assert _grain_rows(page) == 0  # version 2 sets no grain target; version 1 is no longer current
+    old = client.get(reverse("indicators:dashboard"), {"plan": first.pk}).content.decode()
+    assert _grain_rows(old) == 1 and "旧版本" in old
+
+
+def test_hand_targets_show_as_such_and_filter_on_their_own(client_for, users, tracked, two_plans):  # type: ignore[no-untyped-def]
+    client = client_for(users["county_admin"])
+    manual = client.get(reverse("indicators:dashboard"), {"plan": "manual"}).content.decode()
+    assert "手工添加" in manual and _grain_rows(manual) == 0 and "农村卫生厕所普及率" in manual
+
+
+def test_dashboard_plan_filter_is_scoped(client_for, users, two_plans):  # type: ignore[no-untyped-def]
+    (first, _), _ = two_plans
+    from xiangcun.regions.models import Region
+
+    other = Region(code="150000000000", name="别县", level="county")
+    other.save()
+    first.plan.region = other
+    first.plan.save()
+    assert (
+        client_for(users["county_admin"]).get(reverse("indicators:dashboard"), {"plan": first.pk}).status_code
+        == 404
+    )
+    assert (
+        client_for(users["township_a"]).get(reverse("indicators:dashboard"), {"plan": "x"}).status_code == 200
+    )
