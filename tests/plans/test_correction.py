@@ -133,3 +133,35 @@ def test_correction_page_of_another_county_is_404(client_for, users, county, fak
     assert client.get(reverse("plans:item", args=[item.pk])).status_code == 404
     assert client.post(reverse("plans:item", args=[item.pk]), {"name": "x"}).status_code == 404
     assert client.get(reverse("plans:version", args=[foreign.plan_id, 1])).status_code == 404
+
+
+def test_saving_the_form_unchanged_records_no_correction_for_any_kind(client_for, users, county, fake_reader):  # type: ignore[no-untyped-def]  # noqa: F811
+    from xiangcun.plans.forms import CorrectionForm
+
+    fake_reader["result"]["projects"] = [
+        {"box": "专栏1 农村公路提升工程", "name": "新建通村硬化路", "length_km": 35.5, "investment_wan_yuan": 12000.0,
+         "quote": "新建通村硬化路35.5公里"}
+    ]  # fmt: skip
+    fake_reader["result"]["place_lists"] = [
+        {"list": "中心村", "township": "甲镇", "villages": ["甲一村", "甲二村"]}
+    ]
+    version = services.import_plan(b"doc", "plan.docx", users["county_admin"], county.county)
+    client = client_for(users["county_admin"])
+    kinds = set()
+    for item in version.items.all():
+        page = client.get(reverse("plans:item", args=[item.pk])).content.decode()
+        assert "True" not in page and "None" not in page and "{&quot;" not in page
+        form = CorrectionForm(item=item)
+        data: dict[str, object] = {"status": item.status}
+        for name in form.fields:
+            value = form[name].value()
+            data[name] = (
+                [] if value is None and name in ("lead", "cooperating") else ("" if value is None else value)
+            )
+        if item.indicator:
+            data["indicator"] = item.indicator.code
+        assert client.post(reverse("plans:item", args=[item.pk]), data).status_code == 302
+        item.refresh_from_db()
+        assert item.corrections == {}, (item.kind, item.corrections)
+        kinds.add(item.kind)
+    assert kinds == {"indicator", "target", "project", "task", "place", "place_list"}
