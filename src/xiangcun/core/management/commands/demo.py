@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 opened = today - dt.timedelta(days=20 + 11 * n)
             case = Case.objects.create(
                 household=household, channel="筛查规则", rule_codes=row["rules"], phase=phase, step=step,
-                step_started=min(today, opened + dt.timedelta(days=(0, 0, 2, 8)[step] if phase == "识别" else 14)),
+                step_started=opened + dt.timedelta(days=(0, 0, 2, 8)[step]) if phase == "识别" else today - dt.timedelta(days=3 * (n % 5)),
                 opened_at=opened,
             )  # fmt: skip
             if phase == "识别" and step == 2:  # the notice is up
