@@ -316,8 +316,10 @@ def assess_batch(
         high = np.full(n, np.inf)
     else:
         kind = np.asarray(kind)
-        low = np.array([BOUNDS.get(str(k), (-math.inf, math.inf))[0] for k in kind], dtype=float)
-        high = np.array([BOUNDS.get(str(k), (-math.inf, math.inf))[1] for k in kind], dtype=float)
+        low, high = np.full(n, -np.inf), np.full(n, np.inf)
+        for name, (lo, hi) in BOUNDS.items():
+            low = np.where(kind == name, lo, low)
+            high = np.where(kind == name, hi, high)
 
     def met(v: np.ndarray) -> np.ndarray:
         ok = np.select(
