@@ -51,6 +51,25 @@ def policy_for(county: Region | None) -> flow.Policy:
     )
 
 
+def identification_limits(village_paths: list[str]) -> dict[str, int]:
+    """The identification limit (days) for each village path, in two queries (for lists of cases)."""
+    segments = {p[i : i + 12] for p in village_paths for i in range(0, len(p), 12)}
+    counties = dict(Region.objects.filter(code__in=segments, depth=3).values_list("code", "id"))
+    days = dict(
+        CaseSettings.objects.filter(region_id__in=counties.values()).values_list(
+            "region_id", "identification_days"
+        )
+    )
+    default = flow.DEFAULT_IDENTIFICATION_DAYS
+    limits = {}
+    for path in village_paths:
+        county = next(
+            (counties[p] for p in (path[i : i + 12] for i in range(0, len(path), 12)) if p in counties), None
+        )
+        limits[path] = days.get(county, default)
+    return limits
+
+
 def _round(case: Case) -> list[CaseStep]:
     """The passed steps of the current round: identification, or the latest elimination."""
     steps = list(case.steps.filter(phase=case.phase, passed=True).order_by("at", "id"))

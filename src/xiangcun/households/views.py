@@ -192,17 +192,14 @@ def case_inbox(request: HttpRequest) -> HttpResponse:
     elif phase:  # any phase, closed ones too (the 已消除 and 未纳入 cards link here)
         open_cases = cases.filter(phase=phase)
     today = timezone.localdate()
-    limits: dict[int | None, int] = {}
+    listed = list(open_cases[:1000])
+    limits = case_services.identification_limits([c.household.village.path for c in listed])
     rows = []
-    for case in open_cases[:1000]:
+    for case in listed:
         step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
         clock = None
         if case.phase == flow.IDENTIFYING:
-            county = case_services.county_of_household(case.household)
-            key = county.pk if county else None
-            if key not in limits:
-                limits[key] = case_services.policy_for(county).identification_days
-            clock = flow.identification_clock(case.opened_at, today, limits[key])
+            clock = flow.identification_clock(case.opened_at, today, limits[case.household.village.path])
         rows.append(
             {
                 "case": case,
