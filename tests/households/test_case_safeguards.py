@@ -170,6 +170,9 @@ def test_identification_clock_on_the_case_and_in_the_inbox(users, county, regist
         "剩余 10 天（时限 30 天）"
         in township.get(reverse("households:case", args=[late.pk])).content.decode()
     )
+    assert (
+        "已用 20 天，剩余 10 天（时限 30 天）" in township.get(reverse("households:cases")).content.decode()
+    )
 
 
 def test_home_and_inbox_count_monitored_households_alike(users, registry):  # type: ignore[no-untyped-def]
