@@ -42,6 +42,9 @@ def test_dashboard_shows_status_warning_and_explanation(client_for, users, track
     assert "严重滞后" in page and "预警" in page
     assert "进度比 = 实际变化 3 ÷ 应有变化 12 = 0.25" in page
     assert "已达标" in page
+    # Numbers as people read them: ≥ and the unit's decimals, never "85.0" or ">=".
+    assert "2025年 ≥ 85.00%" in page and "2020年 65.00" in page and "68.00（2023）" in page
+    assert "85.0%" not in page and "&gt;=" not in page
     filtered = (
         client_for(users["county_admin"])
         .get(reverse("indicators:dashboard"), {"attribute": "约束性"})
@@ -61,7 +64,8 @@ def test_township_and_department_see_only_their_targets(client_for, users, track
 
 def test_indicator_page_draws_history_path_and_forecast(client_for, users, tracked):  # type: ignore[no-untyped-def]
     page = client_for(users["county_admin"]).get(reverse("indicators:detail", args=["N09"])).content.decode()
-    assert "<svg" in page and "目标路径" in page and "2023年 68" in page
+    assert "<svg" in page and "目标路径" in page and "<title>2023年 68.00%</title>" in page
+    assert "2025 年目标 ≥ 85.00%" in page
     assert "2 个乡镇中只有 1 个有最新年度数据，不汇总" in page
     Observation.objects.create(indicator=tracked[0].indicator, region=tracked[2].region.parent.children.get(name="甲镇"),
                                year=2023, value=80.0, status="approved")  # fmt: skip

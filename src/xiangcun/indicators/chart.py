@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from xiangcun.core.formatting import format_number
+from xiangcun.domain.assessment import fmt_number
+
 
 @dataclass
 class Series:
@@ -43,7 +46,7 @@ def line_chart(series: list[Series], width: int = 720, height: int = 280, unit: 
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e8eb"/>'
         )
         parts.append(
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#66727f">{v:.4g}</text>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#66727f">{fmt_number(v)}</text>'
         )
     for year in range(x0, x1 + 1):
         parts.append(
@@ -57,7 +60,7 @@ def line_chart(series: list[Series], width: int = 720, height: int = 280, unit: 
         parts.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2"{dash}/>')
         for a, b in s.points:
             parts.append(
-                f'<circle cx="{x(a):.1f}" cy="{y(b):.1f}" r="3" fill="{s.colour}"><title>{a}年 {b:.4g}{escape(unit)}</title></circle>'
+                f'<circle cx="{x(a):.1f}" cy="{y(b):.1f}" r="3" fill="{s.colour}"><title>{a}年 {format_number(b, unit)}{escape(unit)}</title></circle>'
             )
         legend_x = left + n * 150
         parts.append(f'<rect x="{legend_x}" y="{height - 18}" width="14" height="4" fill="{s.colour}"/>')
