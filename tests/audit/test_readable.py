@@ -117,3 +117,32 @@ def test_entry_times_are_local(client_for, users, county):  # type: ignore[no-un
     )
     page = client_for(users["system_admin"]).get(reverse("audit:log")).content.decode()
     assert timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_every_audited_field_has_a_chinese_name() -> None:
+    from auditlog.registry import auditlog
+
+    from xiangcun.audit.display import field_label, model_name
+
+    english = []
+    for model in auditlog.get_models():
+        if model_name(model).isascii():
+            english.append(model.__name__)
+        for f in model._meta.concrete_fields:
+            if field_label(model, f.name).isascii():
+                english.append(f"{model.__name__}.{f.name}")
+    assert english == []
+
+
+def test_related_records_are_looked_up_once_per_model(
+    client_for, users, county, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    for i in range(40):
+        county.village_a1.population = 1000 + i
+        county.village_a1.save()
+    client = client_for(users["system_admin"])
+    client.get(reverse("audit:log"))  # warm the content-type cache
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("audit:log")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("regions:detail", args=[county.village_a1.code])).status_code == 200

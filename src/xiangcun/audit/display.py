@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -91,7 +92,7 @@ def readable(entries: Iterable[LogEntry]) -> list[Row]:
     entries = list(entries)
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)
     for entry in entries:
-        model = entry.content_type.model_class()
+        model = _model_of(entry)
         for name, values in _changes(entry).items():
             f = _field(model, name)
             if f is not None and f.is_relation and f.related_model is not None and not f.many_to_many:
@@ -99,7 +100,7 @@ def readable(entries: Iterable[LogEntry]) -> list[Row]:
     related = {model: _lookup(model, keys) for model, keys in wanted.items()}
     rows = []
     for entry in entries:
-        model = entry.content_type.model_class()
+        model = _model_of(entry)
         changes = [
             Change(field_label(model, name), *(_value(model, name, v, related) for v in _pair(values)))
             for name, values in _changes(entry).items()
@@ -108,9 +109,9 @@ def readable(entries: Iterable[LogEntry]) -> list[Row]:
             Row(
                 entry=entry,
                 timestamp=timezone.localtime(entry.timestamp),
-                actor=str(entry.actor) if entry.actor_id else "系统",
+                actor=person(entry.actor) if entry.actor_id else "系统",
                 action=ACTIONS.get(entry.action, str(entry.action)),
-                model=model_name(model, entry.content_type.model),
+                model=model_name(model, ContentType.objects.get_for_id(entry.content_type_id).model),
                 object_repr=entry.object_repr,
                 changes=changes,
             )
@@ -118,12 +119,24 @@ def readable(entries: Iterable[LogEntry]) -> list[Row]:
     return rows
 
 
+def person(user: Any) -> str:
+    """A user as colleagues know them: the full name when there is one, else the user name."""
+    if user is None:
+        return "系统"
+    full = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    return full or str(user)
+
+
+def _model_of(entry: LogEntry) -> type[models.Model] | None:
+    return ContentType.objects.get_for_id(entry.content_type_id).model_class()
+
+
 def _changes(entry: LogEntry) -> dict[str, Any]:
     """The entry's changes without reverse relations (auditlog lists a new record's empty related sets)."""
     changes = entry.changes_dict
     if not isinstance(changes, dict):
         return {}
-    model = entry.content_type.model_class()
+    model = _model_of(entry)
     kept = {}
     for name, values in changes.items():
         f = _field(model, name)
@@ -160,7 +173,7 @@ def _lookup(model: type[models.Model], keys: set[str]) -> dict[str, str]:
             valid.append(pk.to_python(key))  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 - a key that is not a key is shown as it was stored
             continue
-    return {str(obj.pk): str(obj) for obj in model._default_manager.filter(pk__in=valid)}
+    return {str(obj.pk): person(obj) for obj in model._default_manager.filter(pk__in=valid)}
 
 
 def _value(
