@@ -213,7 +213,7 @@ def test_a_baseline_that_already_meets_the_target_must_be_kept():
     keep = assess(TargetSpec(2025, 100.0, "=", 2017, 100.0), {2024: 99.04}, as_of=2025)
     assert keep.status == "倒退" and keep.progress is None
     assert "÷" not in keep.explanation
-    assert "基期2017年 100已满足2025年目标 ≥ 100，规划只要求保持" in keep.explanation
+    assert "基期2017年 100，已满足2025年目标 ≥ 100，规划只要求保持" in keep.explanation
     assert "2024年实际值为 99.04，比基期下降 0.96，已不满足目标" in keep.explanation
     # A baseline above a ≥ target that then falls below it was judged 正常推进 (progress −10 ÷ −3 = 3.3).
     fell = assess(TargetSpec(2025, 95.0, ">=", 2020, 100.0), {2023: 90.0}, as_of=NOW)
@@ -223,7 +223,10 @@ def test_a_baseline_that_already_meets_the_target_must_be_kept():
 def test_no_change_due_yet_in_the_baseline_year():
     ahead = assess(TOILETS, {2020: 66.0}, as_of=2021)
     assert ahead.status == "正常推进" and ahead.progress is None and "÷" not in ahead.explanation
-    assert "最新数据为2020年，不晚于基期年" in ahead.explanation and "比基期上升 1" in ahead.explanation
+    assert ahead.explanation == (
+        "最新数据为2020年，不晚于基期年，按路径尚无应有变化；2020年实际值为 66，比基期上升 1，"
+        "方向与2025年目标 ≥ 85一致，判定为正常推进"
+    )
     behind = assess(TOILETS, {2020: 64.0}, as_of=2021)
     assert behind.status == "倒退" and behind.warning
 
@@ -266,3 +269,32 @@ def test_numbers_read_as_people_write_them():
     assert fmt_number(0.0) == "0" and fmt_number(-0.001) == "-0.001" and fmt_number(None) == "—"
     big = assess(TargetSpec(2025, 20000.0, ">=", 2020, 10000.0, kind="count"), {2023: 16000.0}, as_of=NOW)
     assert "实际 16,000" in big.explanation and "e+" not in big.explanation
+
+
+def test_docs_examples_are_what_the_code_says():
+    """docs/assessment.md quotes these explanations word for word."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "assessment.md").read_text(encoding="utf-8")
+    toilets_2025 = TargetSpec(2025, 85.0, ">=", 2020, 65.0, binding=True)
+    cases = [
+        (GREENING_2022, {2022: 44.0, 2023: 47.0, 2024: 50.0}, 2025, "未达标"),
+        (GREENING_2022, {2022: 46.0, 2024: 30.0}, 2025, "已达标"),
+        (GREENING_2022, {2021: 44.0, 2023: 50.0, 2024: 52.0}, 2025, "数据不足"),
+        (toilets_2025, {2023: 76.0, 2025: 80.0}, 2025, "进度偏慢"),
+        (toilets_2025, {2023: 76.0, 2025: 80.0}, 2026, "未达标"),
+        (TargetSpec(2025, 100.0, "=", 2017, 100.0), {2024: 99.04}, 2025, "倒退"),
+        (toilets_2025, {2020: 66.0}, 2021, "正常推进"),
+        (toilets_2025, {2020: 64.0}, 2021, "倒退"),
+    ]
+    for spec, observations, as_of, status in cases:
+        result = assess(spec, observations, as_of=as_of)
+        assert result.status == status and result.explanation in doc, result.explanation
+    clamped = assess(
+        TargetSpec(2025, 100.0, ">=", 2020, 80.0), {2021: 90.0, 2022: 96.0, 2023: 99.0}, as_of=NOW
+    )
+    low = TargetSpec(2025, 5.0, "<=", 2020, 50.0, direction="lower", kind="quantity")
+    floored = assess(low, {2021: 35.0, 2022: 20.0, 2023: 8.0}, as_of=NOW)
+    met = assess(TargetSpec(2025, 8.6, "=", 2017, 8.8, kind="quantity"), {2024: 12.48}, as_of=2025)
+    for text in (clamped.explanation.split("；")[-1], floored.explanation.split("；")[-1], met.explanation):
+        assert text in doc, text

@@ -199,7 +199,7 @@ def assess(spec: TargetSpec, observations: dict[int, float], *, as_of: int) -> A
         # divide by. Not meeting it now means the value has moved the wrong way.
         progress, status = None, "倒退"
         text = (
-            f"{base}已满足{goal}，规划只要求保持，没有应有变化可比；{latest_year}年实际值为 {_fmt(latest)}，"
+            f"{base}，已满足{goal}，规划只要求保持，没有应有变化可比；{latest_year}年实际值为 {_fmt(latest)}，"
             f"{_change(actual)}，已不满足目标，判定为倒退"
         )
     elif abs(planned) < 1e-12:
@@ -214,7 +214,7 @@ def assess(spec: TargetSpec, observations: dict[int, float], *, as_of: int) -> A
         )
         text = (
             f"{why}；{latest_year}年实际值为 {_fmt(latest)}，{_change(actual)}，"
-            f"{'没有偏离' if status == '正常推进' else '偏离'}{goal}的方向，判定为{status}"
+            f"方向与{goal}{'一致' if status == '正常推进' else '相反'}，判定为{status}"
         )
     else:
         progress = actual / planned
