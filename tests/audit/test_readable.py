@@ -146,3 +146,11 @@ def test_related_records_are_looked_up_once_per_model(
         assert client.get(reverse("audit:log")).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(reverse("regions:detail", args=[county.village_a1.code])).status_code == 200
+
+
+def test_empty_fields_of_a_new_record_are_not_listed(client_for, users, plan_version):  # type: ignore[no-untyped-def]
+    page = (
+        client_for(users["system_admin"]).get(reverse("audit:log"), {"model": "planversion"}).content.decode()
+    )
+    assert "：— → —</div>" not in page
+    assert "<strong>文件名</strong>：— → 规划.txt" in page

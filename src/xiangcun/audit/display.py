@@ -101,10 +101,12 @@ def readable(entries: Iterable[LogEntry]) -> list[Row]:
     rows = []
     for entry in entries:
         model = _model_of(entry)
-        changes = [
-            Change(field_label(model, name), *(_value(model, name, v, related) for v in _pair(values)))
-            for name, values in _changes(entry).items()
-        ]
+        changes = []
+        for name, values in _changes(entry).items():
+            before, after = (_value(model, name, v, related) for v in _pair(values))
+            if before == after == MISSING and entry.action != LogEntry.Action.ACCESS:
+                continue  # a new record's empty fields say nothing
+            changes.append(Change(field_label(model, name), before, after))
         rows.append(
             Row(
                 entry=entry,
