@@ -233,6 +233,7 @@ def test_dashboard_counts_the_chosen_plan_and_lists_the_other_as_set_aside(clien
 def test_dashboard_says_so_when_two_plans_count_for_the_same_year(client_for, users, two_plans):  # type: ignore[no-untyped-def]
     page = client_for(users["county_admin"]).get(reverse("indicators:dashboard")).content.decode()
     assert "有 1 组目标重复" in page and "选择以哪个为准" in page
+    assert page.count(">重复</span>") == 2  # both rows are marked
     (first, _), _ = two_plans
     assert reverse("plans:conflicts", args=[first.plan_id, 1]) in page
 

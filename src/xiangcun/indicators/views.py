@@ -215,6 +215,7 @@ def plan_dashboard(request: HttpRequest) -> HttpResponse:
     visible = scoped(Target.objects.all(), request.user)
     context = {
         **plan_info,
+        "duplicate_ids": {t.pk for group in plan_info["duplicates"] for t in group},
         "plan_choices": _plan_choices(request),
         "query": request.GET.urlencode(),
         "rows": rows,
