@@ -53,3 +53,32 @@ def test_a_bad_value_keeps_every_other_typed_value_and_highlights_its_row(
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_text("已提交审核。")).to_be_visible()
     assert Observation.objects.filter(status="submitted").count() == 4
+
+
+def test_the_county_approves_several_rows_at_once(
+    browser_page: Any, live_server: Any, users: Any, county: Any
+) -> None:
+    ensure_national()
+    toilets, manure, grain = (Indicator.objects.get(code=c) for c in ("N09", "N06", "N01"))
+    Observation.objects.create(
+        indicator=toilets, region=county.county, year=2023, value=78.25, status="approved"
+    )
+    rows = [
+        Observation.objects.create(indicator=i, region=county.county, year=2024, value=v, status="submitted")
+        for i, v in ((toilets, 82), (manure, 61.5), (grain, 8))
+    ]
+    page = browser_page
+    login(page, live_server, "county", "pw-county")
+    page.goto(f"{live_server.url}/indicators/review/")
+    toilets_row = page.get_by_role("row").filter(has_text=toilets.name)
+    expect(toilets_row).to_contain_text("78.25")  # last year's value beside this year's
+    page.get_by_label(f"选择 {toilets.name} 测试县").check()
+    page.get_by_label(f"选择 {grain.name} 测试县").check()
+    page.get_by_role("button", name="批量通过所选").click()
+    expect(page.get_by_text("已通过 2 条数据。")).to_be_visible()
+    statuses = {o.pk: o.status for o in Observation.objects.filter(year=2024)}
+    assert statuses == {rows[0].pk: "approved", rows[1].pk: "submitted", rows[2].pk: "approved"}
+    page.get_by_label("全选").check()
+    page.get_by_role("button", name="批量通过所选").click()
+    expect(page.get_by_text("已通过 1 条数据。")).to_be_visible()
+    expect(page.get_by_text("没有待审核的数据。")).to_be_visible()
