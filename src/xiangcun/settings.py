@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xiangcun.plans",
     "xiangcun.medical",
     "xiangcun.households",
+    "xiangcun.projects",
     "xiangcun.api",
 ]
 

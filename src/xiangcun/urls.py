@@ -26,6 +26,7 @@ urlpatterns = [
     path("indicators/", include("xiangcun.indicators.urls")),
     path("medical/", include("xiangcun.medical.urls")),
     path("households/", include("xiangcun.households.urls")),
+    path("projects/", include("xiangcun.projects.urls")),
     path("api/", include("xiangcun.api.urls")),
     path("admin/", admin.site.urls),
 ]

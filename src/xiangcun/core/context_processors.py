@@ -15,7 +15,7 @@ NAVIGATION: list[tuple[str, str | None]] = [
     ("规划", "plans:list"),
     ("指标", "indicators:catalog"),
     ("防返贫监测", "households:registry"),
-    ("项目资产", None),
+    ("项目资产", "projects:library"),
     ("报告", None),
     ("管理", "regions:tree"),
 ]
