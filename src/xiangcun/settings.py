@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "xiangcun.medical",
     "xiangcun.households",
     "xiangcun.projects",
+    "xiangcun.assets",
+    "xiangcun.public",
     "xiangcun.api",
 ]
 

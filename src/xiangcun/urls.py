@@ -27,6 +27,8 @@ urlpatterns = [
     path("medical/", include("xiangcun.medical.urls")),
     path("households/", include("xiangcun.households.urls")),
     path("projects/", include("xiangcun.projects.urls")),
+    path("assets/", include("xiangcun.assets.urls")),
+    path("public/", include("xiangcun.public.urls")),
     path("api/", include("xiangcun.api.urls")),
     path("admin/", admin.site.urls),
 ]
