@@ -14,28 +14,30 @@ from xiangcun.domain.projects import (
     DEFAULT_INDUSTRY_SOURCE,
     DEFAULT_LABOUR_FLOOR,
     DEFAULT_LABOUR_SOURCE,
+    STATUSES,
+    TYPES,
 )
 
 AMOUNT = {"max_digits": 16, "decimal_places": 4, "default": Decimal("0")}
 
 
 class ProjectType(models.TextChoices):
-    INDUSTRY = "industry", "产业发展"
-    EMPLOYMENT = "employment", "就业增收"
-    CONSTRUCTION = "construction", "乡村建设"
-    RELOCATION = "relocation", "易地搬迁后续扶持"
-    GOVERNANCE = "governance", "乡村治理"
-    OTHER = "other", "其他"
+    INDUSTRY = "industry", TYPES["industry"]
+    EMPLOYMENT = "employment", TYPES["employment"]
+    CONSTRUCTION = "construction", TYPES["construction"]
+    RELOCATION = "relocation", TYPES["relocation"]
+    GOVERNANCE = "governance", TYPES["governance"]
+    OTHER = "other", TYPES["other"]
 
 
 class ProjectStatus(models.TextChoices):
-    RESERVE = "reserve", "储备"
-    ADMITTED = "admitted", "入库"
-    IN_PROGRESS = "in_progress", "实施中"
-    COMPLETED = "completed", "已完工"
-    ACCEPTED = "accepted", "已验收"
-    ASSETS_FORMED = "assets_formed", "已形成资产"
-    TERMINATED = "terminated", "已终止"
+    RESERVE = "reserve", STATUSES["reserve"]
+    ADMITTED = "admitted", STATUSES["admitted"]
+    IN_PROGRESS = "in_progress", STATUSES["in_progress"]
+    COMPLETED = "completed", STATUSES["completed"]
+    ACCEPTED = "accepted", STATUSES["accepted"]
+    ASSETS_FORMED = "assets_formed", STATUSES["assets_formed"]
+    TERMINATED = "terminated", STATUSES["terminated"]
 
 
 class Project(models.Model):
@@ -53,7 +55,12 @@ class Project(models.Model):
     )
     content = models.TextField("建设内容及规模", blank=True)
     department = models.ForeignKey(
-        "departments.Department", verbose_name="实施单位", on_delete=models.PROTECT, related_name="projects"
+        "departments.Department",
+        verbose_name="实施单位",
+        null=True,  # a project taken from a plan's 专栏 may not have one yet
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
     )
     year = models.PositiveSmallIntegerField("计划年度")
     total_investment = models.DecimalField("总投资（万元）", **AMOUNT)
