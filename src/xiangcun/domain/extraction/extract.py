@@ -36,7 +36,9 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
     indicators, warnings = extract_indicators(document)
     if not indicators:
         warnings = [no_indicator_warning(document), *warnings]
-    targets, target_warnings = extract_targets(document, end_year=period[1] if period else None)
+    targets, target_warnings = extract_targets(
+        document, end_year=period[1] if period else None, start_year=period[0] if period else None
+    )
     places, place_lists, place_warnings = extract_places(document)
     return {
         "source": source,

@@ -1,0 +1,85 @@
+"""Numbers with their units in running text: "9个", "5000万袋", "1.69万人", "85.48%", "千名", "百分之九十".
+
+`万`/`亿` stay in the unit (`5000` + `万袋`); Chinese numerals become numbers; `％` is `%`; `名` counts
+people and becomes `人` (`千名` → 1000 人). A number without a unit is not a quantity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import chinese_number
+
+_UNITS = (
+    "个百分点|百分点|%|％|‰|倍|万元/人|元/人|元/亩|元/吨|亿元|万元|元|万人次|人次|万人|人|名|位|户次|家次|场次|"
+    "万亩|亩|公顷|万平方米|平方米|平方公里|万立方米|立方米|公里|千米|km|KM|延米|米|万吨|吨|千克|公斤|"
+    "头|只|羽|株|棵|袋|箱|千瓦时|千瓦|兆瓦|Mbps|个月|小时|分钟|天|"
+    "个|家|户|座|所|处|条|项|支|队|套|台|辆|艘|盏|栋|幢|间|眼|口|宗|件|份|部|本|种|类|张|块|场|次|床"
+)
+_DIGITS = r"\d+(?:\.\d+)?"
+_CN = r"[零〇一二两三四五六七八九十百千]+"
+QUANTITY = re.compile(
+    rf"(?<![\d.A-Za-z])(?P<num>{_DIGITS}|{_CN})\s*(?P<mag>万|亿)?\s*(?P<unit>{_UNITS})"
+    r"(?P<suffix>以上|以下|以内|之内|左右)?"
+    r"|百分之(?P<pct>[零〇一二两三四五六七八九十百点]+)(?P<pctsuffix>以上|以下|以内|左右)?"
+)
+_UNIT_NAMES = {"％": "%", "名": "人", "百分点": "个百分点", "KM": "公里", "km": "公里"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    unit: str
+    suffix: str
+    approx: bool
+    chinese: bool  # written in Chinese numerals ("千名", "两个")
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    found: list[Quantity] = []
+    for match in QUANTITY.finditer(text):
+        if match.group("pct"):
+            value = chinese_number(match.group("pct"))
+            if value is None:
+                continue
+            suffix = match.group("pctsuffix") or ""
+            found.append(
+                Quantity(
+                    match.start(), match.end(), value, "%", suffix, _approx(text, match.start(), suffix), True
+                )
+            )
+            continue
+        number = match.group("num")
+        chinese = not number[0].isdigit()
+        if chinese:
+            if re.fullmatch(r"[十百千]", number) and number != "千":
+                continue  # "十大", "百镇" name things
+            value = chinese_number(number)
+        else:
+            value = float(number)
+        if value is None:
+            continue
+        unit = _UNIT_NAMES.get(match.group("unit"), match.group("unit"))
+        magnitude = match.group("mag") or ""
+        if magnitude and unit in ("个百分点", "%", "‰", "倍"):
+            continue
+        suffix = match.group("suffix") or ""
+        found.append(
+            Quantity(
+                match.start(),
+                match.end(),
+                value,
+                magnitude + unit,
+                suffix,
+                _approx(text, match.start(), suffix),
+                chinese,
+            )
+        )
+    return found
+
+
+def _approx(text: str, start: int, suffix: str) -> bool:
+    return suffix == "左右" or bool(re.search(r"(?:约|大约|近)\s*$", text[:start]))
