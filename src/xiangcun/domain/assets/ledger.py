@@ -45,7 +45,7 @@ def owner_type(owner: str) -> str:
         return "村集体经济组织"
     if text.endswith(("镇人民政府", "乡人民政府", "街道办事处")):
         return "乡镇"
-    if text.endswith(("局", "委员会", "办公室", "中心")) and "村" not in text:
+    if text.endswith(("局", "委员会", "办公室", "中心")):
         return "县直部门"
     if text.startswith("农户") or text.endswith("等农户"):
         return "农户"

@@ -281,7 +281,7 @@ def _open(source: bytes | str | os.PathLike[str], filename: str) -> python_calam
     suffix = Path(name).suffix.lower()
     if suffix and suffix not in (".xlsx", ".xlsm"):
         raise AssetFileError(f"不支持「{suffix}」文件，请上传 .xlsx 格式的资产台账")
-    head = data[:8]
+    head = data[:64]
     if not head.startswith(b"PK\x03\x04"):
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise AssetFileError(
@@ -314,11 +314,12 @@ def _looks_like_text(head: bytes) -> bool:
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
     for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return all(b >= 0x20 or b in b"\t\r\n" for b in head)
+        for cut in range(4):  # the head may end inside a character
+            try:
+                head[: len(head) - cut].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return all(b >= 0x20 or b in b"\t\r\n" for b in head)
     return False
 
 
