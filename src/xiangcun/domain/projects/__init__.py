@@ -75,6 +75,8 @@ def parse_amount(value: object) -> tuple[Decimal | None, str]:
         return Decimal(0), ""
     if isinstance(value, bool):
         return None, f"「{value}」不是数字"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
     text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "").replace("，", "")
     if not text:
         return Decimal(0), ""
