@@ -80,6 +80,10 @@ def test_tasks_places_lists_projects(result):  # type: ignore[no-untyped-def]
             "title": "推进农村改厕",
             "lead": ["县农业局"],
             "cooperating": ["县教科局", "卫体局", "各镇（街道）"],
+            "goal": "全年新改户厕2000座",
+            "value": 2000.0,
+            "unit": "座",
+            "deadline": None,
         }
     ]
     assert result["places"][0] == {

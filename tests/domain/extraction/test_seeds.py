@@ -41,8 +41,12 @@ def test_001_main_indicators_with_all_year_columns(chengkou):  # type: ignore[no
         (2017, "baseline"),
         (2020, "target"),
         (2022, "target"),
+        (2022, "increase"),  # the 比2017年增加 column says "—": no increase stated, kept as such
         (2025, "target"),
     ]
+    dashes = [r["seq"] for r in rows if any(v["raw"] == "—" and v["kind"] == "increase" for v in r["values"])]
+    assert dashes == [1, 22, 26, 27, 29]
+    assert all(any(v["kind"] == "increase" for v in r["values"]) for r in rows)
     science = next(r for r in rows if r["name"] == "农业科技进步贡献率")
     assert {"year": 2022, "kind": "increase", "raw": "〔4〕", "value": 4.0, "op": "="} in science["values"]
     local = next(r for r in rows if r["name"] == "现代山地特色高效农业增加值")

@@ -12,6 +12,7 @@ from typing import Any
 
 from .document import Block, Document
 from .numbers import parse_value
+from .tables import transpose
 
 _YEAR = re.compile(r"(19|20)\d{2}")
 _UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,20})[）)]$")
@@ -27,7 +28,7 @@ _BASELINE_WORDS = ("基期", "基准", "现状", "实际", "完成", "基数", "
 @dataclass
 class Column:
     index: int
-    role: str  # category seq name unit attribute year
+    role: str  # category seq name unit attribute mark year
     year: int | None = None
     kind: str | None = None  # baseline target increase, for year columns
 
@@ -62,8 +63,10 @@ def read_header(cells: list[str]) -> Layout | None:
             layout.columns.append(Column(index, "seq"))
         elif "单位" in text and not years:
             layout.columns.append(Column(index, "unit"))
-        elif "属性" in text or text in ("性质", "指标性质", "约束性/预期性"):
+        elif "属性" in text or text in ("性质", "指标性质", "约束性/预期性", "约束性或预期性", "类型"):
             layout.columns.append(Column(index, "attribute"))
+        elif text in ("约束性", "预期性", "约束性指标", "预期性指标"):
+            layout.columns.append(Column(index, "mark", kind=text[:3]))  # √ in this column sets the attribute
         elif years:
             kind = None
             if any(w in text for w in _INCREASE_WORDS) or "比" in text and len(years) >= 2:
@@ -75,7 +78,7 @@ def read_header(cells: list[str]) -> Layout | None:
             layout.columns.append(Column(index, "year", years[0], kind))
         elif any(w in text for w in _NAME_WORDS) and layout.find("name") is None:
             layout.columns.append(Column(index, "name"))
-    if layout.find("name") is None or not (layout.years or layout.find("attribute")):
+    if layout.find("name") is None or not (layout.years or layout.find("attribute") or layout.find("mark")):
         return None
     _settle_year_kinds(layout)
     return layout
@@ -98,8 +101,8 @@ def _settle_year_kinds(layout: Layout) -> None:
             column.kind = "target"
 
 
-def _caption(document: Document, first: Block) -> str | None:
-    position = first.line - 1  # each block adds exactly one text line, so line numbers index blocks
+def _caption(document: Document, position: int) -> str | None:
+    """The short line naming the table just above it (表1 …主要指标…), if any."""
     for block in reversed(document.blocks[max(0, position - 3) : position]):
         if (
             not block.is_row
@@ -110,41 +113,84 @@ def _caption(document: Document, first: Block) -> str | None:
     return None
 
 
-def _split_name(raw: str) -> tuple[str, str | None, bool]:
-    """Name without the local-indicator mark or a unit in brackets; (name, unit, starred)."""
+def _split_name(raw: str) -> tuple[str, str | None, bool, str | None]:
+    """Name without the local-indicator mark, a unit in brackets or an attribute written into it;
+    (name, unit, starred, attribute)."""
     name = _flat(raw)
     starred = bool(_STAR.search(name))
     name = _STAR.sub("", name)
+    attribute = None
     unit = None
-    match = _UNIT_IN_NAME.search(name)
-    if match:
-        unit = match.group(1)
+    for _ in range(2):
+        match = _UNIT_IN_NAME.search(name)
+        if not match:
+            break
+        inner = match.group(1)
+        if inner in ("约束性", "预期性", "约束", "预期"):
+            attribute = inner[:2] + "性"
+        elif unit is None:
+            unit = inner.removeprefix("单位").lstrip(":：")
+        else:
+            break
         name = name[: match.start()]
-    return name, unit, starred
+    return name, unit, starred, attribute
+
+
+_ATTRIBUTE_MARK = re.compile(
+    r"(?:带|标有|标注|加|注有)?[“\"]?([★☆▲△●○◆◇※#＊*])[”\"]?(?:号|标记)?的?(?:指标)?(?:为|是|表示|系)(约束性|预期性)"
+)
+
+
+def _attribute_marks(document: Document) -> dict[str, str]:
+    """A note such as “标★的为约束性指标” makes ★ a mark of that attribute."""
+    marks: dict[str, str] = {}
+    for block in document.blocks:
+        text = block.text if not block.is_row else " ".join(block.cells or [])
+        if "约束性" not in text and "预期性" not in text:
+            continue
+        for match in _ATTRIBUTE_MARK.finditer(_flat(text)):
+            marks[match.group(1).replace("＊", "*")] = match.group(2)
+    return marks
+
+
+def _grid_layout(rows: list[Block]) -> tuple[Layout, int, list[Block]] | None:
+    """The header and the rows of a main-indicator table, row-per-indicator or transposed."""
+    for position, block in enumerate(rows[:4]):
+        layout = read_header(block.cells or [])
+        if layout is not None:
+            return layout, position, rows
+    # Transposed: names across the first row, then a row of values per year, a row of 属性 …
+    if len(rows) < 2:
+        return None
+    columns = transpose([list(b.cells or []) for b in rows[:12]])
+    layout = read_header(columns[0])
+    if layout is None:
+        return None
+    line = rows[0].line
+    flipped = [Block(line, cells=cells, table=rows[0].table) for cells in columns]
+    return layout, 0, flipped
 
 
 def extract_indicators(document: Document) -> tuple[list[dict[str, Any]], list[str]]:
     indicators: list[dict[str, Any]] = []
     warnings: list[str] = []
     marks_local = False
+    attribute_marks = _attribute_marks(document)
+    positions = {id(block): index for index, block in enumerate(document.blocks)}
     for table_rows in document.tables().values():
-        layout: Layout | None = None
-        header_at = 0
-        for position, block in enumerate(table_rows[:4]):
-            layout = read_header(block.cells or [])
-            if layout is not None:
-                header_at = position
-                break
-        if layout is None:
+        found = _grid_layout(table_rows)
+        if found is None:
             continue
-        caption = _caption(document, table_rows[0])
+        layout, header_at, grid = found
+        caption = _caption(document, positions[id(table_rows[0])])
         category: str | None = None
         rows: list[dict[str, Any]] = []
-        for block in table_rows[header_at + 1 :]:
+        header_cells = [_flat(c) for c in grid[header_at].cells or []]
+        for block in grid[header_at + 1 :]:
             cells = block.cells or []
             non_empty = [c for c in cells if _flat(c)]
-            if not non_empty:
-                continue
+            if not non_empty or [_flat(c) for c in cells] == header_cells:
+                continue  # an empty row, or the header repeated on a new page
             if len(non_empty) == 1 and _NOTE.match(_flat(non_empty[0])):
                 continue
             if len(non_empty) == 1 and len(_flat(non_empty[0])) <= 12 and read_header(cells) is None:
@@ -157,24 +203,45 @@ def extract_indicators(document: Document) -> tuple[list[dict[str, Any]], list[s
             category_text = _flat(cell(layout.find("category")))
             if category_text:
                 category = category_text
-            name, unit_in_name, starred = _split_name(cell(layout.find("name")))
+            raw_name = _flat(cell(layout.find("name")))
+            mark_attribute = None
+            for mark, meaning in attribute_marks.items():
+                if mark in raw_name:
+                    mark_attribute = meaning
+                    raw_name = raw_name.replace(mark, "")
+            name, unit_in_name, starred, attribute_in_name = _split_name(raw_name)
             if not name or _NOTE.match(name):
                 continue
             marks_local = marks_local or starred
             unit = _flat(cell(layout.find("unit"))) or unit_in_name
             if unit in ("—", "-", "/"):
                 unit = None
-            attribute_text = _flat(cell(layout.find("attribute")))
-            attribute = (
-                "约束性" if "约束" in attribute_text else "预期性" if "预期" in attribute_text else None
-            )
+            attribute = _attribute(layout, cells) or attribute_in_name or mark_attribute
+            if attribute is None and attribute_marks:
+                meanings = set(attribute_marks.values())
+                if len(meanings) == 1:  # the unmarked rows have the other attribute
+                    attribute = "预期性" if meanings == {"约束性"} else "约束性"
             seq_text = _flat(cell(layout.find("seq")))
             values = []
             for column in layout.years:
-                parsed = parse_value(cell(column))
+                text = _flat(cell(column))
+                parsed = parse_value(text)
                 if parsed is None:
+                    if column.kind == "increase" and text in ("—", "－", "-", "–", "——", "/"):
+                        # In a 比…增加 column a dash states "no increase": kept so the cell is not lost.
+                        values.append(
+                            {
+                                "year": column.year,
+                                "kind": "increase",
+                                "raw": text,
+                                "value": None,
+                                "op": "text",
+                            }
+                        )
                     continue
                 kind = "increase" if parsed.increase else column.kind or "target"
+                if parsed.unit and not unit:
+                    unit = parsed.unit
                 values.append(
                     {
                         "year": column.year,
@@ -199,6 +266,21 @@ def extract_indicators(document: Document) -> tuple[list[dict[str, Any]], list[s
                 }
             )
         indicators.extend(rows)
+    if "*" in attribute_marks:
+        marks_local = False  # the star marks an attribute here, not a local indicator
     for item in indicators:
         item["national"] = (not item["national"]) if marks_local else None
     return indicators, warnings
+
+
+def _attribute(layout: Layout, cells: list[str]) -> str | None:
+    column = layout.find("attribute")
+    text = _flat(cells[column.index]) if column is not None and column.index < len(cells) else ""
+    if "约束" in text:
+        return "约束性"
+    if "预期" in text:
+        return "预期性"
+    for mark in (c for c in layout.columns if c.role == "mark"):
+        if mark.index < len(cells) and _flat(cells[mark.index]) not in ("", "—", "-", "×", "否"):
+            return mark.kind
+    return None

@@ -7,12 +7,19 @@ row per line with tabs between cells; both become table rows here.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .document import Document, DocumentError
+from .tables import restructure
 
 MAX_BYTES = 50 * 1024 * 1024
 _SENTENCE_END = re.compile(r"[。！？；：:!?;」』”）)]$")
@@ -29,17 +36,76 @@ def read(path: Path) -> Document:
         raise DocumentError(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB")
     data = path.read_bytes()
     suffix = path.suffix.lower()
-    if suffix == ".docx":
+    if suffix in OLD_WORD_SUFFIXES or suffix == ".docx" and data.startswith(_OLE_MAGIC):
+        document = read_docx(convert_to_docx(data, suffix))
+    elif suffix == ".docx":
         document = read_docx(data)
     elif suffix == ".pdf":
         document = read_pdf(data)
     elif suffix in (".txt", ".text", ".md", ""):
         document = read_text(decode(data))
     else:
-        raise DocumentError(f"不支持的文件类型「{suffix}」，请上传 .docx、.pdf 或 .txt 文件")
+        raise DocumentError(f"不支持的文件类型「{suffix}」，请上传 .docx、.doc、.wps、.pdf 或 .txt 文件")
     if not any(b.text or b.cells for b in document.blocks):
         raise DocumentError("文件中没有可读的文字")
+    restructure(document)
     return document
+
+
+OLD_WORD_SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Where LibreOffice is; None looks it up on PATH (tests point it at a missing binary).
+SOFFICE: str | None = None
+CONVERT_SECONDS = 180
+INSTALL_HINT = (
+    "请在服务器上安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
+    "或在 Word/WPS 中把文件另存为 .docx 后再上传"
+)
+
+
+def soffice() -> str | None:
+    """The LibreOffice binary to convert old Word/WPS files with, or None when it is not installed."""
+    configured = SOFFICE or os.environ.get("XIANGCUN_SOFFICE")
+    if configured:
+        return configured if Path(configured).is_file() and os.access(configured, os.X_OK) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_docx(data: bytes, suffix: str) -> bytes:
+    """Convert a .doc/.wps (or other Writer) file to .docx with LibreOffice in headless mode."""
+    binary = soffice()
+    if binary is None:
+        raise DocumentError(f"无法读取 {suffix} 文件：服务器上没有安装 LibreOffice。{INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="xiangcun-soffice-") as folder:
+        source = Path(folder) / f"plan{suffix}"
+        source.write_bytes(data)
+        profile = Path(folder) / "profile"
+        command = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(Path(folder) / "out"),
+            str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=CONVERT_SECONDS, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise DocumentError(
+                f"{suffix} 文件转换超时（超过 {CONVERT_SECONDS} 秒），请另存为 .docx 后再上传"
+            ) from exc
+        except OSError as exc:
+            raise DocumentError(f"无法运行 LibreOffice 转换 {suffix} 文件。{INSTALL_HINT}") from exc
+        converted = Path(folder) / "out" / "plan.docx"
+        if not converted.is_file() or converted.stat().st_size == 0:
+            raise DocumentError(
+                f"{suffix} 文件无法转换（可能已损坏、加密或不是 Word/WPS 文档），请另存为 .docx 后再上传"
+            )
+        return converted.read_bytes()
 
 
 def decode(data: bytes) -> str:
@@ -88,6 +154,12 @@ def read_text(text: str) -> Document:
         if not line.strip() and not line.startswith("\t"):
             i += 1
             continue
+        pipe_cells = _pipe_cells(line)
+        if pipe_cells is not None:
+            if not all(_PIPE_RULE.fullmatch(c) for c in pipe_cells):  # |---|---| under a markdown header
+                row(pipe_cells)
+            i += 1
+            continue
         if "\t" in line[1:] and len([c for c in line.split("\t") if c.strip()]) >= 1 and line.strip():
             row(line.split("\t"))  # a row per line, cells apart by tabs
             i += 1
@@ -115,6 +187,24 @@ def read_text(text: str) -> Document:
         document.add_paragraph(line)
         i += 1
     return document
+
+
+_PIPE_RULE = re.compile(r"\s*:?-{2,}:?\s*|\s*")
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    """Cells of a row written with `|` (or `｜`) between them, as copied from a web page or markdown."""
+    text = line.strip().replace("｜", "|")
+    if text.count("|") < 2 or "\t" in text:
+        return None
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|"):
+        text = text[:-1]
+    cells = text.split("|")
+    if len(cells) < 3 or any(len(c) > 200 for c in cells):
+        return None
+    return cells
 
 
 def _join_bold_spans(lines: list[str]) -> list[str]:
@@ -160,25 +250,49 @@ def read_docx(data: bytes) -> Document:
             document.add_paragraph(Paragraph(element, parsed).text)
         elif tag == "tbl":
             table_number += 1
-            table = Table(element, parsed)
-            for row in table.rows:
-                cells: list[str] = []
-                previous = None
-                for cell in row.cells:
-                    if cell._tc is previous:  # a horizontally merged cell repeats itself
-                        continue
-                    previous = cell._tc
-                    cells.append("\n".join(p.text for p in cell.paragraphs))
-                non_empty = [c for c in cells if c.strip()]
-                if len(cells) == 1 or len(set(non_empty)) == 1 and len(non_empty) == len(cells) > 1:
-                    for part in cells[0].split("\n"):  # a one-cell table is a box of paragraphs
+            rows = [_docx_row(row) for row in Table(element, parsed).rows]
+            if all(box for _, box in rows):  # a box (专栏) drawn as a table of one-cell rows: paragraphs
+                for cells, _ in rows:
+                    for part in next((c for c in cells if c.strip()), "").split("\n"):
                         document.add_paragraph(part)
-                else:
-                    document.add_row(cells, table_number)
+                continue
+            for cells, _ in rows:
+                document.add_row(cells, table_number)
     return document
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(共\s*)?\d+\s*页?)?[-—–\s]*$")
+def _docx_row(row: Any) -> tuple[list[str], bool]:
+    """A Word table row's cells in grid positions (a horizontally merged cell gives its text once, then
+    empty cells, so columns stay aligned with the header); and whether the row is a single merged cell."""
+    cells: list[str] = []
+    distinct = 0
+    previous = None
+    for cell in row.cells:
+        if cell._tc is previous:
+            cells.append("")
+            continue
+        previous = cell._tc
+        distinct += 1
+        cells.append("\n".join(p.text for p in cell.paragraphs))
+    non_empty = {c for c in cells if c.strip()}
+    return cells, distinct == 1 or len(non_empty) <= 1 and len([c for c in cells if c.strip()]) == len(cells)
+
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–−\s·]*(第\s*)?[\d一二三四五六七八九十]{1,4}(\s*页)?(\s*/\s*(共\s*)?\d+\s*页?)?[-—–−\s·]*$"
+)
+
+
+@dataclass
+class _Line:
+    """A text line of a PDF page, or a table row (cells) placed where the table stands."""
+
+    top: float
+    text: str = ""
+    cells: list[str] | None = None
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 10.0
 
 
 def read_pdf(data: bytes) -> Document:
@@ -194,83 +308,115 @@ def read_pdf(data: bytes) -> Document:
         if "password" in message or "encrypt" in message:
             raise DocumentError("PDF 文件已加密，请先解除密码保护") from exc
         raise DocumentError("PDF 文件无法打开（可能已损坏）") from exc
-    page_items: list[list[tuple[str, list[str] | None]]] = []
+    page_items: list[list[_Line]] = []
     try:
         for page in pages:
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-
-            def outside(obj: dict, boxes: list = boxes) -> bool:
-                x = (obj["x0"] + obj["x1"]) / 2
-                y = (obj["top"] + obj["bottom"]) / 2
-                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
-
-            items: list[tuple[float, str, list[str] | None]] = []
-            text = page.filter(outside).extract_text(layout=False) or ""
-            words = page.filter(outside).extract_text_lines() if text else []
-            for line in words:
-                items.append((line["top"], line["text"], None))
-            for table in tables:
-                for r, row in enumerate(table.extract()):
-                    items.append((table.bbox[1] + r * 0.01, "", [c or "" for c in row]))
-            items.sort(key=lambda item: item[0])
-            page_items.append([(t, cells) for _, t, cells in items])
+            page_items.append(_page_lines(page))
+    except DocumentError:
+        raise
     except Exception as exc:
         raise DocumentError("PDF 文件内容无法解析（可能已损坏）") from exc
     finally:
         pdf.close()
-    if not any(t.strip() or cells for items in page_items for t, cells in items):
+    if not any(item.text.strip() or item.cells for items in page_items for item in items):
         raise DocumentError("PDF 中没有可提取的文字（可能是扫描件或图片），请提供文字版 PDF 或 Word 文件")
+    return _assemble_pdf(page_items)
+
+
+def _page_lines(page: Any) -> list[_Line]:
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict, boxes: list = boxes) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    items: list[_Line] = []
+    body = page.filter(outside) if boxes else page
+    for line in body.extract_text_lines():
+        sizes = sorted(c.get("size", 10.0) for c in line["chars"]) or [10.0]
+        items.append(_Line(line["top"], line["text"], None, line["x0"], line["x1"], sizes[len(sizes) // 2]))
+    for table in tables:
+        for r, row in enumerate(table.extract()):
+            items.append(_Line(table.bbox[1] + r * 0.01, "", [c or "" for c in row]))
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def _margins(page_items: list[list[_Line]]) -> tuple[float, float, float, bool]:
+    """The body text's left and right edges, its usual font size, and whether paragraphs are indented."""
+    lines = [i for items in page_items for i in items if i.cells is None and len(i.text.strip()) >= 4]
+    if not lines:
+        return 0.0, 0.0, 10.0, False
+    size = sorted(i.size for i in lines)[len(lines) // 2]
+    lefts = Counter(round(i.x0) for i in lines)
+    left = float(lefts.most_common(1)[0][0])
+    rights = sorted(i.x1 for i in lines)
+    right = rights[int(len(rights) * 0.9)]
+    indented = sum(1 for i in lines if size * 1.2 <= i.x0 - left <= size * 3.5)
+    return left, right, size, indented >= max(2, len(lines) // 40)
+
+
+def _assemble_pdf(page_items: list[list[_Line]]) -> Document:
+    """Lines into paragraphs: a line that ran to the right margin continues on the next line (also over a
+    page break) unless the next one starts a paragraph (indented, a heading, or after a full stop when the
+    document does not indent its paragraphs); running headers/footers and page numbers are dropped."""
     repeated = _repeated_edges(page_items)
-    widths = [max((len(t.strip()) for t, cells in items if cells is None), default=0) for items in page_items]
+    left, right, size, uses_indent = _margins(page_items)
     document = Document()
     paragraph = ""
+    previous_full = False
     table_number = 0
     in_table = False
-    for items, width in zip(page_items, widths, strict=True):
-        previous_full = False
-        for text, cells in items:
-            if cells is not None:
+    for items in page_items:
+        for item in items:
+            if item.cells is not None:
                 if paragraph:
                     document.add_paragraph(paragraph)
                     paragraph = ""
+                previous_full = False
                 if not in_table:
                     table_number += 1
                     in_table = True
-                document.add_row([c.replace("\n", "") for c in cells], table_number)
+                document.add_row([c.replace("\n", "") for c in item.cells], table_number)
                 continue
-            line = text.strip()
+            line = item.text.strip()
             if not line or line in repeated or _PAGE_NUMBER.match(line):
                 continue
             in_table = False
-            wrapped = previous_full and not _SENTENCE_END.search(paragraph) and not _starts_heading(line)
+            indented = item.x0 - left >= size * 1.2
+            starts = indented if uses_indent else bool(_SENTENCE_END.search(paragraph))
+            wrapped = previous_full and not starts and not (_starts_heading(line) and indented)
+            if uses_indent is False and _starts_heading(line) and _SENTENCE_END.search(paragraph):
+                wrapped = False
             if paragraph and wrapped:
-                paragraph += line  # the line before ran to the margin: a wrap inside a sentence
+                paragraph += line  # the line before ran to the margin: a wrap inside a sentence or a name
             else:
                 if paragraph:
                     document.add_paragraph(paragraph)
                 paragraph = line
-            previous_full = len(line) >= 0.8 * width
+            previous_full = item.x1 >= right - size * 1.6 and item.x0 - left < size * 6
     if paragraph:
         document.add_paragraph(paragraph)
     return document
 
 
-def _repeated_edges(page_items: list[list[tuple[str, list[str] | None]]]) -> set[str]:
+def _repeated_edges(page_items: list[list[_Line]]) -> set[str]:
     """Running headers and footers: the first/last text lines that recur on at least half the pages."""
     if len(page_items) < 3:
         return set()
     counts: Counter[str] = Counter()
     for items in page_items:
-        texts = [t.strip() for t, cells in items if cells is None and t.strip()]
+        texts = [i.text.strip() for i in items if i.cells is None and i.text.strip()]
         for t in set(texts[:2] + texts[-2:]):
             counts[re.sub(r"\d+", "#", t)] += 1
     common = {k for k, n in counts.items() if n >= len(page_items) / 2}
     return {
-        t.strip()
+        i.text.strip()
         for items in page_items
-        for t, cells in items
-        if cells is None and re.sub(r"\d+", "#", t.strip()) in common
+        for i in items
+        if i.cells is None and re.sub(r"\d+", "#", i.text.strip()) in common
     }
 
 
