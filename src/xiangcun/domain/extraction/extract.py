@@ -10,7 +10,7 @@ from .document import Block, Document
 from .indicators import extract_indicators
 from .outline import heading, outline
 from .places import extract_places
-from .projects import extract_projects
+from .projects import extract_projects_and_warnings
 from .readers import read
 from .targets import extract_targets
 from .tasks import extract_tasks
@@ -40,6 +40,7 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
         document, end_year=period[1] if period else None, start_year=period[0] if period else None
     )
     places, place_lists, place_warnings = extract_places(document)
+    projects, project_warnings = extract_projects_and_warnings(document)
     return {
         "source": source,
         "title": title,
@@ -48,11 +49,11 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
         "outline": outline(document),
         "indicators": indicators,
         "targets": targets,
-        "projects": extract_projects(document),
+        "projects": projects,
         "tasks": extract_tasks(document),
         "places": places,
         "place_lists": place_lists,
-        "warnings": warnings + target_warnings + place_warnings,
+        "warnings": warnings + target_warnings + place_warnings + project_warnings,
     }
 
 
