@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
+from xiangcun.assets.demo import build_demo as build_assets_demo
 from xiangcun.core.demo import (
     COUNTY_CODE,
     COUNTY_NAME,
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             households = self._households(county, options["households"])
             self._cases()
             self._targets(county)
+            self.stdout.write(build_assets_demo(county))
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
