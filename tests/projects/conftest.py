@@ -14,7 +14,7 @@ from xiangcun.projects.services import import_projects
 
 def project_rows() -> list[list[Any]]:
     return [
-        row(项目编号="A-1"),  # 甲一村, 农业农村局, 产业发展, 衔接资金 100.1234
+        row(项目编号="A-1"),  # 甲一村, 农业农村局, 产业发展, 衔接资金 100.1234; the others: 教育局
         row(
             项目编号="A-2",
             项目名称="甲镇道路硬化",
@@ -29,6 +29,7 @@ def project_rows() -> list[list[Any]]:
             项目名称="乙一村饮水工程",
             项目类型="乡村建设",
             建设地点代码="140000002201",
+            实施单位="教育局",
             状态="实施中",
         ),
     ]

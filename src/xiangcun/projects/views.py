@@ -273,6 +273,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_projects(request: HttpRequest) -> HttpResponse:
+    require_county(request.user)  # taking a plan's project into the library is the county's work
     county = _county(request)
     items = list(services.plan_projects(request.user, county)[:500])
     taken = dict(Project.objects.filter(plan_item__in=items).values_list("plan_item_id", "id"))
