@@ -47,7 +47,7 @@ _DOCUMENT_KIND = re.compile(
 
 # Verbs after which a number is a commitment.
 _STATE = (
-    "提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|增至|扩大到|扩大至|发展到|发展至|达到|达|"
+    "提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|增至|扩大到|扩大至|发展到|发展至|达到|达(?=\\s*[约近]?\\s*\\d)|"
     "稳定在|保持在|维持在|不得超过|不得高于|超过|突破|不低于|不少于|不得低于|不得少于|至少|不高于|不超过|控制在|"
     "降低到|降低至|降到|降至|下降到|下降至|减少到|减少至|缩小到|缩小至"
 )
@@ -56,13 +56,15 @@ _ACTION = (
     "引进|引育|选派|培训|培养|实施|新增|完成|治理|整治|拆除|回引|吸引|认证|申报|开展|举办|组织|遴选|转移|"
     "吸纳|带动|安置|种植|栽植|造林|修建|铺设|硬化|安装|配备|配齐|推广|收集|创制|研发|选育|覆盖|整合|流转|"
     "托管|开发|招引|储备|增加|提升|有机转换|消除|聘用|新开工|投入|落实|帮扶|建|改|整理|复垦|恢复|"
-    "评选|命名|认定|打通|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测"
+    "评选|选树|命名|认定|打通|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
+    r"(?<=[乡镇村户校院室区])有"
 )
 _GROWTH = "年均增长|年增长|增长|提高|提升|增加|下降|降低|减少|缩小"
 _VERB = re.compile(
     rf"(?P<growth>{_GROWTH})(?=\s*(?:约|近|超)?\s*[\d百])|(?P<state>{_STATE})|(?P<action>{_ACTION})"
 )
-_NOT_A_VERB_AFTER = re.compile(r"^(?:不到|标|标准|成效|效果|的|了|不)")
+_NOT_A_VERB_AFTER = re.compile(r"^(?:不到|成效|效果|的|了|不)")
+_NOT_REACHED = re.compile(r"^(?:标|不)")  # "达标", "达不到"
 _OP_BY_VERB = {
     "超过": ">", "突破": ">", "不低于": ">=", "不少于": ">=", "不得低于": ">=", "不得少于": ">=", "至少": ">=",
     "不高于": "<=", "不超过": "<=", "不得超过": "<=", "不得高于": "<=", "控制在": "<=", "降低到": "<=", "降低至": "<=", "降到": "<=", "降至": "<=",
@@ -84,7 +86,9 @@ _PAST_IN_CLAUSE = re.compile(
 _PAST_SECTION = re.compile(r"(?:发展|现实|工作|良好|坚实)基础|现状|成就|回顾|取得|面临|形势|发展环境|背景")
 _COMMIT = re.compile(r"确保|力争|争取|保持|实现")
 # Benefit and eligibility terms of a policy (reimbursement rates, caps), like loan terms, are not targets.
-_BENEFIT = re.compile(r"报销|起付|封顶|自付|救助|资助|缴费|目录内|目录外|支付比例|限额")
+_BENEFIT = re.compile(
+    r"报销|起付|封顶|自付|救助|资助|缴费|目录内|目录外|支付比例|限额|单个项目|补助(?:资金)?(?:不超过|不高于|最高|上限)"
+)
 _LOAN = re.compile(r"期限|利率|贴息|授信|（含）|\(含\)")
 _QUOTED = re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]*》|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
 _SCOPE_COUNTY = re.compile(r"全县|全区|全市|全旗")
@@ -104,7 +108,7 @@ _SUBJECT_NOISE = re.compile(
     r"以|和|与|及|、|“|”|\s)+"
 )
 _SUBJECT_TAIL = re.compile(
-    r"(?:要|须|必须|应|应当|将|均|都|总体|平均|分别|稳步|逐年|逐步|力争|争取|确保|基本|全部|每年|年均|年|可|能|达|实现)+$"
+    r"(?:要|须|必须|应|应当|将|均|都|总体|平均|分别|稳步|逐年|逐步|力争|争取|确保|基本|全部|每年|年均|年|可|能|达|实现|至少|不低于)+$"
 )
 _COUNT_UNITS = frozenset(
     [
@@ -380,23 +384,35 @@ def _target(
         r"\s*(?:的|之|多|余|后|前|内|[性式化]|[—\-–－~～至到或]\s*[\d一二三四五六七八九十]|[a-zA-Z])", after
     ):
         return None  # a threshold that qualifies a noun, a range, or part of a name ("4G", "一次性")
-    if quantity.suffix in ("以上", "以下") and re.match(r"[\u4e00-\u9fff]", after) and not _VERB.match(after):
+    right_after_verb = re.search(rf"(?:{_STATE}|{_ACTION}|约)$", before.rstrip())
+    if quantity.suffix in ("以上", "以下") and re.match(r"[\u4e00-\u9fff]", after) and not right_after_verb:
         return None  # "1000只以上羊标准化养殖小区", "300人以下行政村": a threshold inside a name
-    if re.search(r"[\d一二三四五六七八九十][^\d，,；;。]{0,5}[—\-–－~～至到或]\s*$", before):
+    if re.search(
+        r"[\d一二三四五六七八九十][^\d，,；;。年]{0,3}(?:[—\-–－~～或]|(?<![达高升长加大展降少小])[至到])\s*$",
+        before,
+    ):
         return None  # the upper end of a range
     if re.search(r"[第超逾近前后]$", before.rstrip()):
         return None
+    chinese_after_object = re.search(rf"(?:{_ACTION})[\u4e00-\u9fff]{{2,12}}$", before) and re.match(
+        r"\s*(?:[，,；;。]|$)", after
+    )
     if quantity.chinese and (
-        quantity.value == 1 or not re.search(rf"(?:{_STATE}|{_ACTION}|约)$", before.rstrip())
+        quantity.value == 1
+        or not (re.search(rf"(?:{_STATE}|{_ACTION}|约)$", before.rstrip()) or chinese_after_object)
     ):
         return None  # "一村一品", "打造一支队伍": a Chinese numeral counts only right after a verb
     verbs = [
         m
         for m in _VERB.finditer(masked)
-        if m.end() <= quantity.start and not _NOT_A_VERB_AFTER.match(masked[m.end() :])
+        if m.end() <= quantity.start
+        and not _NOT_A_VERB_AFTER.match(masked[m.end() :])
+        and not (m.group(0).startswith("达") and _NOT_REACHED.match(masked[m.end() :]))
     ]
     stating = [m for m in verbs if (m.group("state") or m.group("growth")) and m.start() >= previous_end]
     acting = [m for m in verbs if m.group("action") and m.start() >= previous_end]
+    # Of several action verbs, the first whose object runs up to the number ("建成…县、建设…基地4个": 建设).
+    acting = [m for m in acting if "、" not in masked[max(m.end(), previous_end) : quantity.start]] or acting
     verb = stating[-1] if stating else (acting[0] if acting else (verbs[-1] if verbs else None))
     op = "="
     name: str | None = None
@@ -461,8 +477,8 @@ def _target(
             return None
     if not subject or len(subject) < 2 or re.fullmatch(r"[\d.%年月日]+", subject):
         return None
-    if quantity.unit in ("年", "天", "小时", "分钟", "个月") and not (verb and verb.group("state")):
-        return None
+    if quantity.unit in ("年", "天", "小时", "分钟", "个月"):
+        return None  # a duration is a term of a procedure ("公示期不少于10天"), like a loan's
     suffix = quantity.suffix
     if suffix:
         op = _OP_BY_SUFFIX.get(suffix, op)
@@ -529,7 +545,11 @@ def _clean_object(text: str) -> str:
     text = re.sub(r"(?:约|近|共|达|计)$", "", text)
     if not text or re.search(r"[，,；;。]", text):
         return ""
-    if re.fullmatch(r"[\u4e00-\u9fffA-Za-z（）()“”\-·]{1,40}", text) is None:
+    if (
+        re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9（）()“”\-·]{1,40}", text) is None
+        or text[0].isdigit()
+        and not re.match(r"\d+[A-Za-z]", text)
+    ):
         return ""
     return text
 
