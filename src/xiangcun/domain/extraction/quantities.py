@@ -15,7 +15,7 @@ _UNITS = (
     "个百分点|百分点|%|％|‰|倍|万元/人|元/人|元/亩|元/吨|亿元|万元|元|万人次|人次|万人|人|名|位|户次|家次|场次|"
     "万亩|亩|公顷|万平方米|平方米|平方公里|万立方米|立方米|公里|千米|km|KM|延米|米|万吨|吨|千克|公斤|"
     "头|只|羽|株|棵|袋|箱|千瓦时|千瓦|兆瓦|Mbps|个月|小时|分钟|天|"
-    "个|家|户|座|所|处|条|项|支|队|套|台|辆|艘|盏|栋|幢|间|眼|口|宗|件|份|部|本|种|类|张|块|场|次|床|轮"
+    "个|家|户|座|所|处|条|项|支|队|套|台|辆|艘|盏|栋|幢|间|眼|口|宗|件|份|部|本|种|类|张|块|场|次|床|轮|起"
 )
 _DIGITS = r"\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千]+"
@@ -23,6 +23,7 @@ QUANTITY = re.compile(
     rf"(?<![\d.A-Za-z])(?P<num>{_DIGITS}|{_CN})\s*(?P<mag>万|亿)?\s*(?P<unit>{_UNITS})"
     r"(?P<suffix>以上|以下|以内|之内|左右)?"
     r"|(?P<wnum>\d+(?:\.\d+)?)\s*万(?=(?:农村)?(?:居民|人口|群众|农民|劳动力|贫困人口|脱贫人口)(?P<who>))"
+    r"|(?<![\d.A-Za-z])(?P<bare>\d+(?:\.\d+)?)(?:\s*[:：]\s*1(?![\d.]))?(?P<baresuffix>以上|以下|以内|之内|左右)?(?![\d.%％])"
     r"|百分之(?P<pct>[零〇一二两三四五六七八九十百点]+)(?P<pctsuffix>以上|以下|以内|左右)?"
 )
 _UNIT_NAMES = {"％": "%", "名": "人", "百分点": "个百分点", "KM": "公里", "km": "公里"}
@@ -47,8 +48,15 @@ def find_quantities(text: str) -> list[Quantity]:
                 Quantity(match.start(), match.end(), float(match.group("wnum")), "万人", "", False, False)
             )
             continue
+        if match.group("bare"):  # a number without a unit: only a ratio or an index can be a target
+            suffix = match.group("baresuffix") or ""
+            found.append(
+                Quantity(match.start(), match.end(), float(match.group("bare")), "", suffix,
+                         _approx(text, match.start(), suffix), False)
+            )  # fmt: skip
+            continue
         if match.group("pct"):
-            value = chinese_number(match.group("pct"))
+            value = 100.0 if match.group("pct") == "百" else chinese_number(match.group("pct"))
             if value is None:
                 continue
             suffix = match.group("pctsuffix") or ""

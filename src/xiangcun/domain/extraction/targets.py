@@ -34,8 +34,8 @@ _YEAR = re.compile(
     r"(?P<lead>到|至|截至|截止到?|于|在)?\s*(?:(?:19|20)\d{2}\s*[—\-–－~～至到]\s*)?"
     r"(?P<year>(?:19|20)\d{2})(?:\s*年(?:底|末|前|内|度)?|(?<=[到至]\d{4})(?=[\u4e00-\u9fff]))(?!\s*\d{1,2}\s*月)"
 )
-_BASE_YEAR = re.compile(r"(?:比|较|与|同|从|自|以|相对于)\s*$")
-_YEAR_AFTER_NOT_TARGET = re.compile(r"^\s*(?:起|以来|开始|基础上|相比|水平)")
+_BASE_YEAR = re.compile(r"(?:比|较|与|同|从|自|以|由|相对于)\s*$")
+_YEAR_AFTER_NOT_TARGET = re.compile(r"^\s*(?:起|以来|开始|基础上|相比|水平|的)")
 _PLAN_END = re.compile(r"规划期末|规划末期|期末|“?十四五”?末|“?十四五”?(?:期间|时期)|到规划期")
 _FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _DEFAULT_YEAR_NOTE = re.compile(
@@ -56,7 +56,7 @@ _ACTION = (
     "引进|引育|选派|培训|培养|实施|新增|完成|治理|整治|拆除|回引|吸引|认证|申报|开展|举办|组织|遴选|转移|"
     "吸纳|带动|安置|种植|栽植|造林|修建|铺设|硬化|安装|配备|配齐|推广|收集|创制|研发|选育|覆盖|整合|流转|"
     "托管|开发|招引|储备|增加|提升|有机转换|消除|聘用|新开工|投入|落实|帮扶|建|改|整理|复垦|恢复|"
-    "评选|选树|命名|认定|打通|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
+    "评选|选树|命名|认定|打通|清理|清运|清除|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
     r"(?<=[乡镇村户校院室区])有"
 )
 _GROWTH = "年均增长|年增长|增长|提高|提升|增加|下降|降低|减少|缩小"
@@ -73,6 +73,7 @@ _OP_BY_VERB = {
 _OP_BY_SUFFIX = {"以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "左右": "="}
 
 # A bare rate in a sentence about the future: "规划期末，农村乡镇燃气气化率70%".
+_RATIO_SUBJECT = re.compile(r"(?:比|指数|系数)$")
 _RATE_SUBJECT = re.compile(r"(?:率|比重|比例|占比|覆盖面)$")
 # The past: a clause or the sentence before the number says it has happened.
 _PAST = re.compile(
@@ -93,8 +94,8 @@ _LOAN = re.compile(r"期限|利率|贴息|授信|（含）|\(含\)")
 _QUOTED = re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]*》|〔[^〕]{0,12}〕|\[[^\]]{0,12}\]")
 _SCOPE_COUNTY = re.compile(r"全县|全区|全市|全旗")
 _SCOPE_GROUP = re.compile(
-    r"(每个(?:乡镇|村|行政村|社区|乡镇（街道）|乡镇\(街道\)|镇|乡)|每村|每镇|每乡|各乡镇(?:（街道）)?|各行政村|各村|"
-    r"[\u4e00-\u9fff]{2}(?:地区|片区)(?=[^\u4e00-\u9fff]|内|共|要|实现|建设|新建))"
+    r"(每个[\u4e00-\u9fff]{0,4}?(?:乡镇（街道）|乡镇\(街道\)|乡镇|行政村|村|社区|镇|乡|街道|户)|每村|每镇|每乡|每户|"
+    r"各乡镇(?:（街道）)?|各行政村|各村|[\u4e00-\u9fff]{2}(?:地区|片区)(?=[^\u4e00-\u9fff]|内|共|要|实现|建设|新建))"
 )
 _TOWNSHIP = re.compile(
     r"^(?:在)?([\u4e00-\u9fff]{2,5}?(?:镇|乡|街道))(?![\u4e00-\u9fff]{0,1}(?:村|级|域|镇|土|愁))"
@@ -317,16 +318,22 @@ def _sentence_targets(
                 or (year is not None and context.start_year is not None and year < context.start_year)
             )
             target = _target(clause, text, quantity, bool(years), last_subject, previous_end, carried_verb)
+            if target is None:
+                continue  # a figure that is no target ("由28%提高到…") does not end the next one's subject
             previous_end = quantity.end
-            if target is None or past:
+            if past:
                 continue
             last_subject = target["subject"]
             carried_verb = target.pop("_verb")
-            group = _SCOPE_GROUP.search(text[: quantity.start]) or _SCOPE_GROUP.search(sentence[:start])
+            own_group = _SCOPE_GROUP.search(text[: quantity.start])
+            group = own_group or _SCOPE_GROUP.search(sentence[:start])
             every_year = [m.end() for m in re.finditer(r"每年|年年|逐年", masked[: start + quantity.start])]
             target.update(
                 year=year if year is not None else context.default_year,
-                scope=scope or (group.group(1) if group else None) or township,
+                scope=(own_group.group(1) if own_group else None)
+                or scope
+                or (group.group(1) if group else None)
+                or township,
                 per_year=bool(every_year) and every_year[-1] > year_at,
                 quote=text.rstrip("，,；;：:").strip(),
                 line=paragraph.line_at(offset + start + quantity.start),
@@ -392,6 +399,8 @@ def _target(
         before,
     ):
         return None  # the upper end of a range
+    if re.match(r"\s*(?:提高|提升|增加|增长|下降|降低|减少|缩小|降到|降至|升至|上升)", after):
+        return None  # "由28%提高到45%": the starting value
     if re.search(r"[第超逾近前后]$", before.rstrip()):
         return None
     chinese_after_object = re.search(rf"(?:{_ACTION})[\u4e00-\u9fff]{{2,12}}$", before) and re.match(
@@ -417,11 +426,13 @@ def _target(
     op = "="
     name: str | None = None
     own = before[previous_end:]
+    between_words = ""
     if verb is not None:
         name = verb.group(0)
         between_at = max(verb.end(), previous_end)
         between = clause[between_at : quantity.start].strip()
         between = re.sub(r"^(?:约|近|超|了|、|和|及)", "", between)
+        between_words = between
         if verb.group("state") or verb.group("growth"):
             if len(between) > 12:
                 return None  # words between the verb and the number: not what the verb states
@@ -477,6 +488,10 @@ def _target(
             return None
     if not subject or len(subject) < 2 or re.fullmatch(r"[\d.%年月日]+", subject):
         return None
+    if not quantity.unit and not (
+        verb is not None and verb.group("state") and _RATIO_SUBJECT.search(subject) and not between_words
+    ):
+        return None  # "城乡居民收入比缩小到2.2以内": without a unit only a ratio or an index
     if quantity.unit in ("年", "天", "小时", "分钟", "个月"):
         return None  # a duration is a term of a procedure ("公示期不少于10天"), like a loan's
     suffix = quantity.suffix
@@ -541,7 +556,7 @@ def _clean_object(text: str) -> str:
     text = _balanced(text.strip("“”\"' 、，,"))
     if text.count("“") != text.count("”"):
         text = text.replace("“", "").replace("”", "")
-    text = re.sub(r"^(?:了|和|及|与|为|成|到|在|出|起|好|各类|各)", "", text)
+    text = re.sub(r"^(?:了|为|成|到|在|出|起|好|各类|各)", "", text)
     text = re.sub(r"(?:约|近|共|达|计)$", "", text)
     if not text or re.search(r"[，,；;。]", text):
         return ""
