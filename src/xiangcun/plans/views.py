@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import get_scoped_or_404, scoped
+from xiangcun.core.forms import ChineseEmptyLabels
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.indicators.models import Indicator
@@ -51,7 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/list.html", {"plans": plans})
 
 
-class UploadForm(forms.Form):
+class UploadForm(ChineseEmptyLabels, forms.Form):
     file = forms.FileField(label="规划文件（.docx、.pdf 或 .txt）")
     region = forms.ModelChoiceField(queryset=Region.objects.none(), label="所属县")
 
