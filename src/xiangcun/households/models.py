@@ -196,6 +196,8 @@ class CaseStep(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "办理步骤"
+        verbose_name_plural = "办理步骤"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -207,12 +209,16 @@ class Measure(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
     name = models.CharField("帮扶措施", max_length=30)
-    department = models.ForeignKey("departments.Department", null=True, blank=True, on_delete=models.SET_NULL)
+    department = models.ForeignKey(
+        "departments.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.SET_NULL
+    )
     status = models.CharField("状态", max_length=10, default="实施中")  # 实施中 / 已完成
     started = models.DateField("开始日期")
     ended = models.DateField("结束日期", null=True, blank=True)
 
     class Meta:
+        verbose_name = "帮扶措施"
+        verbose_name_plural = "帮扶措施"
         ordering = ["started", "id"]
 
     def __str__(self) -> str:
