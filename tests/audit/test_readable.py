@@ -77,7 +77,7 @@ def test_booleans_related_objects_and_json_are_decoded(client_for, users, county
     assert "13812345678" not in page and "1381234" not in page and "*5678" in page
     assert "<strong>联系电话</strong>：— → " in page  # auditlog's masked "None" is still a missing value
     assert "\\u" not in page
-    assert "案件步骤" in page and "case step" not in page
+    assert "办理步骤" in page and "case step" not in page
 
 
 def test_personal_fields_are_masked_even_when_written_by_a_bulk_import(client_for, users, county):  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ MAX_VALUE_CHARS = 300
 # Personal data stays masked in the log whatever wrote the entry (bulk imports bypass auditlog's masking).
 MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id}
 # Names for models and fields that have no Chinese verbose_name.
-MODEL_NAMES = {"casestep": "案件步骤", "measure": "帮扶措施", "logentry": "审计日志", "user": "用户"}
+MODEL_NAMES = {"logentry": "审计日志", "user": "用户"}
 FIELD_NAMES = {
     "id": "编号", "path": "区划路径", "updated_at": "更新时间", "created_at": "创建时间", "created_by": "创建人",
     "reported_by": "填报人", "reviewed_by": "审核人", "reviewed_at": "审核时间", "plan": "规划", "file": "文件",
