@@ -187,6 +187,17 @@ def test_reset_password_is_audited_without_the_password(client_for, users):  # t
     assert PASSWORD not in str(LogEntry.objects.values_list("changes", flat=True)[::1])
 
 
+def test_a_password_reset_lifts_a_lockout(client_for, users):  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        logs_in("town_a", "wrong")
+    assert not logs_in("town_a", "pw-town_a")  # locked
+    client_for(users["county_admin"]).post(
+        reverse("accounts:user_password", args=[users["township_a"].pk]),
+        {"new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert logs_in("town_a", PASSWORD)
+
+
 def test_everyone_changes_their_own_password(client_for, users):  # type: ignore[no-untyped-def]
     leader = users["leader"]
     client = client_for(leader)

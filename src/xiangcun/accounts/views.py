@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.models import LogEntry
+from axes.utils import reset as reset_lockouts
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -85,6 +86,8 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     elif account.is_active != active:
         account.is_active = active
         account.save(update_fields=["is_active"])
+        if active:
+            reset_lockouts(username=account.username)
         messages.success(request, f"已{'启用' if active else '停用'}账号 {account.username}。")
     return redirect("accounts:user", pk=account.pk)
 
@@ -96,11 +99,13 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResetPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        reset_lockouts(username=account.username)  # a new password lifts a lockout from failed logins
         log_password_change(account, request.user, "已由管理员重置")
         if account.pk == request.user.pk:
             update_session_auth_hash(request, account)
         messages.success(
-            request, f"已重置 {account.username} 的密码。请把新密码告知本人，并提醒其登录后修改。"
+            request,
+            f"已重置 {account.username} 的密码（登录失败造成的锁定同时解除）。请把新密码告知本人，并提醒其登录后修改。",
         )
         return redirect("accounts:user", pk=account.pk)
     return render(
