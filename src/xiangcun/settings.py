@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xiangcun.households",
     "xiangcun.projects",
     "xiangcun.assets",
+    "xiangcun.tasks",
     "xiangcun.public",
     "xiangcun.api",
 ]

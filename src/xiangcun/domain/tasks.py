@@ -1,0 +1,485 @@
+"""Plan tasks (任务分工/任务分解): the yearly breakdown workbook, deadlines, reporting periods and 督办.
+
+Plain Python: the Django app (xiangcun.tasks) hands in resolver callables and dates and gets back
+parsed rows, due dates and days overdue.
+
+Rules (also in docs/assessment.md, 任务与考核):
+- 完成时限 is a date (2026-06-30, 2026/6/30, 2026年6月30日, an Excel date), or 年底 (31 December of the
+  task's 年度), 每季度 (a recurring task: judged by its reports, no single deadline) or 长期 (no deadline).
+- Progress is reported per period (quarter or month, a county setting); a period's report is due
+  `grace_days` after the period ends. A period without a report that counts (submitted or approved;
+  a returned report does not count until it is sent again) is missing once it is due.
+- A task is overdue when its deadline has passed and it is not completed; days overdue = today − deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from xiangcun.domain.projects.workbook import CellError
+
+SHEET = "任务"
+COLUMNS = ("任务编号", "所属规划条目", "任务内容", "量化目标", "牵头单位", "配合单位", "完成时限", "年度")
+STATUSES = ("未开始", "推进中", "已完成", "滞后")
+NOT_STARTED, IN_PROGRESS, DONE, LAGGING = STATUSES
+DEADLINE_KINDS = ("date", "年底", "每季度", "长期")
+PERIOD_KINDS = {"quarter": "季度", "month": "月"}
+DEFAULT_GRACE_DAYS = 10
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_ERRORS = 1000
+MAX_CHARS = {"任务编号": 40, "所属规划条目": 200, "任务内容": 2000, "量化目标": 200}
+ALL_TOWNSHIPS = ("各镇（街道）", "各镇(街道)", "各乡镇", "各镇街", "各乡镇（街道）", "各乡镇(街道)", "各镇")
+_SEPARATORS = re.compile(r"[、，,；;／/\s]+")
+
+
+class TaskFileError(ValueError):
+    """The workbook as a whole cannot be read; the message is in Chinese."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A responsible unit as resolved: a department or a township (exactly one of the two ids)."""
+
+    name: str
+    department: Any = None
+    township: Any = None
+
+
+@dataclass
+class TaskSheet:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# ---------------------------------------------------------------- values
+
+
+def split_units(text: str) -> list[str]:
+    """Unit names as written, separated by 、 ， , ； or spaces; brackets in 各镇(街道) stay together."""
+    protected = text
+    for name in ALL_TOWNSHIPS:
+        protected = protected.replace(name, name.replace("(", "（").replace(")", "）"))
+    parts = [p.strip() for p in _SEPARATORS.split(protected) if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        if part not in out:
+            out.append(part)
+    return out
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+_MONTH_END = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:底|末)$")
+
+
+def parse_deadline(text: str, year: int | None) -> tuple[str, dt.date | None]:
+    """(kind, date) for a 完成时限; raises ValueError with a Chinese message."""
+    text = text.strip()
+    if text in ("年底", "年末", "年内"):
+        if year is None:
+            raise ValueError("「年底」需要有效的年度")
+        return "年底", dt.date(year, 12, 31)
+    if text in ("每季度", "按季度"):
+        return "每季度", None
+    if text in ("长期", "持续推进", "长期坚持"):
+        return "长期", None
+    text = text.split(" ")[0]
+    for pattern in _DATE_PATTERNS:
+        if m := pattern.match(text):
+            try:
+                return "date", dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError as exc:
+                raise ValueError(f"「{text}」不是有效日期") from exc
+    if (m := _MONTH_END.match(text)) and (m[1] or year):
+        y, month = int(m[1] or year or 0), int(m[2])
+        if 1 <= month <= 12:
+            return "date", dt.date(y, month, calendar.monthrange(y, month)[1])
+    raise ValueError(f"「{text or '空'}」无效，应为日期（如 2026-06-30）或 年底、每季度、长期")
+
+
+_GOAL = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s，,。；;]{0,8})\s*$")
+
+
+def parse_goal(text: str) -> tuple[Decimal | None, str, str]:
+    """(number, unit, what) of a 量化目标 such as 新改造农村户用卫生厕所 500 座 or 85%; empty → (None, "", "")."""
+    text = text.strip()
+    if not text:
+        return None, "", ""
+    m = _GOAL.search(text)
+    if not m:
+        raise ValueError(f"「{text}」中没有数字，量化目标应写为“数字+单位”，如 500座、85%")
+    try:
+        value = Decimal(m[1])
+    except InvalidOperation as exc:  # pragma: no cover - the pattern only matches numbers
+        raise ValueError(f"「{text}」中的数字无效") from exc
+    what = text[: m.start()].strip().rstrip("：:达到为")
+    return value, m[2].strip(), what
+
+
+# ---------------------------------------------------------------- periods and overdue
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # 2026-Q1 / 2026-M03
+    label: str
+    start: dt.date
+    end: dt.date
+
+    def due(self, grace_days: int = DEFAULT_GRACE_DAYS) -> dt.date:
+        return self.end + dt.timedelta(days=grace_days)
+
+
+def periods(year: int, kind: str) -> list[Period]:
+    """The reporting periods of `year`: four quarters or twelve months."""
+    if kind == "month":
+        return [
+            Period(f"{year}-M{m:02d}", f"{year}年{m}月", dt.date(year, m, 1),
+                   dt.date(year, m, calendar.monthrange(year, m)[1]))
+            for m in range(1, 13)
+        ]  # fmt: skip
+    if kind != "quarter":
+        raise ValueError(f"未知的报送周期「{kind}」，应为 quarter 或 month")
+    return [
+        Period(f"{year}-Q{q}", f"{year}年第{q}季度", dt.date(year, 3 * q - 2, 1),
+               dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1]))
+        for q in range(1, 5)
+    ]  # fmt: skip
+
+
+def period_by_key(key: str) -> Period:
+    m = re.fullmatch(r"(\d{4})-(Q[1-4]|M(?:0[1-9]|1[0-2]))", key)
+    if not m:
+        raise ValueError(f"「{key}」不是报送期（如 2026-Q1、2026-M03）")
+    kind = "quarter" if m[2][0] == "Q" else "month"
+    return next(p for p in periods(int(m[1]), kind) if p.key == key)
+
+
+def due_periods(year: int, kind: str, today: dt.date, grace_days: int = DEFAULT_GRACE_DAYS) -> list[Period]:
+    """Periods of `year` whose report is due by `today`."""
+    return [p for p in periods(year, kind) if p.due(grace_days) <= today]
+
+
+def overdue_days(deadline: dt.date | None, completed: bool, today: dt.date) -> int:
+    """Days a task is past its deadline (0 with no deadline, when completed, or not yet due)."""
+    if deadline is None or completed:
+        return 0
+    return max(0, (today - deadline).days)
+
+
+def required_periods(
+    year: int,
+    kind: str,
+    today: dt.date,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    completed: dt.date | None = None,
+) -> list[Period]:
+    """The due periods a unit must report for: none after the task was completed."""
+    return [
+        p for p in due_periods(year, kind, today, grace_days) if completed is None or p.start <= completed
+    ]
+
+
+def missing_reports(
+    year: int,
+    kind: str,
+    reported: Iterable[str],
+    today: dt.date,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    completed: dt.date | None = None,
+) -> list[tuple[Period, int]]:
+    """(period, days overdue) for the due periods without a counting report, most overdue first."""
+    have = set(reported)
+    late = [
+        (p, (today - p.due(grace_days)).days)
+        for p in required_periods(year, kind, today, grace_days, completed)
+    ]
+    return sorted([(p, d) for p, d in late if p.key not in have], key=lambda item: -item[1])
+
+
+def completed_on_time(deadline: dt.date | None, completed_on: dt.date | None) -> bool | None:
+    """Whether a task with a deadline was completed by it (None: no deadline to judge against)."""
+    if deadline is None:
+        return None
+    return completed_on is not None and completed_on <= deadline
+
+
+def current_status(latest: str | None, deadline: dt.date | None, today: dt.date) -> str:
+    """The status shown: the latest approved report's, or 滞后 once the deadline passed without 已完成."""
+    status = latest or NOT_STARTED
+    if status != DONE and deadline is not None and today > deadline:
+        return LAGGING
+    return status
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def read_tasks(
+    source: bytes | str | os.PathLike[str],
+    filename: str = "",
+    unit_of: Callable[[str], Unit | None] | None = None,
+    all_townships: Callable[[], list[Unit]] | None = None,
+    chapter_of: Callable[[str], Any] | None = None,
+    *,
+    today: dt.date | None = None,
+    max_errors: int = MAX_ERRORS,
+) -> TaskSheet:
+    """Read and check sheet 任务; every row parsed, or every problem with row, column and message.
+
+    unit_of maps a 牵头单位/配合单位 name to a department or township (None: unknown → an error);
+    all_townships gives the townships meant by 各镇（街道）; chapter_of maps 所属规划条目 to a plan task
+    (None: kept as text only).
+    """
+    today = today or dt.date.today()
+    errors: list[CellError] = []
+    count = 0
+
+    def add(row: int, column: str, message: str) -> None:
+        nonlocal count
+        count += 1
+        if len(errors) < max_errors:
+            errors.append(CellError(SHEET, row, column, message))
+
+    try:
+        data = _open_sheet(source, filename)
+    except TaskFileError as exc:
+        return TaskSheet(errors=[CellError("", 0, "", str(exc))], error_count=1)
+    cache: dict[str, Unit | None] = {}
+
+    def units(number: int, column: str, text: str) -> list[Unit]:
+        out: list[Unit] = []
+        for name in split_units(text):
+            if name.replace("(", "（").replace(")", "）") in {
+                n.replace("(", "（").replace(")", "）") for n in ALL_TOWNSHIPS
+            }:
+                out.extend(all_townships() if all_townships else [])
+                continue
+            if name not in cache:
+                cache[name] = unit_of(name) if unit_of else Unit(name)
+            if cache[name] is None:
+                add(number, column, f"「{name}」不是本县的部门或乡镇（部门可在“管理·部门”中添加别名）")
+            else:
+                out.append(cache[name])  # type: ignore[arg-type]
+        return out
+
+    first_row: dict[tuple[str, str], int] = {}
+    rows: list[dict[str, Any]] = []
+    for number, cells in data:
+        texts = {c: _text(v) for c, v in zip(COLUMNS, cells, strict=False)}
+        for column, limit in MAX_CHARS.items():
+            if len(texts.get(column, "")) > limit:
+                add(number, column, f"内容过长（超过 {limit} 个字）")
+        row: dict[str, Any] = {"_row": number}
+        year_text = texts["年度"]
+        year = int(year_text) if year_text.isdigit() else None
+        if year is None or not 2000 <= year <= today.year + 5:
+            add(number, "年度", f"「{year_text or '空'}」不是有效年度（2000–{today.year + 5}）")
+            year = None
+        row["year"] = year
+        code = texts["任务编号"][: MAX_CHARS["任务编号"]]
+        if not code:
+            add(number, "任务编号", "不能为空")
+        elif (code, year_text) in first_row:
+            add(number, "任务编号", f"「{code}」与第{first_row[(code, year_text)]}行重复")
+        else:
+            first_row[(code, year_text)] = number
+        row["code"] = code
+        row["content"] = texts["任务内容"][: MAX_CHARS["任务内容"]]
+        if not row["content"]:
+            add(number, "任务内容", "不能为空")
+        row["chapter"] = texts["所属规划条目"][: MAX_CHARS["所属规划条目"]]
+        row["plan_item"] = chapter_of(row["chapter"]) if chapter_of and row["chapter"] else None
+        try:
+            row["goal_value"], row["goal_unit"], row["goal_text"] = parse_goal(texts["量化目标"])
+        except ValueError as exc:
+            add(number, "量化目标", str(exc))
+        lead_text = texts["牵头单位"]
+        if not lead_text:
+            add(number, "牵头单位", "不能为空")
+        row["lead"] = units(number, "牵头单位", lead_text)
+        lead_names = {u.name for u in row["lead"]}
+        row["cooperating"] = [
+            u for u in units(number, "配合单位", texts["配合单位"]) if u.name not in lead_names
+        ]
+        try:
+            row["deadline_kind"], row["deadline"] = parse_deadline(texts["完成时限"], year)
+        except ValueError as exc:
+            add(number, "完成时限", str(exc))
+        rows.append(row)
+    if not data:
+        add(0, "", f"「{SHEET}」表没有数据行")
+    if count:
+        return TaskSheet(errors=errors, error_count=count)
+    return TaskSheet(rows=rows)
+
+
+def template_rows() -> list[list[str]]:
+    """The header and one example row, for the template download."""
+    return [
+        list(COLUMNS),
+        ["2026-01", "（二）推进农村户厕精准化改造", "新改造农村户用卫生厕所", "500座", "农业农村局",
+         "乡村振兴局、卫健局、各镇（街道）", "年底", "2026"],
+    ]  # fmt: skip
+
+
+def _open_sheet(source: bytes | str | os.PathLike[str], filename: str) -> list[tuple[int, list[Any]]]:
+    import python_calamine
+
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = filename
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise TaskFileError(f"找不到文件「{path.name}」")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise TaskFileError(f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        data, name = path.read_bytes(), filename or path.name
+    if not data:
+        raise TaskFileError("文件是空的")
+    if len(data) > MAX_FILE_BYTES:
+        raise TaskFileError(f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    suffix = Path(name).suffix.lower()
+    if suffix and suffix not in (".xlsx", ".xlsm"):
+        raise TaskFileError(f"不支持「{suffix}」文件，请上传 .xlsx 格式的任务分解表")
+    if not data.startswith(b"PK\x03\x04"):
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise TaskFileError(
+                "这是旧版 Excel（.xls）或其他 Office 文件，请在 Excel 中另存为 .xlsx 后再上传"
+            )
+        raise TaskFileError("文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或是改了扩展名的其他文件")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TaskFileError("文件不是有效的 Excel 工作簿（压缩结构已损坏）") from exc
+    if "xl/workbook.xml" not in names:
+        raise TaskFileError("文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或改了扩展名的 .zip）")
+    if unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise TaskFileError("工作簿解压后过大")
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if SHEET not in workbook.sheet_names:
+            present = "、".join(workbook.sheet_names) or "无"
+            raise TaskFileError(f"工作簿中缺少「{SHEET}」工作表（现有：{present}）")
+        sheet = workbook.get_sheet_by_name(SHEET)
+        if sheet.height - 1 > MAX_ROWS:
+            raise TaskFileError(f"数据行数过多（{sheet.height - 1} 行），单次导入上限为 {MAX_ROWS} 行")
+        all_rows = sheet.to_python(skip_empty_area=False)
+    except TaskFileError:
+        raise
+    except BaseException as exc:  # calamine raises several types, a Rust panic derives from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise TaskFileError("文件不是有效的 Excel 工作簿，可能已损坏或有密码保护") from exc
+    header = [_text(v) for v in (all_rows[0] if all_rows else [])]
+    while header and not header[-1]:
+        header.pop()
+    if tuple(header) != COLUMNS:
+        missing = [c for c in COLUMNS if c not in header]
+        extra = [h for h in header if h and h not in COLUMNS]
+        detail = ([f"缺少列：{'、'.join(missing)}"] if missing else []) + (
+            [f"多出列：{'、'.join(extra)}"] if extra else []
+        )
+        raise TaskFileError(
+            f"「{SHEET}」表第1行的表头应依次为「{'、'.join(COLUMNS)}」；{'；'.join(detail) or '列的顺序不对'}"
+        )
+    width = len(COLUMNS)
+    out = []
+    for index, cells in enumerate(all_rows[1:], start=2):
+        cells = list(cells[:width])
+        if any(_text(c) for c in cells):
+            out.append((index, cells + [""] * (width - len(cells))))
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------- evidence files
+
+EVIDENCE_KINDS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".jpg": "jpg",
+    ".jpeg": "jpg",
+    ".png": "png",
+}
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+}
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_FILES = 10
+_ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def evidence_kind(filename: str, data: bytes, max_bytes: int = MAX_EVIDENCE_BYTES) -> str:
+    """The kind of an evidence file after checking its content, not only its name; ValueError (Chinese)."""
+    name = Path(filename or "").name or "文件"
+    kind = EVIDENCE_KINDS.get(Path(name).suffix.lower())
+    if kind is None:
+        raise ValueError(f"「{name}」：佐证材料只接受 pdf、docx、xlsx、jpg、png 文件")
+    if not data:
+        raise ValueError(f"「{name}」是空文件")
+    if len(data) > max_bytes:
+        raise ValueError(
+            f"「{name}」过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes // 1024 // 1024} MB"
+        )
+    wrong = f"「{name}」的内容不是 {kind} 文件（可能是改了扩展名的其他文件）"
+    if kind == "pdf" and not data.startswith(b"%PDF-"):
+        raise ValueError(wrong)
+    if kind == "png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError(wrong)
+    if kind == "jpg" and not data.startswith(b"\xff\xd8\xff"):
+        raise ValueError(wrong)
+    if kind in _ZIP_MEMBER:
+        if not data.startswith(b"PK\x03\x04"):
+            raise ValueError(wrong)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise ValueError(f"「{name}」已损坏（压缩结构无效）") from exc
+        if _ZIP_MEMBER[kind] not in names:
+            raise ValueError(wrong)
+        if unpacked > MAX_UNCOMPRESSED_BYTES:
+            raise ValueError(f"「{name}」解压后过大")
+    return kind

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from xiangcun.tasks import selectors
+from xiangcun.tasks.models import ProgressReport
+
+TODAY = dt.date(2026, 8, 1)
+
+
+def test_task_summary_counts_and_overdue_list(county, tasks):  # type: ignore[no-untyped-def]
+    summary = selectors.task_summary(county.county, 2026, today=TODAY)
+    assert summary["total"] == 2
+    assert summary["by_status"] == {"未开始": 1, "推进中": 0, "已完成": 0, "滞后": 1}
+    assert summary["due"] == 1 and summary["on_time"] == 0
+    assert summary["overdue"] == [
+        {"code": "T1", "content": "新改造农村户用卫生厕所", "lead": "农业农村局", "deadline": dt.date(2026, 6, 30),
+         "days": 32}
+    ]  # fmt: skip
+    # Q1 (due 4-10) and Q2 (due 7-10) for the three units.
+    missing = {(r["code"], r["unit"], r["period"], r["days"]) for r in summary["missing_reports"]}
+    assert ("T1", "甲镇", "2026年第1季度", 113) in missing
+    assert ("T2", "教育局", "2026年第2季度", 22) in missing
+    assert len(missing) == 6
+
+
+def test_a_township_summary_has_only_its_tasks(county, tasks):  # type: ignore[no-untyped-def]
+    assert selectors.task_summary(county.town_a, 2026, today=TODAY)["total"] == 1
+    assert selectors.task_summary(county.town_b, 2026, today=TODAY)["total"] == 0
+
+
+def test_scorecards_rank_departments(county, tasks):  # type: ignore[no-untyped-def]
+    lead = tasks["schools"].units.get()
+    ProgressReport.objects.create(task=tasks["schools"], unit=lead, period="2026-Q1", status="推进中", text="进行中",
+                                  reported_at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))  # fmt: skip
+    result = selectors.scorecards(county.county, 2026, "department", today=TODAY)
+    by_unit = {r["unit"]: r for r in result}
+    assert by_unit["教育局"]["score"] == 50.0  # 1 of 2 period reports on time; nothing else to score
+    assert by_unit["农业农村局"]["score"] == 0.0
+    assert by_unit["教育局"]["rank"] == 1
