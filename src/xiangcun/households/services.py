@@ -7,17 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
 from xiangcun.core.formatting import format_number
 from xiangcun.core.queries import filter_in, values_in
+from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households import screening
 from xiangcun.domain.households.workbook import CellError, read_registry, write_registry
 from xiangcun.regions.models import Region
 
-from .models import Finance, Household, Member, MonitoringThreshold, RuleSetting
+from .models import Finance, Household, Measure, Member, MonitoringThreshold, RuleSetting
 
 HOUSEHOLD_FIELDS = {"户类型": "household_type", "易地搬迁": "relocated", "低保": "dibao", "特困": "tekun",
                     "住房安全等级": "housing_grade", "饮水安全": "water_safe", "自主申报": "self_applied"}  # fmt: skip
@@ -306,3 +309,38 @@ def run_screening(
                      "per_capita_income": None if np.isnan(income) else round(float(income), 2)})  # fmt: skip
     out.sort(key=lambda r: r["household"])
     return out
+
+
+def case_statistics(cases: QuerySet[Any], today: Any = None) -> dict[str, Any]:
+    """Counts of monitored households by township, category, cause and measure, and overdue steps.
+
+    Used by the statistics page, the monthly report and the yearly evaluation report; `today` is the day
+    overdue steps are counted on (default: today).
+    """
+    today = today or timezone.localdate()
+    by_township: dict[str, dict[str, int]] = {}
+    by_category: dict[str, int] = {}
+    by_cause: dict[str, int] = {}
+    overdue_total = 0
+    for case in cases.select_related("household__village__parent"):
+        township = case.household.village.parent.name if case.household.village.parent else "—"
+        row = by_township.setdefault(
+            township, {"识别": 0, "帮扶": 0, "消除": 0, "已消除": 0, "未纳入": 0, "超期": 0}
+        )
+        row[case.phase] = row.get(case.phase, 0) + 1
+        step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
+        if flow.overdue(step, case.step_started, today, settings.MONITORING["step_deadlines"]):
+            row["超期"] += 1
+            overdue_total += 1
+        if case.category and case.phase in ("帮扶", "消除"):
+            by_category[case.category] = by_category.get(case.category, 0) + 1
+            for cause in case.causes:
+                by_cause[cause] = by_cause.get(cause, 0) + 1
+    measures = dict(
+        Measure.objects.filter(case__in=cases)
+        .values_list("name")
+        .annotate(n=Count("id"))
+        .values_list("name", "n")
+    )
+    return {"by_township": dict(sorted(by_township.items())), "by_category": by_category, "by_cause": by_cause,
+            "by_measure": measures, "overdue": overdue_total}  # fmt: skip

@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from xiangcun.domain.households.screening import RULES, ThresholdError, check_th
 
 from . import cases as case_services
 from . import services
-from .models import Case, Household, Measure, MonitoringThreshold, RuleSetting
+from .models import Case, Household, MonitoringThreshold, RuleSetting
 
 RULE_NAMES = {r.code: r.name for r in RULES}
 
@@ -348,48 +348,17 @@ def case_open(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("households:case", pk=case.pk)
 
 
-def _statistics(cases: Any) -> dict[str, Any]:
-    """Counts of monitored households by township, category, cause and measure, and overdue steps."""
-    today = timezone.localdate()
-    by_township: dict[str, dict[str, int]] = {}
-    by_category: dict[str, int] = {}
-    by_cause: dict[str, int] = {}
-    overdue_total = 0
-    for case in cases.select_related("household__village__parent"):
-        township = case.household.village.parent.name if case.household.village.parent else "—"
-        row = by_township.setdefault(
-            township, {"识别": 0, "帮扶": 0, "消除": 0, "已消除": 0, "未纳入": 0, "超期": 0}
-        )
-        row[case.phase] = row.get(case.phase, 0) + 1
-        step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
-        if flow.overdue(step, case.step_started, today, django_settings.MONITORING["step_deadlines"]):
-            row["超期"] += 1
-            overdue_total += 1
-        if case.category and case.phase in ("帮扶", "消除"):
-            by_category[case.category] = by_category.get(case.category, 0) + 1
-            for cause in case.causes:
-                by_cause[cause] = by_cause.get(cause, 0) + 1
-    measures = dict(
-        Measure.objects.filter(case__in=cases)
-        .values_list("name")
-        .annotate(n=Count("id"))
-        .values_list("name", "n")
-    )
-    return {"by_township": dict(sorted(by_township.items())), "by_category": by_category, "by_cause": by_cause,
-            "by_measure": measures, "overdue": overdue_total}  # fmt: skip
-
-
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     cases = scoped(Case.objects.all(), request.user)
-    return render(request, "households/statistics.html", _statistics(cases))
+    return render(request, "households/statistics.html", services.case_statistics(cases))
 
 
 @login_required
 def monthly_report(request: HttpRequest) -> HttpResponse:
     """The month's monitoring report as .xlsx: totals per township and the cases opened or closed this month."""
     cases = scoped(Case.objects.all(), request.user)
-    stats = _statistics(cases)
+    stats = services.case_statistics(cases)
     today = timezone.localdate()
     month_start = today.replace(day=1)
     workbook = openpyxl.Workbook()
