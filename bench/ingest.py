@@ -8,14 +8,17 @@ five seeds in under one second together.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-from xiangcun.domain.extraction import extract
+from xiangcun.domain.extraction import extract, extract_document
+from xiangcun.domain.extraction.evaluation import Score, locate, score, table
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+READINGS = Path(__file__).resolve().parents[1] / "tests" / "domain" / "extraction"
 
 SECTION = (
     """第{n}章 推进第{n}项重点工作
@@ -61,7 +64,30 @@ def measure(path: Path) -> tuple[float, float, dict]:
     return seconds, peak, result
 
 
+def scores() -> None:
+    """Precision, recall and F1 per item kind against the readings in tests/domain/extraction."""
+    total: dict[str, Score] = {}
+    for plan in sorted((READINGS / "corpus").glob("*.txt")):
+        result, lines = extract_document(plan)
+        reading = locate(json.loads(plan.with_suffix(".json").read_text(encoding="utf-8")), lines)
+        found = score(result, reading)
+        print(f"\n{plan.stem}\n{table(found)}")
+        for kind, s in found.items():
+            total[kind] = total[kind].add(s) if kind in total else s
+    print(f"\nown plans together\n{table(total)}")
+    if SEEDS.is_dir():
+        seeds: dict[str, Score] = {}
+        readings = json.loads((READINGS / "readings" / "seed_targets.json").read_text(encoding="utf-8"))
+        for prefix, expected in readings.items():
+            result, _ = extract_document(next(SEEDS.glob(f"{prefix}_*.txt")))
+            s = score(result, {"targets": expected})["targets"]
+            seeds["targets"] = seeds["targets"].add(s) if seeds else s
+        print(f"\nseeds, prose targets\n{table(seeds)}")
+
+
 def main() -> None:
+    scores()
+    print()
     print(
         f"{'document':<34}{'size KB':>9}{'seconds':>9}{'peak MB':>9}{'indicators':>11}{'targets':>9}{'places':>8}"
     )

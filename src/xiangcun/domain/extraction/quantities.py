@@ -24,6 +24,7 @@ QUANTITY = re.compile(
     r"(?P<suffix>以上|以下|以内|之内|左右)?"
     r"|(?P<wnum>\d+(?:\.\d+)?)\s*万(?=(?:农村)?(?:居民|人口|群众|农民|劳动力|贫困人口|脱贫人口)(?P<who>))"
     r"|(?<![\d.A-Za-z])(?P<bare>\d+(?:\.\d+)?)(?:\s*[:：]\s*1(?![\d.]))?(?P<baresuffix>以上|以下|以内|之内|左右)?(?![\d.%％])"
+    r"|(?<![\d零〇一二两三四五六七八九十百千.])万(?P<wanunit>名|人|户)"
     r"|百分之(?P<pct>[零〇一二两三四五六七八九十百点]+)(?P<pctsuffix>以上|以下|以内|左右)?"
 )
 _UNIT_NAMES = {"％": "%", "名": "人", "百分点": "个百分点", "KM": "公里", "km": "公里"}
@@ -48,6 +49,10 @@ def find_quantities(text: str) -> list[Quantity]:
                 Quantity(match.start(), match.end(), float(match.group("wnum")), "万人", "", False, False)
             )
             continue
+        if match.group("wanunit"):  # "吸引万名…居民": 1 万人
+            unit = _UNIT_NAMES.get(match.group("wanunit"), match.group("wanunit"))
+            found.append(Quantity(match.start(), match.end(), 1.0, "万" + unit, "", False, True))
+            continue
         if match.group("bare"):  # a number without a unit: only a ratio or an index can be a target
             suffix = match.group("baresuffix") or ""
             found.append(
@@ -71,7 +76,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if chinese:
             if re.fullmatch(r"[十百千]", number) and number != "千":
                 continue  # "十大", "百镇" name things
-            value = chinese_number(number)
+            value = chinese_number("一" + number if number[0] in "十百千" else number)  # 千名 = 一千名
         else:
             value = float(number)
         if value is None:

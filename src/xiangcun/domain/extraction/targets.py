@@ -63,6 +63,10 @@ _GROWTH = "年均增长|年增长|增长|提高|提升|增加|下降|降低|减�
 _VERB = re.compile(
     rf"(?P<growth>{_GROWTH})(?=\s*(?:约|近|超)?\s*[\d百])|(?P<state>{_STATE})|(?P<action>{_ACTION})"
 )
+_HAS_FIGURE = re.compile(r"\d|[两二三四五六七八九十百千万][个条座所家户名人项处支套类种场次]|百分之|期末")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d|期末|十[三四五]五")
+_VERB_AT_END = re.compile(rf"(?:{_STATE}|{_ACTION}|约)$")
+_ACTION_THEN_OBJECT_AT_END = re.compile(rf"(?:{_ACTION})[\u4e00-\u9fff]{{2,12}}$")
 _NOT_A_VERB_AFTER = re.compile(r"^(?:不到|成效|效果|的|了|不)")
 _NOT_REACHED = re.compile(r"^(?:标|不)")  # "达标", "达不到"
 _OP_BY_VERB = {
@@ -302,22 +306,34 @@ def _sentence_targets(
         clause = clause_match.group(0)
         start = clause_match.start()
         text = sentence[start : clause_match.end()]
-        years = _years(text, context)
+        if not _HAS_FIGURE.search(text):
+            continue
+        years = _years(text, context) if _HAS_YEAR.search(text) else []
         previous_end = 0
-        for quantity in find_quantities(clause):
+        quantities = find_quantities(clause)
+        if not quantities:
+            if years and (year_at < start + years[-1][0]):
+                year, year_at = years[-1][1], start + years[-1][0]
+                future_year = context.start_year is None or year >= context.start_year
+            continue
+        clause_verbs = list(_VERB.finditer(clause))
+        past_before = bool(_PAST.search(masked[:start]))
+        for quantity in quantities:
             for cut_at, value in years:
                 if cut_at <= quantity.start:
                     year, year_at = value, start + cut_at
                     future_year = context.start_year is None or value >= context.start_year
             in_clause = clause[: quantity.start]
-            if _PAST.search(in_clause) or _PAST_IN_CLAUSE.search(in_clause) or _PAST.search(masked[:start]):
+            if _PAST.search(in_clause) or _PAST_IN_CLAUSE.search(in_clause) or past_before:
                 sentence_past = True
             past = (
                 (past_paragraph and not future_year)
                 or (sentence_past and not future_year)
                 or (year is not None and context.start_year is not None and year < context.start_year)
             )
-            target = _target(clause, text, quantity, bool(years), last_subject, previous_end, carried_verb)
+            target = _target(
+                clause, text, quantity, bool(years), last_subject, previous_end, carried_verb, clause_verbs
+            )
             if target is None:
                 continue  # a figure that is no target ("由28%提高到…") does not end the next one's subject
             previous_end = quantity.end
@@ -377,6 +393,7 @@ def _target(
     last_subject: str | None,
     previous_end: int,
     carried_verb: str | None,
+    clause_verbs: list[re.Match[str]],
 ) -> dict[str, Any] | None:
     """A target when a verb before the quantity commits to it (or a rate is stated bare); else None.
 
@@ -391,7 +408,7 @@ def _target(
         r"\s*(?:的|之|多|余|后|前|内|[性式化]|[—\-–－~～至到或]\s*[\d一二三四五六七八九十]|[a-zA-Z])", after
     ):
         return None  # a threshold that qualifies a noun, a range, or part of a name ("4G", "一次性")
-    right_after_verb = re.search(rf"(?:{_STATE}|{_ACTION}|约)$", before.rstrip())
+    right_after_verb = _VERB_AT_END.search(before.rstrip()[-8:])
     if quantity.suffix in ("以上", "以下") and re.match(r"[\u4e00-\u9fff]", after) and not right_after_verb:
         return None  # "1000只以上羊标准化养殖小区", "300人以下行政村": a threshold inside a name
     if re.search(
@@ -403,17 +420,16 @@ def _target(
         return None  # "由28%提高到45%": the starting value
     if re.search(r"[第超逾近前后]$", before.rstrip()):
         return None
-    chinese_after_object = re.search(rf"(?:{_ACTION})[\u4e00-\u9fff]{{2,12}}$", before) and re.match(
+    chinese_after_object = _ACTION_THEN_OBJECT_AT_END.search(before[-20:]) and re.match(
         r"\s*(?:[，,；;。]|$)", after
     )
     if quantity.chinese and (
-        quantity.value == 1
-        or not (re.search(rf"(?:{_STATE}|{_ACTION}|约)$", before.rstrip()) or chinese_after_object)
+        clause[quantity.start] == "一" or not (right_after_verb or chinese_after_object)
     ):
         return None  # "一村一品", "打造一支队伍": a Chinese numeral counts only right after a verb
     verbs = [
         m
-        for m in _VERB.finditer(masked)
+        for m in clause_verbs
         if m.end() <= quantity.start
         and not _NOT_A_VERB_AFTER.match(masked[m.end() :])
         and not (m.group(0).startswith("达") and _NOT_REACHED.match(masked[m.end() :]))
