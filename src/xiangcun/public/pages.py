@@ -59,6 +59,14 @@ def _names(paths: set[str]) -> dict[str, str]:
     return out
 
 
+def _paths(ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    items = list(ids)
+    for start in range(0, len(items), 5000):
+        out.update(Region.objects.filter(pk__in=items[start : start + 5000]).values_list("id", "path"))
+    return out
+
+
 def index_page(county: Region) -> dict[str, Any]:
     years = by_year(Project.objects.filter(county=county))
     assets = Asset.objects.filter(county=county, draft=False)
@@ -97,13 +105,15 @@ def progress_page(county: Region) -> dict[str, Any]:
 def assets_page(county: Region) -> dict[str, Any]:
     """Confirmed assets by township and village: counts per category, 原值, idle/damaged and disposed counts."""
     rows: dict[str, dict[str, Any]] = {}
-    grouped = (
+    grouped = list(
         Asset.objects.filter(county=county, draft=False)
-        .values_list("region__path", "category", "state")
+        .values_list("region_id", "category", "state")
         .annotate(n=Count("id"), value=Sum("value"))
         .order_by()
     )
-    for path, category, state, n, value in grouped:
+    paths = _paths({g[0] for g in grouped})
+    for region_id, category, state, n, value in grouped:
+        path = paths[region_id]
         township, village = _township_key(path, county)
         row = rows.setdefault(village or township, {"township": township, "village": village,
                                                     "by_category": dict.fromkeys(CATEGORIES, 0), "value": Decimal(0),
@@ -144,7 +154,7 @@ def income_page(county: Region, year: int | None = None) -> dict[str, Any]:
     Households reached are counted (distinct), never listed.
     """
     incomes = AssetIncome.objects.filter(asset__county=county)
-    years = sorted(set(incomes.values_list("year", flat=True)), reverse=True)
+    years = sorted(incomes.values_list("year", flat=True).distinct().order_by(), reverse=True)
     if year is None:
         year = years[0] if years else timezone.localdate().year - 1
     rows: dict[str, dict[str, Any]] = {}
@@ -155,27 +165,31 @@ def income_page(county: Region, year: int | None = None) -> dict[str, Any]:
                                                      "uses": dict.fromkeys(USES, Decimal(0)), "households": 0,
                                                      "assets": 0})  # fmt: skip
 
-    for path, n, total in (
+    income_rows = list(
         incomes.filter(year=year)
-        .values_list("asset__region__path")
+        .values_list("asset__region_id")
         .annotate(n=Count("id"), s=Sum("amount"))
         .order_by()
-    ):
-        row = row_for(path)
-        row["income"] += total or 0
-        row["assets"] += n
+    )
     shares = Distribution.objects.filter(income__asset__county=county, income__year=year)
-    for path, use, total in (
-        shares.values_list("income__asset__region__path", "use").annotate(s=Sum("amount")).order_by()
-    ):
-        row_for(path)["uses"][use] += total or 0
-    for path, n in (
+    share_rows = list(
+        shares.values_list("income__asset__region_id", "use").annotate(s=Sum("amount")).order_by()
+    )
+    reached = list(
         shares.filter(household__isnull=False)
-        .values_list("income__asset__region__path")
+        .values_list("income__asset__region_id")
         .annotate(n=Count("household", distinct=True))
         .order_by()
-    ):
-        row_for(path)["households"] += n
+    )
+    paths = _paths({r[0] for r in income_rows} | {r[0] for r in share_rows} | {r[0] for r in reached})
+    for region_id, n, total in income_rows:
+        row = row_for(paths[region_id])
+        row["income"] += total or 0
+        row["assets"] += n
+    for region_id, use, total in share_rows:
+        row_for(paths[region_id])["uses"][use] += total or 0
+    for region_id, n in reached:
+        row_for(paths[region_id])["households"] += n
     names = _names({r["township"] for r in rows.values()} | {r["village"] for r in rows.values()})
     lines = []
     for key in sorted(rows):

@@ -120,10 +120,12 @@ def read_assets(
     disposed = disposed_codes if isinstance(disposed_codes, set | frozenset) else set(disposed_codes)
     seen: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
+    width = len(COLUMNS)
     for number, raw in table:
-        cells = {c: _text(v) for c, v in zip(COLUMNS, raw, strict=False)}
-        for column in COLUMNS:
-            cells.setdefault(column, "")
+        texts = [v.strip() if type(v) is str else _text(v) for v in raw[:width]]
+        if len(texts) < width:
+            texts += [""] * (width - len(texts))
+        cells = dict(zip(COLUMNS, texts, strict=True))
         before = count
         for column in REQUIRED:
             if not cells[column]:
