@@ -82,6 +82,8 @@ def _join_continued(document: Document) -> None:
         original = block.table
         if original == last_original:
             block.table = last_table
+            if [_flat(c) for c in block.cells or []] == header and sum(1 for c in header if c) >= 2:
+                remove.add(id(block))  # the header row repeated at the top of the next page
             continue
         cells = [_flat(c) for c in block.cells or []]
         quiet = all(_CONTINUED.match(b.text) for b in between)
