@@ -88,6 +88,7 @@ def test_dashboard_exports_to_excel(client_for, users, tracked):  # type: ignore
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["目标进度"]
     statuses = {row[12].value for row in sheet.iter_rows(min_row=2)}
     assert "严重滞后" in statuses and "已达标" in statuses
+    assert {row[5].value for row in sheet.iter_rows(min_row=2)} == {"≥ 85.00", "≤ 29.20"}
     department = client_for(users["department_reporter"]).get(reverse("indicators:dashboard_export"))
     rows = list(openpyxl.load_workbook(io.BytesIO(department.content))["目标进度"].iter_rows(min_row=2))
     assert [r[1].value for r in rows] == ["农村卫生厕所普及率"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.downloads import export_response
+from xiangcun.core.formatting import format_number, format_op
 from xiangcun.core.forms import OptimisticLockForm
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
@@ -342,7 +343,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     for r in rows:
         t = r["target"]
         sheet.append([t.indicator.code, t.indicator.name, t.indicator.dimension, t.region.name, t.year,
-                      t.text or f"{t.get_op_display()} {t.value}", t.baseline_year, t.baseline_value, r["latest_year"],
+                      t.text or f"{format_op(t.op)} {format_number(t.value, t.indicator.unit)}", t.baseline_year, t.baseline_value, r["latest_year"],
                       r["latest"], r["expected"], r["forecast"], r["status"], "是" if r["warning"] else "",
                       t.attribute, t.department.name if t.department else "", r["explanation"], t.source_label])  # fmt: skip
     buffer = io.BytesIO()
