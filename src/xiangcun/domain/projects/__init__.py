@@ -71,6 +71,10 @@ def parse_amount(value: object) -> tuple[Decimal | None, str]:
     Numbers typed in Excel arrive as floats: their shortest repr is what the user typed (123.4567),
     so the Decimal is built from that text, never from the binary value. A blank cell is 0.
     """
+    if type(value) is float and 0 <= value < 1e8:  # the common case: a number typed in Excel
+        amount = Decimal(repr(value) if not value.is_integer() else int(value))
+        if amount.as_tuple().exponent >= -4:  # type: ignore[operator]
+            return amount.quantize(QUANTUM), ""
     if value is None or value == "":
         return Decimal(0), ""
     if isinstance(value, bool):
