@@ -56,7 +56,7 @@ _ACTION = (
     "引进|引育|选派|培训|培养|实施|新增|完成|治理|整治|拆除|回引|吸引|认证|申报|开展|举办|组织|遴选|转移|"
     "吸纳|带动|安置|种植|栽植|造林|修建|铺设|硬化|安装|配备|配齐|推广|收集|创制|研发|选育|覆盖|整合|流转|"
     "托管|开发|招引|储备|增加|提升|有机转换|消除|聘用|新开工|投入|落实|帮扶|建|改|整理|复垦|恢复|"
-    "评选|选树|命名|认定|打通|清理|清运|清除|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
+    "评选|选树|命名|认定|打通|清理|清运|清除|争创|组建|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
     r"(?<=[乡镇村户校院室区])有"
 )
 _GROWTH = "年均增长|年增长|增长|提高|提升|增加|下降|降低|减少|缩小"
@@ -306,7 +306,7 @@ def _sentence_targets(
         clause = clause_match.group(0)
         start = clause_match.start()
         text = sentence[start : clause_match.end()]
-        if not _HAS_FIGURE.search(text):
+        if not _HAS_FIGURE.search(text) and not _HAS_YEAR.search(text):
             continue
         years = _years(text, context) if _HAS_YEAR.search(text) else []
         previous_end = 0
@@ -314,15 +314,15 @@ def _sentence_targets(
         if not quantities:
             if years and (year_at < start + years[-1][0]):
                 year, year_at = years[-1][1], start + years[-1][0]
-                future_year = context.start_year is None or year >= context.start_year
+                future_year = _future(year, years[-1][2], context)
             continue
         clause_verbs = list(_VERB.finditer(clause))
         past_before = bool(_PAST.search(masked[:start]))
         for quantity in quantities:
-            for cut_at, value in years:
+            for cut_at, value, ahead in years:
                 if cut_at <= quantity.start:
                     year, year_at = value, start + cut_at
-                    future_year = context.start_year is None or value >= context.start_year
+                    future_year = _future(value, ahead, context)
             in_clause = clause[: quantity.start]
             if _PAST.search(in_clause) or _PAST_IN_CLAUSE.search(in_clause) or past_before:
                 sentence_past = True
@@ -358,24 +358,38 @@ def _sentence_targets(
                 yield {**target, "subject": subject}
         if years and (year_at < start + years[-1][0]):  # a year in a clause of its own ("到2022年，")
             year, year_at = years[-1][1], start + years[-1][0]
-            future_year = context.start_year is None or year >= context.start_year
+            future_year = _future(year, years[-1][2], context)
 
 
-def _years(clause: str, context: _Context) -> list[tuple[int, int]]:
-    """(position, year) of each year the clause sets for what follows it."""
-    found: list[tuple[int, int]] = []
+def _years(clause: str, context: _Context) -> list[tuple[int, int, bool]]:
+    """(position, year, looks ahead) of each year the clause sets for what follows it.
+
+    A year looks ahead when it is a deadline ("到2025年", "2024年底前", "规划期末"); a bare "2022年" may be
+    a report of the past, which only the plan's start year can tell.
+    """
+    found: list[tuple[int, int, bool]] = []
     for match in _YEAR.finditer(clause):
         before = clause[: match.start()]
         if _BASE_YEAR.search(before) or _YEAR_AFTER_NOT_TARGET.match(clause[match.end() :]):
             continue
-        found.append((match.start(), int(match.group("year"))))
+        ahead = bool(match.group("lead") in ("到", "至")) or bool(
+            re.match(r"(?:底|末)?前|末", clause[match.end() :])
+        )
+        ahead = ahead or bool(re.search(r"(?:底|末)前?$", match.group(0)))
+        found.append((match.start(), int(match.group("year")), ahead))
     for match in _PLAN_END.finditer(clause):
         name = next((n for n in _FIVE_YEAR_END if n in match.group(0)), None)
         year = _FIVE_YEAR_END[name] if name else context.end_year
         if year is not None:
-            found.append((match.start(), year))
+            found.append((match.start(), year, True))
     found.sort()
     return found
+
+
+def _future(year: int, ahead: bool, context: _Context) -> bool:
+    """Whether a year is a deadline the plan looks forward to; only such a year makes a sentence in a
+    section or paragraph on the past ("2021年以来……", "一、发展现状") state a target."""
+    return ahead and (context.start_year is None or year >= context.start_year)
 
 
 def _township(sentence: str) -> str | None:
@@ -531,6 +545,9 @@ def _target(
 
 
 def _clean_subject(text: str) -> str:
+    text = re.sub(
+        r"^\s*(?:比|较|同比|与)\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?)?(?:相比)?", "", text
+    )  # "比2020年提高"
     text = _YEAR.sub("", text)
     text = _PLAN_END.sub("", text)
     text = re.split(r"由|从", text)[0] if re.search(r"由|从", text[1:]) else text
