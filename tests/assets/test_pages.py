@@ -158,3 +158,11 @@ def test_publicity_minimum_days_and_objections(client_for, users, assets, county
     again = admin.post(url, {**data, "end": "2025-03-10"})
     assert "不少于 15 天" in again.content.decode()
     assert client_for(users["township_a"]).get(reverse("assets:settings")).status_code == 403
+
+
+def test_drafts_only_for_projects_in_scope(client_for, users, project):  # type: ignore[no-untyped-def]
+    assert client_for(users["township_b"]).post(reverse("assets:drafts")).status_code == 302
+    assert not Asset.objects.exists()
+    assert client_for(users["leader"]).post(reverse("assets:drafts")).status_code == 403
+    page = client_for(users["township_b"]).get(reverse("assets:ledger")).content.decode()
+    assert "甲一村" not in page
