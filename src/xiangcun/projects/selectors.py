@@ -144,17 +144,18 @@ def public_fund_summary(county: Region, year: int | None = None) -> dict[str, An
     years = sorted(set(projects.values_list("year", flat=True)), reverse=True)
     if year is None:
         year = years[0] if years else 0
-    listed = (
-        counted(projects.filter(year=year)).select_related("region__parent", "department").order_by("code")
-    )
+    fields = ("code", "name", "project_type", "status", "region__depth", "region__name", "region__parent__name",
+              "department__name", "link_fund", "central_fund", "provincial_fund", "local_fund")  # fmt: skip
     rows = []
-    for p in listed:
-        township = p.region if p.region.depth == 4 else p.region.parent
+    for values in counted(projects.filter(year=year)).order_by("code").values_list(*fields):
+        p = dict(zip(fields, values, strict=True))
+        village = p["region__depth"] == 5
         rows.append(
-            {"code": p.code, "name": p.name, "project_type": p.project_type, "type": p.type_label,
-             "department": p.department.name if p.department else "", "township": township.name if township else "",
-             "village": p.region.name if p.region.depth == 5 else "", "status": p.status_label,
-             **{k: getattr(p, k) for k in ("link_fund", "central_fund", "provincial_fund", "local_fund")}}
+            {"code": p["code"], "name": p["name"], "project_type": p["project_type"],
+             "type": domain.TYPES[p["project_type"]], "department": p["department__name"] or "",
+             "township": p["region__parent__name"] if village else (p["region__name"] if p["region__depth"] == 4 else ""),
+             "village": p["region__name"] if village else "", "status": domain.STATUSES[p["status"]],
+             **{k: p[k] for k in ("link_fund", "central_fund", "provincial_fund", "local_fund")}}
         )  # fmt: skip
     groups, total = notice_groups(rows)
     money = domain.format_amount
