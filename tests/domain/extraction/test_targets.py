@@ -139,3 +139,21 @@ def test_arbitrary_text_never_crashes_the_target_reader(text: str) -> None:
     result = analyse(read_text(text), source="x.txt")
     for target in result["targets"]:
         assert isinstance(target["value"], float) and target["quote"] and target["line"] >= 1
+
+
+def test_full_width_digits_chinese_years_and_county_names() -> None:
+    found = targets("到二〇二五年，城口县森林覆盖率达到６２．５％以上。", end=None)
+    assert [(t["value"], t["unit"], t["op"], t["year"], t["subject"]) for t in found] == [
+        (62.5, "%", ">=", 2025, "森林覆盖率")
+    ]
+    assert found[0]["quote"] == "城口县森林覆盖率达到６２．５％以上"  # the source as written
+
+
+def test_a_past_section_keeps_only_deadline_years() -> None:
+    text = "一、发展现状\n2021年以来，建成高标准农田9.8万亩。2022年全县粮食总产量达到26.3万吨，到2025年达到27万吨。\n"
+    assert figures(text) == [(27, "万吨")]
+
+
+def test_other_wordings_of_the_default_year_note() -> None:
+    note = "一、目标\n培育龙头企业15家。\n注：除注明外，均为2025年目标值。\n"
+    assert [t["year"] for t in extract_targets(read_text(note))[0]] == [2025]

@@ -39,8 +39,12 @@ _YEAR_AFTER_NOT_TARGET = re.compile(r"^\s*(?:起|以来|开始|基础上|相比|
 _PLAN_END = re.compile(r"规划期末|规划末期|期末|“?十四五”?末|“?十四五”?(?:期间|时期)|到规划期")
 _FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _DEFAULT_YEAR_NOTE = re.compile(
-    r"未(?:说明|注明|标明|标注|明确)(?:年份|年度|时间)的?(?:目标)?(?:值)?(?:均|都|皆)?(?:为|是|指)\s*((?:19|20)\d{2})\s*年"
+    r"(?:未(?:说明|注明|标明|标注|明确)(?:年份|年度|时间)的?(?:目标)?(?:值)?|除(?:特别)?(?:注明|说明|标注)(?:年份)?(?:外|者外))"
+    r"[，,]?(?:均|都|皆)?(?:为|是|指)\s*((?:19|20)\d{2})\s*年"
 )
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=\s*年)")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 _DOCUMENT_KIND = re.compile(
     r"工作要点|工作计划|工作方案|实施方案|任务清单|任务分解|计划|要点|安排|资金|公告|公示|通知|方案"
 )
@@ -293,7 +297,8 @@ def _paragraph_targets(paragraph: _Text, past_section: bool, context: _Context) 
 def _sentence_targets(
     sentence: str, offset: int, paragraph: _Text, past_paragraph: bool, context: _Context
 ) -> Iterator[dict[str, Any]]:
-    masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), sentence)
+    plain = _plain(sentence)
+    masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), plain)
     year: int | None = None
     year_at = -1  # where in the sentence the year in force was stated
     future_year = False  # a year the plan looks forward to is in force
@@ -306,9 +311,10 @@ def _sentence_targets(
         clause = clause_match.group(0)
         start = clause_match.start()
         text = sentence[start : clause_match.end()]
-        if not _HAS_FIGURE.search(text) and not _HAS_YEAR.search(text):
+        plain_text = plain[start : clause_match.end()]
+        if not _HAS_FIGURE.search(clause) and not _HAS_YEAR.search(plain_text):
             continue
-        years = _years(text, context) if _HAS_YEAR.search(text) else []
+        years = _years(plain_text, context) if _HAS_YEAR.search(plain_text) else []
         previous_end = 0
         quantities = find_quantities(clause)
         if not quantities:
@@ -337,10 +343,10 @@ def _sentence_targets(
             if target is None:
                 continue  # a figure that is no target ("由28%提高到…") does not end the next one's subject
             previous_end = quantity.end
+            last_subject = target["subject"]  # "…达到26.3万吨，到2025年达到27万吨": the same subject
+            carried_verb = target.pop("_verb")
             if past:
                 continue
-            last_subject = target["subject"]
-            carried_verb = target.pop("_verb")
             own_group = _SCOPE_GROUP.search(text[: quantity.start])
             group = own_group or _SCOPE_GROUP.search(sentence[:start])
             every_year = [m.end() for m in re.finditer(r"每年|年年|逐年", masked[: start + quantity.start])]
@@ -351,7 +357,7 @@ def _sentence_targets(
                 or (group.group(1) if group else None)
                 or township,
                 per_year=bool(every_year) and every_year[-1] > year_at,
-                quote=text.rstrip("，,；;：:").strip(),
+                quote=text.rstrip("，,；;：:。！？!?").strip(),
                 line=paragraph.line_at(offset + start + quantity.start),
             )
             for subject in _subjects(target["subject"]):
@@ -359,6 +365,12 @@ def _sentence_targets(
         if years and (year_at < start + years[-1][0]):  # a year in a clause of its own ("到2022年，")
             year, year_at = years[-1][1], start + years[-1][0]
             future_year = _future(year, years[-1][2], context)
+
+
+def _plain(text: str) -> str:
+    """Full-width digits and years in Chinese digits ("二〇二五年") as ASCII, keeping every offset."""
+    text = text.translate(_FULL_WIDTH)
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
 
 
 def _years(clause: str, context: _Context) -> list[tuple[int, int, bool]]:
@@ -552,6 +564,10 @@ def _clean_subject(text: str) -> str:
     text = _PLAN_END.sub("", text)
     text = re.split(r"由|从", text)[0] if re.search(r"由|从", text[1:]) else text
     text = _SUBJECT_NOISE.sub("", text.strip())
+    text = re.sub(
+        r"^(?:我县|本县|[\u4e00-\u9fff]{1,4}县(?=[\u4e00-\u9fff]{3}))", "", text
+    )  # "城口县森林覆盖率"
+    text = _SUBJECT_NOISE.sub("", text)
     text = _SUBJECT_TAIL.sub("", text)
     text = _balanced(text.strip("“”\"' 、，,"))[-40:]
     if text.count("“") != text.count("”"):
