@@ -157,3 +157,9 @@ def test_a_past_section_keeps_only_deadline_years() -> None:
 def test_other_wordings_of_the_default_year_note() -> None:
     note = "一、目标\n培育龙头企业15家。\n注：除注明外，均为2025年目标值。\n"
     assert [t["year"] for t in extract_targets(read_text(note))[0]] == [2025]
+
+
+def test_respectively_pairs_measures_and_figures_in_order() -> None:
+    found = targets("到2025年，农村自来水普及率和集中供水率分别达到90%、95%。")
+    assert [(t["subject"], t["value"]) for t in found] == [("农村自来水普及率", 90), ("集中供水率", 95)]
+    assert targets("2025年前建成示范村10个。", start=None)[0]["year"] == 2025

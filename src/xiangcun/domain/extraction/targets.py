@@ -316,6 +316,7 @@ def _sentence_targets(
             continue
         years = _years(plain_text, context) if _HAS_YEAR.search(plain_text) else []
         previous_end = 0
+        found: list[dict[str, Any]] = []
         quantities = find_quantities(clause)
         if not quantities:
             if years and (year_at < start + years[-1][0]):
@@ -360,8 +361,8 @@ def _sentence_targets(
                 quote=text.rstrip("，,；;：:。！？!?").strip(),
                 line=paragraph.line_at(offset + start + quantity.start),
             )
-            for subject in _subjects(target["subject"]):
-                yield {**target, "subject": subject}
+            found.append(target)
+        yield from _respectively(clause, found)
         if years and (year_at < start + years[-1][0]):  # a year in a clause of its own ("到2022年，")
             year, year_at = years[-1][1], start + years[-1][0]
             future_year = _future(year, years[-1][2], context)
@@ -387,7 +388,7 @@ def _years(clause: str, context: _Context) -> list[tuple[int, int, bool]]:
         ahead = bool(match.group("lead") in ("到", "至")) or bool(
             re.match(r"(?:底|末)?前|末", clause[match.end() :])
         )
-        ahead = ahead or bool(re.search(r"(?:底|末)前?$", match.group(0)))
+        ahead = ahead or bool(re.search(r"(?:底|末|前)$", match.group(0)))
         found.append((match.start(), int(match.group("year")), ahead))
     for match in _PLAN_END.finditer(clause):
         name = next((n for n in _FIVE_YEAR_END if n in match.group(0)), None)
@@ -638,6 +639,20 @@ def _readable(verb: str, obj: str, unit: str) -> str:
         suffix = ""
     prefix = verb if verb in _CHANGE_VERBS and not obj.startswith(verb) else ""
     return prefix + obj + suffix
+
+
+def _respectively(clause: str, found: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """ "自来水普及率和集中供水率分别达到90%、95%": the n measures take the n figures in order."""
+    subjects = {t["subject"] for t in found}
+    if "分别" in clause and len(found) > 1 and len(subjects) == 1:
+        parts = [p for p in re.split(r"、|和", found[0]["subject"]) if p]
+        if len(parts) == len(found):
+            for target, part in zip(found, parts, strict=True):
+                yield {**target, "subject": part}
+            return
+    for target in found:
+        for subject in _subjects(target["subject"]):
+            yield {**target, "subject": subject}
 
 
 def _subjects(subject: str) -> list[str]:
