@@ -115,13 +115,15 @@ PARAGRAPHS_AFTER = [
     "县财政局、县发展和改革局、各乡镇人民政府〕",
     "表2 2023年重点任务分解表",
 ]
+CLOSING = "碧溪县乡村振兴局"
 PARAGRAPHS_END = [
     "表3 2023年衔接资金项目安排表",
 ]
 
 
 def _parts() -> list[object]:
-    return [TITLE, *PARAGRAPHS_BEFORE, INDICATORS, *PARAGRAPHS_AFTER, TASKS, *PARAGRAPHS_END, FUNDS]
+    # Word always ends the body with a paragraph after the last table (LibreOffice needs it too).
+    return [TITLE, *PARAGRAPHS_BEFORE, INDICATORS, *PARAGRAPHS_AFTER, TASKS, *PARAGRAPHS_END, FUNDS, CLOSING]
 
 
 def write_txt(path: Path) -> Path:
