@@ -60,7 +60,7 @@ _ACTION = (
     "引进|引育|选派|培训|培养|实施|新增|完成|治理|整治|拆除|回引|吸引|认证|申报|开展|举办|组织|遴选|转移|"
     "吸纳|带动|安置|种植|栽植|造林|修建|铺设|硬化|安装|配备|配齐|推广|收集|创制|研发|选育|覆盖|整合|流转|"
     "托管|开发|招引|储备|增加|提升|有机转换|消除|聘用|新开工|投入|落实|帮扶|建|改|整理|复垦|恢复|"
-    "评选|选树|命名|认定|打通|清理|清运|清除|争创|组建|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
+    "评选|选树|命名|认定|打通|清理|清运|清除|(?<!力)争创|组建|提供|安排|培植|扩大|新增加|转化|输出|回收|处理|补植|营造|绿化|保护|修复|监测|检测|保持|"
     r"(?<=[乡镇村户校院室区])有"
 )
 _GROWTH = "年均增长|年增长|增长|提高|提升|增加|下降|降低|减少|缩小"
@@ -443,6 +443,8 @@ def _target(
         before,
     ):
         return None  # the upper end of a range
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,30}项目", re.split(r"[，,；;。、]", after, maxsplit=1)[0]):
+        return None  # "永和县20万头肉牛养殖基地项目": a figure inside a project's name
     if re.match(r"\s*(?:提高|提升|增加|增长|下降|降低|减少|缩小|降到|降至|升至|上升)", after):
         return None  # "由28%提高到45%": the starting value
     if re.search(r"[第超逾近前后]$", before.rstrip()):
@@ -503,7 +505,7 @@ def _target(
             else:
                 obj = _clean_object(between) or following
             if not obj and previous_end <= verb.start():
-                obj = _clean_subject(clause[: verb.start()])
+                obj = _clean_subject(clause[previous_end : verb.start()])
             if not obj:
                 obj = last_subject or ""
                 if not obj:
@@ -607,11 +609,11 @@ def _clean_object(text: str) -> str:
     if text.count("“") != text.count("”"):
         text = text.replace("“", "").replace("”", "")
     text = re.sub(r"^(?:了|为|成|到|在|出|起|好|各类|各)", "", text)
-    text = re.sub(r"(?:约|近|共|达|计)$", "", text)
+    text = re.sub(r"(?:约|近|共|达|计|各)$", "", text)
     if not text or re.search(r"[，,；;。]", text):
         return ""
     if (
-        re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9（）()“”\-·]{1,40}", text) is None
+        re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9（）()“”\-·、]{1,40}", text) is None
         or text[0].isdigit()
         and not re.match(r"\d+[A-Za-z]", text)
     ):
@@ -644,10 +646,14 @@ def _readable(verb: str, obj: str, unit: str) -> str:
 def _respectively(clause: str, found: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """ "自来水普及率和集中供水率分别达到90%、95%": the n measures take the n figures in order."""
     subjects = {t["subject"] for t in found}
-    if "分别" in clause and len(found) > 1 and len(subjects) == 1:
+    respectively = "分别" in clause or re.search(r"各\s*[\d一二两三四五六七八九十]", clause)
+    if respectively and len(found) > 1 and len(subjects) == 1:
         parts = [p for p in re.split(r"、|和", found[0]["subject"]) if p]
+        suffix = re.search(r"(?:数量|人数|面积|长度)$", parts[-1])
         if len(parts) == len(found):
             for target, part in zip(found, parts, strict=True):
+                if suffix and not part.endswith(suffix.group(0)):
+                    part += suffix.group(0)  # "农村股份合作社和农村综合服务社各125个、85个"
                 yield {**target, "subject": part}
             return
     for target in found:
