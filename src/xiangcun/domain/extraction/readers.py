@@ -131,8 +131,11 @@ def _looks_like_text(text: str) -> bool:
     sample = text[:20000]
     if not sample.strip():
         return False
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    control = len(_CONTROL.findall(sample))
     return control / len(sample) < 0.01
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def read_text(text: str) -> Document:
