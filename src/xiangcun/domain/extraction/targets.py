@@ -42,6 +42,7 @@ _DEFAULT_YEAR_NOTE = re.compile(
     r"(?:未(?:说明|注明|标明|标注|明确)(?:年份|年度|时间)的?(?:目标)?(?:值)?|除(?:特别)?(?:注明|说明|标注)(?:年份)?(?:外|者外))"
     r"[，,]?(?:均|都|皆)?(?:为|是|指)\s*((?:19|20)\d{2})\s*年"
 )
+_BRACKETED = re.compile(r"（[^（）]{0,30}）|\([^()]{0,30}\)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=\s*年)")
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
@@ -299,6 +300,8 @@ def _sentence_targets(
 ) -> Iterator[dict[str, Any]]:
     plain = _plain(sentence)
     masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), plain)
+    # A note in brackets ("（2020年已完成）") speaks of itself: its year and its past stay inside it.
+    unbracketed = _BRACKETED.sub(lambda m: "□" * len(m.group(0)), plain)
     year: int | None = None
     year_at = -1  # where in the sentence the year in force was stated
     future_year = False  # a year the plan looks forward to is in force
@@ -314,7 +317,8 @@ def _sentence_targets(
         plain_text = plain[start : clause_match.end()]
         if not _HAS_FIGURE.search(clause) and not _HAS_YEAR.search(plain_text):
             continue
-        years = _years(plain_text, context) if _HAS_YEAR.search(plain_text) else []
+        outside = unbracketed[start : clause_match.end()]
+        years = _years(outside, context) if _HAS_YEAR.search(outside) else []
         previous_end = 0
         found: list[dict[str, Any]] = []
         quantities = find_quantities(clause)
@@ -324,13 +328,13 @@ def _sentence_targets(
                 future_year = _future(year, years[-1][2], context)
             continue
         clause_verbs = list(_VERB.finditer(clause))
-        past_before = bool(_PAST.search(masked[:start]))
+        past_before = bool(_PAST.search(unbracketed[:start]))
         for quantity in quantities:
             for cut_at, value, ahead in years:
                 if cut_at <= quantity.start:
                     year, year_at = value, start + cut_at
                     future_year = _future(value, ahead, context)
-            in_clause = clause[: quantity.start]
+            in_clause = outside[: quantity.start]
             if _PAST.search(in_clause) or _PAST_IN_CLAUSE.search(in_clause) or past_before:
                 sentence_past = True
             past = (
