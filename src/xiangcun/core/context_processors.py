@@ -16,7 +16,8 @@ NAVIGATION: list[tuple[str, str | None]] = [
     ("指标", "indicators:catalog"),
     ("防返贫监测", "households:registry"),
     ("项目资产", "projects:library"),
-    ("报告", None),
+    ("任务考核", "tasks:list"),
+    ("报告", "reports:index"),
     ("管理", "regions:tree"),
 ]
 

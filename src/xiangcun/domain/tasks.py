@@ -6,9 +6,10 @@ parsed rows, due dates and days overdue.
 Rules (also in docs/assessment.md, 任务与考核):
 - 完成时限 is a date (2026-06-30, 2026/6/30, 2026年6月30日, an Excel date), or 年底 (31 December of the
   task's 年度), 每季度 (a recurring task: judged by its reports, no single deadline) or 长期 (no deadline).
-- Progress is reported per period (quarter or month, a county setting); a period's report is due
+- The lead units report progress per period (quarter or month, a county setting); a period's report is due
   `grace_days` after the period ends. A period without a report that counts (submitted or approved;
-  a returned report does not count until it is sent again) is missing once it is due.
+  a returned report does not count until it is sent again) is missing once it is due. Cooperating
+  units add their part; it is shown with the task but not owed.
 - A task is overdue when its deadline has passed and it is not completed; days overdue = today − deadline.
 """
 

@@ -62,8 +62,9 @@ def supervision(
 ) -> list[dict[str, Any]]:
     """督办: overdue tasks and missing period reports, most days overdue first.
 
-    unit_filter (e.g. {"department_id": 3} or {"township_id": 7}) keeps a unit's own inbox: its
-    missing reports, and overdue tasks it leads.
+    Reports are owed by the lead units (cooperating units add their part when they have one).
+    unit_filter (e.g. {"department_id": 3} or {"township_id": 7}) keeps a unit's own inbox: the
+    overdue tasks it leads and its missing reports.
     """
     today = today or timezone.localdate()
     rows: list[dict[str, Any]] = []
@@ -85,7 +86,7 @@ def supervision(
         if days and (unit_filter is None or any(u.role == TaskUnit.Role.LEAD for u in mine)):
             rows.append({"kind": "任务超期", "task": task, "code": task.code, "content": task.content,
                          "unit": leads, "period": "", "deadline": task.deadline, "days": days})  # fmt: skip
-        for unit in mine if unit_filter is not None else units:
+        for unit in [u for u in (mine if unit_filter is not None else units) if u.role == TaskUnit.Role.LEAD]:
             for period, late in domain.missing_reports(
                 task.year, setting.period, reported[(task.pk, unit.pk)], today, setting.grace_days,
                 task.completed_on,
@@ -288,7 +289,9 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
             f = facts.get(getattr(unit, unit_field))
             if f is None:
                 continue
-            if unit.role == TaskUnit.Role.LEAD and task.deadline is not None and task.deadline <= as_of:
+            if unit.role != TaskUnit.Role.LEAD:
+                continue  # cooperating units add their part; the lead answers for the task and its reports
+            if task.deadline is not None and task.deadline <= as_of:
                 f.tasks_due += 1
                 f.tasks_on_time += bool(domain.completed_on_time(task.deadline, task.completed_on))
             reports = {

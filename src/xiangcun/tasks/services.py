@@ -60,7 +60,7 @@ def is_county(user: Any) -> bool:
 # ---------------------------------------------------------------- who sees which task
 
 
-def _township_of(user: Any) -> Region | None:
+def township_of(user: Any) -> Region | None:
     """The township above (or at) a township or village account's region; None for county accounts."""
     region = getattr(user, "region", None)
     if region is None or region.depth <= _county_depth(region):
@@ -85,7 +85,7 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
     scope = scope_of(user)
     if scope.everything or scope.empty:
         return tasks
-    township = _township_of(user)
+    township = township_of(user)
     if township is not None:
         tasks = tasks.filter(units__township=township)
     return tasks.distinct() if scope.department_id is not None or township is not None else tasks
@@ -96,7 +96,7 @@ def own_units(task: Task, user: Any) -> list[TaskUnit]:
     scope = scope_of(user)
     if scope.department_id is not None:
         return list(task.units.filter(department_id=scope.department_id))
-    township = _township_of(user)
+    township = township_of(user)
     if township is not None and user.role == Role.TOWNSHIP_ADMIN:
         return list(task.units.filter(township=township))
     return []
@@ -336,11 +336,11 @@ def review(report: ProgressReport, approve: bool, user: Any, reason: str = "") -
             report.times_returned += 1
         report.save()
         if approve and report.unit.role == TaskUnit.Role.LEAD:
-            _update_task_status(report.task)
+            update_task_status(report.task)
     return report
 
 
-def _update_task_status(task: Task) -> None:
+def update_task_status(task: Task) -> None:
     approved = task.reports.filter(review=ProgressReport.Review.APPROVED, unit__role=TaskUnit.Role.LEAD)
     latest = approved.order_by("-period", "-reported_at").first()
     done = approved.filter(status=Task.Status.DONE).order_by("reported_at").first()

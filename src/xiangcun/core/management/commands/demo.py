@@ -37,6 +37,7 @@ from xiangcun.indicators.services import ensure_national
 from xiangcun.projects.demo import build_demo as build_projects_demo
 from xiangcun.regions.models import Region
 from xiangcun.regions.services import import_regions
+from xiangcun.tasks.demo import build_demo as build_tasks_demo
 
 DEMO_PASSWORD = "xiangcun-demo"
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             self._targets(county)
             self.stdout.write(build_projects_demo(county))
             self.stdout.write(build_assets_demo(county))
+            self.stdout.write(build_tasks_demo(county))
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
