@@ -353,3 +353,12 @@ def test_fund_table_in_yuan_and_in_yi(tmp_path: Path) -> None:
     text += "表2 重大项目\n项目名称\t总投资（亿元）\n冷链物流园\t1.25\n"
     projects = run(tmp_path, text)["projects"]
     assert [p["amount_wan_yuan"] for p in projects] == ["123.45", "12500"]
+
+
+def test_value_columns_without_a_year_take_the_plan_period(tmp_path: Path) -> None:
+    table = "指标\t单位\t基期值\t目标值\t属性\n粮食播种面积\t万亩\t35.2\t≥36\t约束性\n"
+    result = run(tmp_path, f"{TITLE}\n表1 主要指标\n{table}")
+    assert [(v["year"], v["kind"], v["value"]) for v in result["indicators"][0]["values"]] == [
+        (2020, "baseline", 35.2),
+        (2025, "target", 36.0),
+    ]

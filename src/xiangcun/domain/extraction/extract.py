@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Block, Document
-from .indicators import extract_indicators
+from .indicators import extract_indicators, fill_years
 from .outline import heading, outline
 from .places import extract_places
 from .projects import extract_projects_and_warnings
@@ -34,6 +34,7 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
     title = _title(document)
     period = _period(document, title)
     indicators, warnings = extract_indicators(document)
+    fill_years(indicators, period)
     if not indicators:
         warnings = [no_indicator_warning(document), *warnings]
     targets, target_warnings = extract_targets(

@@ -25,6 +25,20 @@ _TARGET_WORDS = ("目标", "预期", "规划", "预计")
 _BASELINE_WORDS = ("基期", "基准", "现状", "实际", "完成", "基数", "现值")
 
 
+_BASELINE_NO_YEAR = re.compile(r"(基期|基准|现状|基数|现值)值?(水平)?")
+_TARGET_NO_YEAR = re.compile(r"(规划)?(期末)?目标值?|规划期末(目标)?值?|“?十[四五六]五”?末(目标)?值?")
+
+
+def fill_years(indicators: list[dict[str, Any]], period: tuple[int, int] | None) -> None:
+    """Columns headed 基期值/目标值 without a year: the year before the plan's first, and the plan's last."""
+    if period is None:
+        return
+    for item in indicators:
+        for value in item["values"]:
+            if value["year"] is None:
+                value["year"] = period[0] - 1 if value["kind"] == "baseline" else period[1]
+
+
 @dataclass
 class Column:
     index: int
@@ -76,6 +90,10 @@ def read_header(cells: list[str]) -> Layout | None:
             elif any(w in text for w in _BASELINE_WORDS):
                 kind = "baseline"
             layout.columns.append(Column(index, "year", years[0], kind))
+        elif _BASELINE_NO_YEAR.fullmatch(text):
+            layout.columns.append(Column(index, "year", None, "baseline"))  # the year before the plan's first
+        elif _TARGET_NO_YEAR.fullmatch(text):
+            layout.columns.append(Column(index, "year", None, "target"))  # the plan's last year
         elif any(w in text for w in _NAME_WORDS) and layout.find("name") is None:
             layout.columns.append(Column(index, "name"))
     if layout.find("name") is None or not (layout.years or layout.find("attribute") or layout.find("mark")):
