@@ -19,6 +19,7 @@ def test_demo_library(county) -> None:  # type: ignore[no-untyped-def]
         assert p.link_fund == p.central_fund + p.provincial_fund + p.local_fund, p.code
     for p in projects.filter(status="assets_formed")[:20]:
         assert [s.to_status for s in p.steps.all()] == list(domain.CHAIN)
+        assert all(s.at.year <= 2025 for s in p.steps.all())  # dated when they happened, not when built
     shares = {y: fund_summary(projects, y, county.county)["industry_share"] for y in range(2021, 2026)}
     assert shares[2023] < 0.55 and sum(s >= 0.55 for s in shares.values()) >= 3, shares
     public = public_fund_summary(county.county, 2024)

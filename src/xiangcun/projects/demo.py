@@ -134,8 +134,11 @@ def build_demo(county: Region, seed: int = 9) -> str:
         for p in projects:
             p.pk = ids[p.code]
             steps += _steps(p, rng)
-        ProjectStep.objects.bulk_create(steps, batch_size=2000)
-        ProjectStep.objects.bulk_update(steps, ["at"], batch_size=2000)  # auto_now_add set them to now
+        when = [s.at for s in steps]
+        ProjectStep.objects.bulk_create(steps, batch_size=2000)  # auto_now_add sets `at` to now …
+        for s, at in zip(steps, when, strict=True):
+            s.at = at
+        ProjectStep.objects.bulk_update(steps, ["at"], batch_size=2000)  # … so the dates go in afterwards
         for year in YEARS:
             FundRule.objects.get_or_create(county=county, year=year)
     return f"项目库：{len(projects)} 个演示项目（{YEARS[0]}–{YEARS[-1]} 年），办理步骤 {len(steps)} 条。"

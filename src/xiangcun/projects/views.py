@@ -110,12 +110,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **_context(request),
             "project": project,
-            "chain": [(code, domain.STATUSES[code]) for code in domain.CHAIN]
-            + (
-                [(ProjectStatus.TERMINATED, domain.STATUSES["terminated"])]
-                if project.status == "terminated"
-                else []
-            ),
+            "chain": _chain(project.status),
             "steps": steps,
             "form": form if choices and can_step(request.user) else None,
             "admission_waiting": project.status == ProjectStatus.RESERVE and not can_admit(request.user),
@@ -123,6 +118,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "labour_share": (project.labour_pay / project.central_fund) if project.central_fund else None,
         },
     )
+
+
+def _chain(status: str) -> list[tuple[str, str]]:
+    """The chain as (label, state) with state done / current / todo; 已终止 ends it where it stopped."""
+    chain = list(domain.CHAIN)
+    if status == ProjectStatus.TERMINATED:
+        return [(domain.STATUSES[status], "stopped")]
+    here = chain.index(status)
+    return [
+        (domain.STATUSES[c], "done" if i < here else "current" if i == here else "todo")
+        for i, c in enumerate(chain)
+    ]
 
 
 @login_required
