@@ -163,3 +163,8 @@ def test_respectively_pairs_measures_and_figures_in_order() -> None:
     found = targets("到2025年，农村自来水普及率和集中供水率分别达到90%、95%。")
     assert [(t["subject"], t["value"]) for t in found] == [("农村自来水普及率", 90), ("集中供水率", 95)]
     assert targets("2025年前建成示范村10个。", start=None)[0]["year"] == 2025
+
+
+def test_sections_describing_the_county_are_not_targets() -> None:
+    text = "第一章 县情概况\n全县森林覆盖率达到58%，建成农村公路1200公里。\n第二章 发展目标\n森林覆盖率达到60%。\n"
+    assert figures(text, start=None) == [(60, "%")]

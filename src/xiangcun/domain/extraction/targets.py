@@ -93,7 +93,9 @@ _PAST = re.compile(
 _PAST_IN_CLAUSE = re.compile(
     r"(?:实现|完成|建成|达到|取得|形成|创建|投入|发放|惠及|资助|带动|培训|解决|改造|搬迁|脱贫|打造|获得)了"
 )
-_PAST_SECTION = re.compile(r"(?:发展|现实|工作|良好|坚实)基础|现状|成就|回顾|取得|面临|形势|发展环境|背景")
+_PAST_SECTION = re.compile(
+    r"(?:发展|现实|工作|良好|坚实)基础|现状|成就|成绩|回顾|取得|面临|形势|发展环境|背景|概况|县情|基本情况|主要成效"
+)
 _COMMIT = re.compile(r"确保|力争|争取|保持|实现")
 # Benefit and eligibility terms of a policy (reimbursement rates, caps), like loan terms, are not targets.
 _BENEFIT = re.compile(
