@@ -11,6 +11,7 @@ empty PostgreSQL database, on PostgreSQL too.
 
 The fund summary is `xiangcun funds --year 2025 --json` (selectors.fund_summary) plus the township
 table and the public summary, each the median of five runs. Targets: import < 20 s, fund summary < 1 s.
+The import is also given in CPU seconds of the process, which a busy machine does not inflate.
 
     .venv/bin/python bench/projects.py [--sizes 1,100]
 """
@@ -141,13 +142,13 @@ def run_one(counties: int) -> dict[str, object]:
     first = write_projects(_workbook_rows(rng, regions))
     second = write_projects(_workbook_rows(random.Random(7), regions, change=10))
     assert first is not None and second is not None
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     report = import_projects(first, "bench.xlsx", county)
-    import_s = time.perf_counter() - t
+    import_s, import_cpu = time.perf_counter() - t, time.process_time() - cpu
     assert report.ok and report.created == PROJECTS, [str(e) for e in report.errors[:3]]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     report = import_projects(second, "bench.xlsx", county)
-    reimport_s = time.perf_counter() - t
+    reimport_s, reimport_cpu = time.perf_counter() - t, time.process_time() - cpu
     assert report.ok and report.updated == PROJECTS // 10, (
         report.summary(),
         [str(e) for e in report.errors[:3]],
@@ -161,7 +162,8 @@ def run_one(counties: int) -> dict[str, object]:
     export_s = time.perf_counter() - t
     return {"counties": counties, "projects_in_table": Project.objects.count(), "setup_s": round(setup_s, 1),
             "xlsx_mb": round(len(first) / 1024 / 1024, 1), "import_s": round(import_s, 2),
-            "reimport_s": round(reimport_s, 2), "summary_ms": round(summary_s * 1000, 1),
+            "import_cpu_s": round(import_cpu, 2), "reimport_s": round(reimport_s, 2),
+            "reimport_cpu_s": round(reimport_cpu, 2), "summary_ms": round(summary_s * 1000, 1),
             "township_ms": round(township_s * 1000, 1), "public_ms": round(public_s * 1000, 1),
             "export_s": round(export_s, 2), "export_mb": round(len(data) / 1024 / 1024, 1)}  # fmt: skip
 
@@ -176,9 +178,9 @@ def main() -> None:
     databases = [("SQLite", None)]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    columns = ("counties", "projects_in_table", "import_s", "reimport_s", "summary_ms", "township_ms", "public_ms",
-               "export_s")  # fmt: skip
-    print(f"{'db':<11}" + "".join(f"{c:>18}" for c in columns))
+    columns = ("counties", "projects_in_table", "import_s", "import_cpu_s", "reimport_s", "reimport_cpu_s",
+               "summary_ms", "township_ms", "public_ms", "export_s")  # fmt: skip
+    print(f"{'db':<11}" + "".join(f"{c:>16}" for c in columns))
     for label, url in databases:
         for size in sizes:
             with tempfile.TemporaryDirectory() as tmp:
@@ -191,7 +193,7 @@ def main() -> None:
                     print(out.stderr[-3000:])
                     raise SystemExit(1)
                 r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{label:<11}" + "".join(f"{r[c]!s:>18}" for c in columns), flush=True)
+                print(f"{label:<11}" + "".join(f"{r[c]!s:>16}" for c in columns), flush=True)
 
 
 if __name__ == "__main__":

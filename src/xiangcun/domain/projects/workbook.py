@@ -25,7 +25,7 @@ from typing import Any
 import openpyxl
 import python_calamine
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
 from . import STATUS_BY_LABEL, STATUSES, TYPE_BY_LABEL, TYPES, format_amount, parse_amount
 
@@ -398,7 +398,6 @@ def _write_notice(workbook: Any, rows: list[Mapping[str, Any]], title: str) -> N
             c.font = Font(bold=True)
         if amount:
             c.number_format = "0.0000"
-            c.alignment = Alignment(horizontal="right")
         return c
 
     sheet.append([cell(title or "衔接推进乡村振兴补助资金分配计划公告", bold=True)])
