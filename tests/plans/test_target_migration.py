@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("indicators", "0002_observation_target"), ("plans", "0001_initial")]
-AFTER = [("indicators", "0003_target_plan_version"), ("plans", "0002_plan_archive")]
+AFTER = [("indicators", "0005_target_unique_per_plan"), ("plans", "0002_plan_archive")]
 
 
 @pytest.mark.django_db(transaction=True)
