@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xiangcun.assets",
     "xiangcun.tasks",
     "xiangcun.public",
+    "xiangcun.reports",
     "xiangcun.api",
 ]
 

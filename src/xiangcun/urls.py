@@ -30,6 +30,7 @@ urlpatterns = [
     path("assets/", include("xiangcun.assets.urls")),
     path("tasks/", include("xiangcun.tasks.urls")),
     path("public/", include("xiangcun.public.urls")),
+    path("reports/", include("xiangcun.reports.urls")),
     path("api/", include("xiangcun.api.urls")),
     path("admin/", admin.site.urls),
 ]
