@@ -142,6 +142,8 @@ def test_edit_checks_sums_and_concurrent_changes(users, client_for, projects, co
     assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
     project.refresh_from_db()
     assert project.region == county.village_a2
+    change = LogEntry.objects.get_for_object(project).filter(actor=users["township_a"]).get()
+    assert set(change.changes_dict) == {"region"}  # audited, with only what changed
     # The same stale form again: someone (we) saved in between.
     assert "已被他人修改" in text(client.post(f"/projects/{project.pk}/edit/", data))
     # A township cannot move its project into another township.
