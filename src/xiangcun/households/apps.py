@@ -18,6 +18,8 @@ class HouseholdsConfig(AppConfig):
             Member,
             MonitoringThreshold,
             RuleSetting,
+            Visit,
+            VisitPhoto,
         )
 
         auditlog.register(Household, exclude_fields=["updated_at"], mask_fields=["phone"])
@@ -29,3 +31,5 @@ class HouseholdsConfig(AppConfig):
         auditlog.register(Case, exclude_fields=["updated_at"])
         auditlog.register(CaseStep)
         auditlog.register(Measure)
+        auditlog.register(Visit)
+        auditlog.register(VisitPhoto)

@@ -223,3 +223,69 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def visit_photo_path(instance: VisitPhoto, filename: str) -> str:
+    return f"visits/{instance.visit.household_id}/{instance.visit_id}-{filename}"
+
+
+class Visit(models.Model):
+    """A visit to a household (入户核实 or 回头看), recorded on the spot: what was checked, findings, photos."""
+
+    KINDS = ("入户核实", "回头看")
+
+    household = models.ForeignKey(
+        Household, verbose_name="农户", on_delete=models.PROTECT, related_name="visits"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="监测案件", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    kind = models.CharField("走访类型", max_length=10)
+    checked = models.JSONField("核实项目", default=list, blank=True)  # [{"code", "name", "ok"}]
+    findings = models.TextField("核实情况")
+    visitor = models.ForeignKey(
+        "accounts.User", verbose_name="走访人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visited_at = models.DateTimeField("走访时间")
+    step = models.ForeignKey(
+        CaseStep,
+        verbose_name="办结的步骤",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_region_path = "household__village__path"
+
+    class Meta:
+        verbose_name = "入户走访"
+        verbose_name_plural = "入户走访"
+        ordering = ["-visited_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} {self.kind} {self.visited_at:%Y-%m-%d}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a visit, stored resized as JPEG; the camera's time and place kept when it had them."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", upload_to=visit_photo_path)
+    original_name = models.CharField("原文件名", max_length=200)
+    width = models.PositiveIntegerField("宽")
+    height = models.PositiveIntegerField("高")
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    scope_region_path = "visit__household__village__path"
+
+    class Meta:
+        verbose_name = "走访照片"
+        verbose_name_plural = "走访照片"
+        ordering = ["visit", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, visit_views
 
 app_name = "households"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("statistics/monthly.xlsx", views.monthly_report, name="monthly_report"),
     path("settings/", views.settings_page, name="settings"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="visit"),
+    path("visits/photos/<int:pk>/", visit_views.visit_photo, name="visit_photo"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/open-case/", views.case_open, name="case_open"),
+    path("<str:code>/visit/", visit_views.visit_new, name="visit_new"),
 ]

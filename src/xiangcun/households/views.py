@@ -78,6 +78,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "income": services.per_capita_income(household, year),
         "history": LogEntry.objects.get_for_object(household).select_related("actor")[:30],
         "cases": household.cases.all(),
+        "visits": household.visits.select_related("visitor")[:20],
         "medical_category": _medical_category(household),
         "channels": flow.CHANNELS,
         "fired_codes": [code for code, _ in rules],

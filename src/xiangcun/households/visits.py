@@ -1,0 +1,145 @@
+"""Visits to households: record what was checked and found, keep the photos, complete 入户核实 from a visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from xiangcun.domain.households import cases as flow
+from xiangcun.domain.households.photos import MAX_BYTES, MAX_PHOTOS, Photo, PhotoError, prepare
+
+from . import cases as case_services
+from .models import Case, Household, Visit, VisitPhoto
+
+
+class VisitError(ValueError):
+    """Errors by field (field → Chinese message); nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("；".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+    size: int = 0  # the declared size: a file over the limit is refused without being read
+
+
+def check_photos(uploads: list[Upload]) -> list[tuple[str, Photo]]:
+    if len(uploads) > MAX_PHOTOS:
+        raise VisitError({"photos": f"一次最多上传 {MAX_PHOTOS} 张照片（本次 {len(uploads)} 张）"})
+    photos, problems = [], []
+    for upload in uploads:
+        if upload.size > MAX_BYTES:
+            problems.append(
+                f"照片「{upload.name}」超过 {MAX_BYTES // 1024 // 1024} MB，请降低相机分辨率后重拍"
+            )
+            continue
+        try:
+            photos.append((upload.name, prepare(upload.data, upload.name)))
+        except PhotoError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise VisitError({"photos": "；".join(problems)})
+    return photos
+
+
+def record_visit(
+    household: Household,
+    user: Any,
+    *,
+    kind: str,
+    checked: list[dict[str, Any]],
+    findings: str,
+    visited_at: dt.datetime | None,
+    uploads: list[Upload],
+    case: Case | None = None,
+    complete_step: bool = False,
+    passed: bool = True,
+    reason: str = "",
+) -> Visit:
+    """Save a visit with its photos; with complete_step, record the case's 入户核实 step from it (all or nothing).
+
+    Raises VisitError (field → message); the step's rules are the case services' (StepFactsError/CaseError
+    come back as VisitError too).
+    """
+    errors: dict[str, str] = {}
+    if kind not in Visit.KINDS:
+        errors["kind"] = "请选择走访类型（入户核实或回头看）"
+    if not findings.strip():
+        errors["findings"] = "请写明核实情况（家庭收支、两不愁三保障、饮水等）"
+    now = timezone.now()
+    if visited_at is None:
+        errors["visited_at"] = "请填写走访时间（如 2026-05-01 09:30）"
+    elif visited_at > now + dt.timedelta(minutes=10):
+        errors["visited_at"] = "走访时间不能晚于现在"
+    if case is not None and case.household_id != household.pk:
+        errors["case"] = "该案件不属于这户"
+    if complete_step and (case is None or flow.CaseState(case.phase, case.step).step_name != flow.VERIFY):
+        errors["case"] = "该案件当前不在「入户核实」步骤，不能从走访办结"
+    try:
+        photos = check_photos(uploads)
+    except VisitError as exc:
+        errors.update(exc.errors)
+        photos = []
+    if errors:
+        raise VisitError(errors)
+    stored: list[VisitPhoto] = []
+    try:
+        return _save(household, user, kind, checked, findings, visited_at, photos, case, complete_step,
+                     passed, reason, stored)  # fmt: skip
+    except VisitError:
+        for item in stored:  # the rows were rolled back: remove their files too
+            item.file.delete(save=False)
+        raise
+
+
+def _save(
+    household: Household, user: Any, kind: str, checked: list[dict[str, Any]], findings: str,
+    visited_at: dt.datetime, photos: list[tuple[str, Photo]], case: Case | None, complete_step: bool,
+    passed: bool, reason: str, stored: list[VisitPhoto],
+) -> Visit:  # fmt: skip
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            household=household,
+            case=case,
+            kind=kind,
+            checked=checked,
+            findings=findings.strip(),
+            visitor=user,
+            visited_at=visited_at,
+        )
+        for name, photo in photos:
+            item = VisitPhoto(
+                visit=visit,
+                original_name=name[:200],
+                width=photo.width,
+                height=photo.height,
+                taken_at=timezone.make_aware(photo.taken_at) if photo.taken_at else None,
+                latitude=photo.latitude,
+                longitude=photo.longitude,
+            )
+            item.file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(photo.jpeg), save=True)
+            stored.append(item)
+        if complete_step and case is not None:
+            try:
+                case_services.record(case, user, passed, findings, facts={"reason": reason, "note": findings})
+            except flow.StepFactsError as exc:
+                transaction.set_rollback(True)
+                raise VisitError(
+                    {k if k != "note" else "findings": v for k, v in exc.errors.items()}
+                ) from exc
+            except flow.CaseError as exc:
+                transaction.set_rollback(True)
+                raise VisitError({"case": str(exc)}) from exc
+            visit.step = case.steps.order_by("-at", "-id").first()
+            visit.save(update_fields=["step"])
+    return visit
