@@ -36,7 +36,7 @@ def test_departments_by_alias_and_townships_by_name_or_code(county):  # type: ig
     ])  # fmt: skip
     report = import_tasks(data, "t.xlsx", county.county, today=TODAY)
     assert report.ok, report.errors
-    assert report.summary() == "导入成功：任务新增 2、更新 0。"
+    assert report.summary() == "导入成功：任务新增 2、更新 0、未变 0。"
     first = Task.objects.get(code="2026-01")
     assert first.goal_label == "500座" and first.deadline == dt.date(2026, 10, 31)
     units = {(u.role, u.name) for u in first.units.all()}
@@ -57,7 +57,7 @@ def test_reimport_updates_and_keeps_units_with_reports(county):  # type: ignore[
     )
     report = import_tasks(book([["T1", "", "甲（修订）", "", "教育局", "", "2026-06-30", 2026]]), "t.xlsx",
                           county.county, today=TODAY)  # fmt: skip
-    assert report.summary() == "导入成功：任务新增 0、更新 1。"
+    assert report.summary() == "导入成功：任务新增 0、更新 1、未变 0。"
     task = Task.objects.get(code="T1")
     assert task.content == "甲（修订）"
     assert [(u.role, u.name) for u in task.units.all()] == [("lead", "教育局")]

@@ -38,6 +38,7 @@ class ImportReport:
     error_count: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -46,7 +47,7 @@ class ImportReport:
     def summary(self) -> str:
         if self.errors:
             return f"导入失败：发现 {max(self.error_count, len(self.errors))} 处错误，没有写入任何数据。"
-        return f"导入成功：任务新增 {self.created}、更新 {self.updated}。"
+        return f"导入成功：任务新增 {self.created}、更新 {self.updated}、未变 {self.unchanged}。"
 
 
 def settings_for(county: Region) -> TaskSettings:
@@ -196,11 +197,17 @@ def import_tasks(
                 "target": _target_for(county, row["goal_text"] or row["content"], row["year"])
                 if row["goal_value"] is not None else None,
             }  # fmt: skip
-            task, created = Task.objects.update_or_create(
-                county=county, year=row["year"], code=row["code"], defaults=values
-            )
-            report.created += created
-            report.updated += not created
+            task = Task.objects.filter(county=county, year=row["year"], code=row["code"]).first()
+            if task is None:
+                task = Task.objects.create(county=county, year=row["year"], code=row["code"], **values)
+                report.created += 1
+            elif any(getattr(task, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(task, k, v)
+                task.save()
+                report.updated += 1
+            else:
+                report.unchanged += 1
             _set_units(task, row["lead"], row["cooperating"])
     return report
 
