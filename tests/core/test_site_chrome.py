@@ -36,3 +36,11 @@ def test_favicon_is_linked_and_favicon_ico_is_not_a_404(client, users):  # type:
     assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
     body = b"".join(icon.streaming_content) if icon.streaming else icon.content
     assert body.startswith(b"<svg")
+
+
+def test_the_administration_subnav_shows_only_in_administration(client_for, users) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(users["county_admin"])
+    home = client.get("/").content.decode()
+    assert 'aria-label="管理"' not in home  # '' is "in" any string: the home page used to show it
+    assert "正在建设" not in home
+    assert 'aria-label="管理"' in client.get("/regions/", follow=True).content.decode()
