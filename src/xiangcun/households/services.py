@@ -74,11 +74,8 @@ def import_households(
         codes = [r["code"] for r in registry.households]
         existing = {h.code: h for h in filter_in(Household.objects.all(), "code", codes)}
         allowed = set(village_ids.values())
-        outside = [c for c, h in existing.items() if h.village_id not in allowed]
-        if outside:
-            report.errors = [
-                CellError("户", 0, "户编号", f"户「{c}」已登记在您管辖范围以外的村") for c in outside[:50]
-            ]
+        if errors := _outside_scope(registry, existing, allowed, scope):
+            report.errors = errors
             transaction.set_rollback(True)
             return report
         audit: list[tuple[Any, str, dict[str, tuple[Any, Any]]]] = []
@@ -109,6 +106,43 @@ def import_households(
         record_bulk(Member, [a for a in audit if isinstance(a[0], Member)], actor, note="导入农户")
         record_bulk(Finance, [a for a in audit if isinstance(a[0], Finance)], actor, note="导入农户")
     return report
+
+
+NOT_IMPORTABLE = "该行不能导入，请核对后重新填写；如有疑问请联系上级管理员"
+
+
+def _outside_scope(
+    registry: Any, existing: dict[str, Household], allowed: set[int], scope: Region | None
+) -> list[CellError]:
+    """Rows that would touch a household or a person outside the importer's scope.
+
+    An import may only create or change households and people inside the scope. The message names nothing
+    from outside (not even that the code or the 身份证号 exists there), only the row of the importer's own file.
+    """
+    rows = registry.household_rows
+    errors = [
+        CellError("户", int(rows[i]) if i < len(rows) else 0, "户编号", NOT_IMPORTABLE)
+        for i, row in enumerate(registry.households)
+        if (h := existing.get(row["code"])) is not None and h.village_id not in allowed
+    ]
+    if scope is not None and len(registry.members):
+        numbers = registry.members.column("id_number")
+        foreign = {
+            number
+            for (number,) in values_in(
+                Member.objects.exclude(household__village_id__in=allowed),
+                "id_number",
+                numbers.tolist(),
+                "id_number",
+            )
+        }
+        if foreign:
+            rows = registry.member_rows
+            errors += [
+                CellError("成员", int(rows[i]) if i < len(rows) else 0, "身份证号", NOT_IMPORTABLE)
+                for i in np.flatnonzero(np.isin(numbers, list(foreign)))
+            ]
+    return errors[:200]
 
 
 def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list) -> tuple[int, int, int]:  # type: ignore[type-arg]

@@ -26,6 +26,7 @@ from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.idcard import mask_id, mask_phone
 from xiangcun.domain.households.screening import RULES, ThresholdError, check_threshold
+from xiangcun.domain.spreadsheets import append_row
 
 from . import cases as case_services
 from . import services
@@ -149,11 +150,13 @@ def screening_export(request: HttpRequest) -> HttpResponse:
     context = _screening(request)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{context['year']}年筛查")
-    sheet.append([f"{context['threshold']}" + (f"；规则：{context['rule_name']}" if context["rule"] else "")])
-    sheet.append(["户编号", "户主", "乡镇", "村", "人均纯收入（元）", "触发规则"])
+    append_row(
+        sheet, [f"{context['threshold']}" + (f"；规则：{context['rule_name']}" if context["rule"] else "")]
+    )
+    append_row(sheet, ["户编号", "户主", "乡镇", "村", "人均纯收入（元）", "触发规则"])
     for start in range(0, len(context["rows"]), 2000):
         for r in _with_names(context["rows"][start : start + 2000]):
-            sheet.append([r["household"], r["head_name"], r["township"], r["village"], r["per_capita_income"],
+            append_row(sheet, [r["household"], r["head_name"], r["township"], r["village"], r["per_capita_income"],
                           "、".join(r["names"])])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -365,20 +368,22 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "分乡镇统计"
-    sheet.append(["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", "超期"])
+    append_row(sheet, ["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", "超期"])
     for township, row in stats["by_township"].items():
-        sheet.append(
-            [township, row["识别"], row["帮扶"], row["消除"], row["已消除"], row["未纳入"], row["超期"]]
+        append_row(
+            sheet,
+            [township, row["识别"], row["帮扶"], row["消除"], row["已消除"], row["未纳入"], row["超期"]],
         )
     detail = workbook.create_sheet("本月案件")
-    detail.append(
-        ["户编号", "户主", "村", "发现渠道", "阶段", "类别", "风险类型", "发现日期", "纳入日期", "消除日期"]
+    append_row(
+        detail,
+        ["户编号", "户主", "村", "发现渠道", "阶段", "类别", "风险类型", "发现日期", "纳入日期", "消除日期"],
     )
     recent = cases.filter(
         Q(opened_at__gte=month_start) | Q(admitted_at__gte=month_start) | Q(cleared_at__gte=month_start)
     )
     for case in recent.select_related("household__village"):
-        detail.append([case.household.code, case.household.head_name, case.household.village.name, case.channel,
+        append_row(detail, [case.household.code, case.household.head_name, case.household.village.name, case.channel,
                        case.phase, case.category, "、".join(case.causes), case.opened_at, case.admitted_at, case.cleared_at])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)

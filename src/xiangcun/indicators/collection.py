@@ -20,6 +20,7 @@ from xiangcun.accounts.scopes import scope_of, scoped
 from xiangcun.domain import catalog as catalog_domain
 from xiangcun.domain.observations import jump_warning, parse_value
 from xiangcun.domain.regions import RowError
+from xiangcun.domain.spreadsheets import append_row
 from xiangcun.domain.tables import TableError, read_table
 from xiangcun.regions.models import Region
 
@@ -190,11 +191,12 @@ def template(user: Any, year: int) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = f"{year}年填报"
-    sheet.append(list(TEMPLATE_COLUMNS))
+    append_row(sheet, TEMPLATE_COLUMNS)
     for indicator in indicators:
         for region in regions:
             o = existing.get((indicator.pk, region.pk))
-            sheet.append(
+            append_row(
+                sheet,
                 [indicator.code, indicator.name, indicator.unit, region.code, region.name, year, 0,
                  o.value if o else None, o.note if o else ""]
             )  # fmt: skip

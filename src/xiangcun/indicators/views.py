@@ -21,6 +21,7 @@ from xiangcun.departments.models import Department
 from xiangcun.domain.assessment import expected_at
 from xiangcun.domain.catalog import DIMENSIONS
 from xiangcun.domain.observations import aggregate
+from xiangcun.domain.spreadsheets import append_row
 from xiangcun.regions.models import Region
 
 from . import chart, collection, dashboard, index
@@ -311,14 +312,14 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.title = "历年数据"
-        sheet.append(["年度", f"{indicator.name}（{indicator.unit or '无单位'}）", "目标路径应达到"])
+        append_row(sheet, ["年度", f"{indicator.name}（{indicator.unit or '无单位'}）", "目标路径应达到"])
         spec = dashboard.spec_of(target) if target else None
         for year, value in history:
-            sheet.append([year, value, expected_at(spec, year) if spec else None])
+            append_row(sheet, [year, value, expected_at(spec, year) if spec else None])
         towns = workbook.create_sheet("乡镇对比")
-        towns.append(["乡镇", "年度", "数值"])
+        append_row(towns, ["乡镇", "年度", "数值"])
         for town, latest_value in comparison:
-            towns.append([town.name, *(latest_value or (None, None))])
+            append_row(towns, [town.name, *(latest_value or (None, None))])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return export_response(
@@ -338,11 +339,11 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "目标进度"
-    sheet.append(["指标编码", "指标", "维度", "区域", "目标年", "目标", "基期年", "基期值", "最新年", "最新值", "应达到", "预计",
+    append_row(sheet, ["指标编码", "指标", "维度", "区域", "目标年", "目标", "基期年", "基期值", "最新年", "最新值", "应达到", "预计",
                   "状态", "预警", "属性", "责任部门", "说明", "来源"])  # fmt: skip
     for r in rows:
         t = r["target"]
-        sheet.append([t.indicator.code, t.indicator.name, t.indicator.dimension, t.region.name, t.year,
+        append_row(sheet, [t.indicator.code, t.indicator.name, t.indicator.dimension, t.region.name, t.year,
                       t.text or f"{format_op(t.op)} {format_number(t.value, t.indicator.unit)}", t.baseline_year, t.baseline_value, r["latest_year"],
                       r["latest"], r["expected"], r["forecast"], r["status"], "是" if r["warning"] else "",
                       t.attribute, t.department.name if t.department else "", r["explanation"], t.source_label])  # fmt: skip
@@ -409,13 +410,15 @@ def _index_workbook(
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "乡镇排名"
-    sheet.append(["名次", "乡镇", "总指数", *DIMENSIONS, "最好名次", "最差名次"])
+    append_row(sheet, ["名次", "乡镇", "总指数", *DIMENSIONS, "最好名次", "最差名次"])
     for r in data["rows"]:
-        sheet.append([r["rank"], r["region"].name, r["overall"], *r["dimensions"], r["best"], r["worst"]])
+        append_row(
+            sheet, [r["rank"], r["region"].name, r["overall"], *r["dimensions"], r["best"], r["worst"]]
+        )
     history = workbook.create_sheet("全县历年")
-    history.append(["年度", "总指数", *DIMENSIONS])
+    append_row(history, ["年度", "总指数", *DIMENSIONS])
     for t in trend:
-        history.append([t["year"], t["overall"], *t["dimensions"]])
+        append_row(history, [t["year"], t["overall"], *t["dimensions"]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return export_response(

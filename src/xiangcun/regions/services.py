@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from django.db import connection, transaction
 
 from xiangcun.audit.services import record_bulk
 from xiangcun.domain import regions as domain
+from xiangcun.domain.spreadsheets import append_row, csv_bytes
 from xiangcun.domain.tables import TableError, read_table
 
 from .models import Region, RegionQuerySet
@@ -186,18 +186,14 @@ def export_rows(regions: RegionQuerySet) -> list[list[Any]]:
 
 
 def export_csv(regions: RegionQuerySet) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in export_rows(regions):
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")  # BOM so Excel opens it as UTF-8
+    return csv_bytes(export_rows(regions))  # BOM so Excel opens it as UTF-8; formulas neutralised
 
 
 def export_xlsx(regions: RegionQuerySet) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("行政区划")
     for row in export_rows(regions):
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ from typing import Any
 import openpyxl
 import python_calamine
 
+from ..spreadsheets import append_row
 from .ledger import CATEGORIES, DISPOSED, INCOME_CATEGORY, OPERATING_MODES, STATES, owner_type
 
 SHEET = "资产"
@@ -335,14 +336,14 @@ def write_assets(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     names = list(FIELDS.values())
     for row in rows:
         values = [row.get(n, "") for n in names]
         values = ["" if v is None else v for v in values]
         value = values[5]
         values[5] = float(value) if isinstance(value, Decimal) else value
-        sheet.append(values)
+        append_row(sheet, values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -35,6 +35,7 @@ import numpy as np
 import openpyxl
 import python_calamine
 
+from ..spreadsheets import append_row
 from .idcard import check_many, error_message
 
 HOUSEHOLD_COLUMNS = ("户编号", "村代码", "自然村", "户主姓名", "联系电话", "户类型", "易地搬迁", "低保", "特困",
@@ -175,6 +176,9 @@ class Registry:
     error_count: int = 0  # all problems found; `errors` keeps the first MAX_ERRORS
     member_household: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     finance_household: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # the sheet row (as Excel shows it) of every household and member, for errors found against the database
+    household_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    member_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def ok(self) -> bool:
@@ -243,12 +247,14 @@ def read_registry(
         return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1)
     except MemoryError:
         return Registry(errors=[CellError("", 0, "", "文件太大，内存不足，请按乡镇分批导入")], error_count=1)
+    household_rows, member_rows = households["_row"], members["_row"]
     member_index, finance_index = _cross_checks(households, members, finances, errors)
     if errors.count:
         return _failed(errors)
     return Registry(
-        Records(households), Records(members), Records(finances), [], 0, member_index, finance_index
-    )
+        Records(households), Records(members), Records(finances), [], 0, member_index, finance_index,
+        household_rows, member_rows,
+    )  # fmt: skip
 
 
 def _failed(errors: _Errors) -> Registry:
@@ -745,9 +751,9 @@ def write_workbook(
         ("收支", FINANCE_COLUMNS, finances, FINANCE_FIELDS),
     ):
         sheet = workbook.create_sheet(name)
-        sheet.append(list(columns))
+        append_row(sheet, columns)
         for values in _row_values(rows, columns, fields):
-            sheet.append(values)
+            append_row(sheet, values)
     if target is not None:
         workbook.save(target)
         return None

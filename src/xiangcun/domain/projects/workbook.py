@@ -27,6 +27,7 @@ import python_calamine
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ..spreadsheets import append_row
 from . import STATUS_BY_LABEL, STATUSES, TYPE_BY_LABEL, TYPES, format_amount, parse_amount
 
 SHEET = "项目"
@@ -367,9 +368,10 @@ def write_projects(
     rows = list(rows)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [row["code"], row["name"], TYPES[row["project_type"]], "是" if row["work_relief"] else "否",
              row["region_code"], row.get("content", ""), row.get("department_name", ""), row["year"],
              *(_amount_cell(sheet, row[k]) for k in AMOUNTS.values()),
@@ -400,18 +402,20 @@ def _write_notice(workbook: Any, rows: list[Mapping[str, Any]], title: str) -> N
             c.number_format = "0.0000"
         return c
 
-    sheet.append([cell(title or "衔接推进乡村振兴补助资金分配计划公告", bold=True)])
-    sheet.append(["单位：万元"])
+    append_row(sheet, [cell(title or "衔接推进乡村振兴补助资金分配计划公告", bold=True)])
+    append_row(sheet, ["单位：万元"])
     sheet.append([cell(h, bold=True) for h in ("序号", "项目名称", "项目编号", "实施单位", "建设地点代码",
                                                "衔接资金", "其中中央", "其中省级", "其中市县")])  # fmt: skip
     groups, total = notice_groups(rows)
     for index, group in enumerate(groups, start=1):
-        sheet.append(
+        append_row(
+            sheet,
             [cell(_chinese_ordinal(index), bold=True), cell(f"{group.label}（小计）", bold=True), "", "", "",
              *(cell(group.subtotal[k], bold=True, amount=True) for k in NOTICE_AMOUNTS)]
         )  # fmt: skip
         for number, row in enumerate(group.rows, start=1):
-            sheet.append(
+            append_row(
+                sheet,
                 [number, row["name"], row["code"], row.get("department_name", ""), row["region_code"],
                  *(cell(Decimal(row[k]), amount=True) for k in NOTICE_AMOUNTS)]
             )  # fmt: skip
