@@ -68,6 +68,9 @@ _GROWTH = "年均增长|年增长|增长|提高|提升|增加|下降|降低|减�
 _VERB = re.compile(
     rf"(?P<growth>{_GROWTH})(?=\s*(?:约|近|超)?\s*[\d百])|(?P<state>{_STATE})|(?P<action>{_ACTION})"
 )
+_MAY_HOLD_FIGURE = re.compile(
+    r"\d|[两二三四五六七八九十百千万][个条座所家户名人项处支套类种场次轮起亩吨元]|百分之"
+)
 _HAS_FIGURE = re.compile(r"\d|[两二三四五六七八九十百千万][个条座所家户名人项处支套类种场次]|百分之|期末")
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d|期末|十[三四五]五")
 _VERB_AT_END = re.compile(rf"(?:{_STATE}|{_ACTION}|约)$")
@@ -290,7 +293,7 @@ def _paragraph_targets(paragraph: _Text, past_section: bool, context: _Context) 
     past_paragraph = past_section
     for number, sentence_match in enumerate(_SENTENCE.finditer(text)):
         sentence = sentence_match.group(0)
-        if not re.search(r"\d|[一二两三四五六七八九十百千]", sentence):
+        if not _MAY_HOLD_FIGURE.search(sentence):
             continue
         if number == 0 and _PAST.search(sentence.split("，")[0]):
             past_paragraph = True
