@@ -78,7 +78,7 @@ def _box_projects(document: Document) -> list[tuple[int, dict[str, Any]]]:
                 else:
                     current = {"box": box, "name": name, "length_km": value, "investment_wan_yuan": None}
                 current["quote"] = clause.strip()
-                current.update(_EMPTY_TABLE_FIELDS)
+                current.update(_EMPTY_TABLE_FIELDS, funds={})
                 projects.append((block.line, current))
     for _, project in projects:
         amount = project["investment_wan_yuan"]

@@ -26,7 +26,9 @@ _HEADER_WORDS = (
     "备注", "量化目标", "牵头", "配合", "乡镇", "行政村", "自然村", "人口", "投资", "规模", "年度目标", "主要内容",
     "具体措施", "工作措施", "科室", "内容", "预期",
 )  # fmt: skip
+_HEADER_WORD = re.compile("|".join(map(re.escape, _HEADER_WORDS)))
 _CONTINUED = re.compile(r"^(续表|[（(]续[）)]|表\s*[\d一二三四五六七八九十]+\s*[（(]?续)")
+_DIGIT = re.compile(r"\d")
 _SEQ = re.compile(r"^(序号|编号|序)$")
 _SENTENCE = re.compile(r"[。；;！？]$|[，,].*[，,].*[。]")
 _CAPTION = re.compile(r"^(表\s*[\d一二三四五六七八九十]+|专栏|附表|附件)")
@@ -37,8 +39,11 @@ _HEADING = re.compile(
 MAX_CELL = 60
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return _SPACE.sub("", text) if text else ""
 
 
 def header_cell(text: str) -> bool:
@@ -48,7 +53,7 @@ def header_cell(text: str) -> bool:
         return False
     if _YEAR.fullmatch(flat) or re.fullmatch(r"(?:19|20)\d{2}年?[\u4e00-\u9fff（）()〔〕]{0,16}", flat):
         return True
-    return any(word in flat for word in _HEADER_WORDS) and not re.search(r"\d", flat.replace("万元", ""))
+    return _HEADER_WORD.search(flat) is not None and not _DIGIT.search(flat.replace("万元", ""))
 
 
 def looks_like_header(cells: Sequence[str]) -> bool:
@@ -82,7 +87,12 @@ def _join_continued(document: Document) -> None:
         original = block.table
         if original == last_original:
             block.table = last_table
-            if [_flat(c) for c in block.cells or []] == header and sum(1 for c in header if c) >= 2:
+            row = block.cells or []
+            if (
+                len(row) == len(header)
+                and [_flat(c) for c in row] == header
+                and sum(1 for c in header if c) >= 2
+            ):
                 remove.add(id(block))  # the header row repeated at the top of the next page
             continue
         cells = [_flat(c) for c in block.cells or []]

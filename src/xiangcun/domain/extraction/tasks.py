@@ -110,7 +110,12 @@ _QUANTITY = re.compile(
 )
 
 
+_LEAD_HINT = re.compile("|".join(_LEAD_WORDS))
+
+
 def _header_columns(cells: list[str]) -> dict[str, int] | None:
+    if not any(_LEAD_HINT.search(c) for c in cells if len(c) <= 40):
+        return None  # no 责任单位 column: not a task table (the common case, decided quickly)
     columns: dict[str, int] = {}
     for index, raw in enumerate(cells):
         text = re.sub(r"\s+", "", raw)
