@@ -72,3 +72,21 @@ def test_seed_prose_targets_reach_the_issue_bar() -> None:
     assert total is not None
     print("\n" + table({"targets": total}))
     assert total.recall >= 0.9 and total.precision >= 0.9
+
+
+def test_scoring_counts_matches_once_and_checks_fields() -> None:
+    found = {"targets": [
+        {"line": 3, "value": 9.0, "unit": "个", "year": 2025, "op": "="},
+        {"line": 3, "value": 9.0, "unit": "个", "year": 2025, "op": "="},
+        {"line": 8, "value": 1000.0, "unit": "人", "year": None, "op": "="},
+    ]}  # fmt: skip
+    reading = locate(
+        {"targets": [{"text": "集配中心9个", "value": 9, "unit": "个", "year": 2024},
+                     {"line": 8, "value": 1000, "unit": "名"}, {"line": 20, "value": 5, "unit": "%"}]},
+        ["一", "二", "建设产地集配中心9个"],
+    )  # fmt: skip
+    s = score(found, reading)["targets"]
+    assert (s.expected, s.found, s.matched) == (3, 3, 2)
+    assert round(s.precision, 2) == 0.67 and round(s.recall, 2) == 0.67
+    assert s.fields["year"] == (0, 1)  # 2025 found, 2024 read
+    assert s.missed[0]["line"] == 20 and len(s.extra) == 1
