@@ -61,6 +61,11 @@ def report_data(county, households, project):  # noqa: F811  # type: ignore[no-u
             Measure.objects.create(
                 case=case, name="健康帮扶", department=county.agriculture, started=dt.date(YEAR, 4, 2)
             )
+    from xiangcun.tasks.models import Task, TaskUnit
+
+    task = Task.objects.create(county=county.county, year=YEAR, code="RW-01", content="推进农村厕所革命整村改造",
+                               deadline_kind="年底", deadline=dt.date(YEAR, 6, 30))  # fmt: skip
+    TaskUnit.objects.create(task=task, role=TaskUnit.Role.LEAD, department=county.agriculture)
     return county
 
 

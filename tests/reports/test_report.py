@@ -90,6 +90,15 @@ def test_monitoring_and_project_sections(report_data):  # type: ignore[no-untype
     assert "2024年项目库共有项目 1 个，安排衔接资金 100.0000 万元" in text_2024
 
 
+def test_task_section_lists_the_overdue_task_and_scorecards(report_data):  # type: ignore[no-untyped-def]
+    document = Document(io.BytesIO(build(report_data.county, YEAR).data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"{YEAR}年登记任务 1 项" in text and "逾期未完成 1 项" in text
+    overdue = next(t for t in document.tables if t.rows[0].cells[0].text == "任务" and len(t.columns) == 3)
+    assert [c.text for c in overdue.rows[1].cells][:2] == ["推进农村厕所革命整村改造", "农业农村局"]
+    assert "1 项任务逾期未完成" in text and "农业农村局对逾期任务说明原因" in text
+
+
 def test_township_report_is_about_the_township_only(report_data, tmp_path):  # type: ignore[no-untyped-def]
     out = tmp_path / "town.docx"
     call_command("report", "--year", str(YEAR), "--region", report_data.town_b.code, "--out", str(out))

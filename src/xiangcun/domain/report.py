@@ -74,6 +74,11 @@ class TaskFigures:
     by_status: dict[str, int]
     overdue: list[dict[str, Any]]  # {"task", "department", "days"}
     scorecards: dict[str, list[dict[str, Any]]]  # kind label → [{"name", "score", "rank"}]
+    on_time_rate: float | None = None
+    missing_reports: int = 0
+    by_department: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {"unit", "total", "completed", "lagging"}
 
 
 @dataclass
@@ -393,10 +398,11 @@ def tasks(data: ReportData) -> Section:
         return Section(
             TITLES[5], [Paragraph(data.tasks_note or f"{data.year}年尚未登记任务分解和考核数据。")]
         )
+    on_time = "" if t.on_time_rate is None else f"已到期任务按时完成率 {n(t.on_time_rate, '%')}%；"
     blocks: list[Block] = [
         Paragraph(
-            f"{data.year}年登记任务 {t.total} 项：{_counts_sentence(t.by_status).replace(' 项', ' 项')}；"
-            f"逾期未完成 {len(t.overdue)} 项。"
+            f"{data.year}年登记任务 {t.total} 项：{_counts_sentence(t.by_status)}；{on_time}"
+            f"逾期未完成 {len(t.overdue)} 项，应报未报的进度 {t.missing_reports} 次。"
         ),
         Table(
             "任务落实情况（项）",
@@ -404,6 +410,17 @@ def tasks(data: ReportData) -> Section:
             [[*[str(v) for v in t.by_status.values()], str(t.total)]],
         ),
     ]
+    if t.by_department:
+        blocks.append(
+            Table(
+                "分牵头单位任务落实情况（项）",
+                ["牵头单位", "任务", "已完成", "滞后"],
+                [
+                    [r["unit"], str(r["total"]), str(r["completed"]), str(r["lagging"])]
+                    for r in t.by_department
+                ],
+            )
+        )
     if t.overdue:
         blocks.append(
             Table(

@@ -143,8 +143,8 @@ def task_figures(region: Region, year: int) -> tuple[domain.TaskFigures | None, 
     summary = summary_of(region, year) or {}
     by_status = dict(summary.get("by_status", {}))
     overdue = [
-        {"task": str(o.get("task", o.get("content", ""))), "department": str(o.get("department", "") or ""),
-         "days": int(o.get("days", o.get("days_overdue", 0)) or 0)}
+        {"task": str(o.get("content") or o.get("task", "")), "department": str(o.get("lead") or ""),
+         "days": int(o.get("days") or 0)}
         for o in summary.get("overdue", [])
     ]  # fmt: skip
     cards: dict[str, list[dict[str, Any]]] = {}
@@ -154,13 +154,23 @@ def task_figures(region: Region, year: int) -> tuple[domain.TaskFigures | None, 
             if kind == "department" and region.depth != 3:
                 continue
             rows = scorecards_of(region, year, kind) or []
-            cards[label] = [
-                {"name": str(r.get("name", r.get("unit", ""))), "score": r.get("score", r.get("total")),
-                 "rank": r.get("rank")}
-                for r in (x if isinstance(x, dict) else vars(x) for x in rows)
-            ]  # fmt: skip
+            if region.depth != 3:  # a township's report shows its own scorecard only
+                rows = [r for r in rows if r.get("key") == region.pk]
+            cards[label] = [{"name": str(r.get("unit", "")), "score": r.get("score"), "rank": r.get("rank")}
+                            for r in rows]  # fmt: skip
     total = int(summary.get("total", sum(by_status.values())) or 0)
-    return domain.TaskFigures(total=total, by_status=by_status, overdue=overdue, scorecards=cards), ""
+    return (
+        domain.TaskFigures(
+            total=total,
+            by_status=by_status,
+            overdue=overdue,
+            scorecards=cards,
+            on_time_rate=summary.get("on_time_rate"),
+            missing_reports=len(summary.get("missing_reports", [])),
+            by_department=list(summary.get("by_department", [])),
+        ),  # fmt: skip
+        "",
+    )
 
 
 def collect(region: Region, year: int) -> domain.ReportData:

@@ -227,8 +227,10 @@ def _table(document: DocumentObject, table: domain.Table, scheme: str) -> None:
 
 def _picture(document: DocumentObject, chart: domain.Chart, draw: Callable[[domain.Chart], bytes]) -> None:
     document.add_picture(io.BytesIO(draw(chart)), width=Cm(15))
-    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
+    paragraph = document.paragraphs[-1]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _compact(paragraph)  # the body's exact 28 pt line spacing would clip the picture to one line
+    paragraph.paragraph_format.keep_with_next = True
     _caption(document, chart.caption)
 
 
