@@ -505,6 +505,8 @@ def _target(
         else:
             if _VERB.fullmatch(re.sub(r"\s", "", masked[between_at : quantity.start]) or "-"):
                 between = ""  # "旧房整治提升4422户": only verbs between
+            elif re.fullmatch(r"并[\u4e00-\u9fff]{2}", between):
+                between = ""  # "完成并完善65个行政村益农信息社建设": a second verb
             following = re.split(
                 r"[，,；;。\d]|[、和及与](?=[\d一二三四五六七八九十])", clause[quantity.end :], maxsplit=1
             )[0]
