@@ -284,3 +284,20 @@ def test_zips_with_a_damaged_member(tmp_path: Path, member: str, body: bytes) ->
 def test_text_in_mixed_encodings(tmp_path: Path, parts: list[tuple[str, str]]) -> None:
     data = b"".join(text.encode(encoding, errors="ignore") for text, encoding in parts) or b"x"
     _no_traceback(tmp_path, "plan.txt", data)
+
+
+@pytest.mark.parametrize(
+    ("line", "is_page_number"),
+    [
+        ("- 5 -", True),
+        ("— 12 —", True),
+        ("第 5 页 共 20 页", True),
+        ("5/20", True),
+        ("Page 3 of 9", True),
+        ("到2025年", False),
+        ("12.5", False),
+        ("一、发展目标", False),
+    ],
+)
+def test_page_numbers_in_their_usual_forms(line: str, is_page_number: bool) -> None:
+    assert bool(readers._PAGE_NUMBER.match(line)) is is_page_number

@@ -282,7 +282,8 @@ def _docx_row(row: Any) -> tuple[list[str], bool]:
 
 
 _PAGE_NUMBER = re.compile(
-    r"^[-—–−\s·]*(第\s*)?[\d一二三四五六七八九十]{1,4}(\s*页)?(\s*/\s*(共\s*)?\d+\s*页?)?[-—–−\s·]*$"
+    r"^[-—–−\s·]*(第\s*)?[\d一二三四五六七八九十]{1,4}(\s*页)?"
+    r"(\s*[/，,]?\s*(共\s*)?\d+\s*页?)?[-—–−\s·]*$|^[-—–−\s·]*(page|Page|PAGE)\s*\d+(\s*of\s*\d+)?\s*$"
 )
 
 
