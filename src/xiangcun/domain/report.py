@@ -270,7 +270,8 @@ def by_dimension(targets: list[TargetLine]) -> list[tuple[str, list[TargetLine]]
 
 def indicators(data: ReportData) -> Section:
     if not data.targets:
-        return Section(TITLES[1], [Paragraph("尚无纳入评估的指标目标。")])
+        where = "；全县指标完成情况见县级评估报告" if data.level == "township" else ""
+        return Section(TITLES[1], [Paragraph(f"{data.region}尚无{data.year}年及以后的指标目标{where}。")])
     blocks: list[Block] = [
         Paragraph(
             "各维度指标完成情况如下。“应达到值”为按基期值到目标值的路径在最新数据年份应达到的数值，"
@@ -295,6 +296,8 @@ def indicators(data: ReportData) -> Section:
 def warnings(data: ReportData) -> Section:
     warned = [t for t in data.targets if t.warning]
     binding = [t for t in data.targets if t.binding]
+    if not data.targets:
+        return Section(TITLES[2], [Paragraph(f"{data.region}没有纳入评估的约束性指标目标。")])
     if not binding:
         return Section(TITLES[2], [Paragraph("纳入评估的指标目标中没有约束性指标。")])
     if not warned:
