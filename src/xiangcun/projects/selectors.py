@@ -141,7 +141,7 @@ def public_fund_summary(county: Region, year: int | None = None) -> dict[str, An
     masked; 已终止 projects are left out of the amounts but counted in status_counts.
     """
     projects = Project.objects.filter(county=county)
-    years = sorted(set(projects.values_list("year", flat=True)), reverse=True)
+    years = list(projects.order_by("-year").values_list("year", flat=True).distinct())
     if year is None:
         year = years[0] if years else 0
     fields = ("code", "name", "project_type", "status", "region__depth", "region__name", "region__parent__name",

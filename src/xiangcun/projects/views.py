@@ -80,7 +80,7 @@ def library(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": f,
             "query": query,
-            "years": sorted(set(_projects(request).values_list("year", flat=True)), reverse=True),
+            "years": list(_projects(request).order_by("-year").values_list("year", flat=True).distinct()),
             "types": domain.TYPES,
             "statuses": domain.STATUSES,
             "townships": townships,
@@ -220,7 +220,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def funds(request: HttpRequest) -> HttpResponse:
     county = _county(request)
     projects = _projects(request)
-    years = sorted(set(projects.values_list("year", flat=True)), reverse=True)
+    years = list(projects.order_by("-year").values_list("year", flat=True).distinct())
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() else (years[0] if years else timezone.localdate().year)
     summary = selectors.fund_summary(projects, year, county)
