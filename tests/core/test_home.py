@@ -19,11 +19,11 @@ def test_home_shows_real_figures_for_the_users_scope(client_for, users, county):
     assert "1,300" in township_page
 
 
-def test_navigation_is_chinese_and_marks_modules_not_yet_available(client_for, users):  # type: ignore[no-untyped-def]
+def test_navigation_is_chinese_and_every_module_is_live(client_for, users):  # type: ignore[no-untyped-def]
     page = client_for(users["leader"]).get(reverse("home")).content.decode()
-    for label in ("首页", "规划", "指标", "防返贫监测", "项目资产", "报告", "管理"):
+    for label in ("首页", "规划", "指标", "防返贫监测", "项目资产", "任务考核", "报告", "管理"):
         assert label in page
-    assert "即将上线" in page
+    assert "即将上线" not in page
 
 
 def test_home_requires_login(client):  # type: ignore[no-untyped-def]
