@@ -34,7 +34,9 @@ def formulas(data: bytes) -> list[str]:
 
 def texts(data: bytes) -> set[str]:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    return {c.value for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)}
+    return {
+        c.value for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)
+    }
 
 
 def test_append_row_keeps_text_as_text_in_both_workbook_modes() -> None:

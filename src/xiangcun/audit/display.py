@@ -29,7 +29,12 @@ ACTIONS = {0: "新增", 1: "修改", 2: "删除", 3: "查看/导出"}
 MISSING = "—"
 MAX_VALUE_CHARS = 300
 # Personal data stays masked in the log whatever wrote the entry (bulk imports bypass auditlog's masking).
-MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id}
+# A birth date next to a masked 身份证号 narrows a person down to two or three: the log shows the year only.
+MASKS: dict[str, Callable[[str], str]] = {
+    "phone": mask_phone,
+    "id_number": mask_id,
+    "birth_date": lambda text: f"{text[:4]}年" if text[:4].isdigit() else "****",
+}
 # Names for models and fields that have no Chinese verbose_name.
 MODEL_NAMES = {"logentry": "审计日志", "user": "用户"}
 FIELD_NAMES = {

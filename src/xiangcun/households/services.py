@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, FloatField, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
@@ -245,10 +246,49 @@ class ThresholdUsed:
                 "（监测标准由省里按年度确定，请在“监测标准与规则”中录入）")  # fmt: skip
 
 
+def stored_thresholds(county: Region | None, year: int | None = None) -> list[dict[str, Any]]:
+    """The county's stored thresholds (newest year first) read as floats, each marked `valid`.
+
+    Read through a cast, not the DecimalField: a figure stored out of range (before the bounds existed, or by
+    hand) would make Django's decimal conversion raise on every page that reads it. Invalid ones are ignored.
+    """
+    rows = MonitoringThreshold.objects.filter(region=county)
+    if year is not None:
+        rows = rows.filter(year=year)
+    out = []
+    for row in rows.annotate(amount=Cast("value", FloatField())).order_by("-year").values(
+        "year", "amount", "basis", "updated_at"
+    ):
+        try:
+            screening.check_threshold(row["amount"], row["year"])
+            row["valid"] = True
+        except (screening.ThresholdError, OverflowError, ValueError):
+            row["valid"] = False
+        row["value"] = row.pop("amount")
+        out.append(row)
+    return out
+
+
+def save_threshold(county: Region, year: int, value: Decimal, basis: str, actor: Any) -> None:
+    """Store a checked threshold; a broken stored figure (out of range) is overwritten without reading it."""
+    broken = [t for t in stored_thresholds(county, year) if not t["valid"]]
+    if broken:
+        pk = MonitoringThreshold.objects.filter(region=county, year=year).values_list("pk", flat=True).get()
+        MonitoringThreshold.objects.filter(pk=pk).update(value=value, basis=basis, updated_at=timezone.now())
+        fixed = MonitoringThreshold(pk=pk, region=county, year=year, value=value, basis=basis)
+        record_bulk(MonitoringThreshold, [(fixed, "update", {"value": (broken[0]["value"], value)})], actor)
+        return
+    MonitoringThreshold.objects.update_or_create(
+        region=county, year=year, defaults={"value": value, "basis": basis}
+    )
+
+
 def threshold_used(county: Region | None, year: int) -> ThresholdUsed:
-    stored = MonitoringThreshold.objects.filter(region=county, year=year).first()
-    if stored is not None:
-        return ThresholdUsed(year, float(stored.value), True, stored.basis)
+    if year not in screening.YEARS:
+        year = timezone.localdate().year - 1
+    stored = [t for t in stored_thresholds(county, year) if t["valid"]] if county is not None else []
+    if stored:
+        return ThresholdUsed(year, float(stored[0]["value"]), True, stored[0]["basis"])
     return ThresholdUsed(year, screening.MINIMUM_FACTOR * screening.poverty_line(year), False)
 
 
@@ -291,10 +331,7 @@ def case_figures(cases: QuerySet[Any]) -> list[dict[str, Any]]:
 
 
 def threshold_for(county: Region | None, year: int) -> float:
-    stored = (
-        MonitoringThreshold.objects.filter(region=county, year=year).values_list("value", flat=True).first()
-    )
-    return float(stored) if stored is not None else screening.MINIMUM_FACTOR * screening.poverty_line(year)
+    return threshold_used(county, year).value
 
 
 def enabled_rules(county: Region | None) -> tuple[str, ...]:

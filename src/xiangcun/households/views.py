@@ -25,7 +25,7 @@ from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.idcard import mask_id, mask_phone
-from xiangcun.domain.households.screening import RULES, ThresholdError, check_threshold
+from xiangcun.domain.households.screening import RULES, YEARS, ThresholdError, check_threshold
 from xiangcun.domain.spreadsheets import append_row
 
 from . import cases as case_services
@@ -403,6 +403,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         year = int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:
         year = timezone.localdate().year - 1
+    if year not in YEARS:
+        year = timezone.localdate().year - 1
     procedure = case_services.settings_for(county)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -433,9 +435,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             procedure.separate_all = request.POST.get("separate_all") == "1"
         if not errors:
             if threshold is not None:
-                MonitoringThreshold.objects.update_or_create(
-                    region=county, year=year, defaults={"value": threshold, "basis": values["basis"][:200]}
-                )
+                services.save_threshold(county, year, threshold, values["basis"][:200], request.user)
             enabled = set(request.POST.getlist("rules"))
             for rule in RULES:
                 RuleSetting.objects.update_or_create(
@@ -448,7 +448,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('households:settings')}?year={year}")
     enabled = set(request.POST.getlist("rules")) if errors else set(services.enabled_rules(county))
     used = services.threshold_used(county, year)
-    history = MonitoringThreshold.objects.filter(region=county).order_by("-year")
+    history = services.stored_thresholds(county)
     context = {
         "county": county,
         "year": year,

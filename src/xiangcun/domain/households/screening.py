@@ -54,6 +54,10 @@ NATIONAL_POVERTY_LINE: dict[int, float] = {
 # The monitoring threshold must be at least this multiple of the poverty line (the plans' binding
 # indicator 防止返贫动态监测标准 ≥ 1.5 倍, following the 2021 guidance).
 MINIMUM_FACTOR = 1.5
+# Provinces set thresholds well above the floor (e.g. 2 × 农村低保标准), but never 20 × the national line:
+# a figure above that is a typing error, and one stored figure must never break the county's pages.
+MAXIMUM_FACTOR = 20
+YEARS = range(2000, 2101)  # the years a threshold, a screening or a setting may be for
 DROP_PERCENT = 30  # INCOME_DROP: a fall of this many percent or more
 
 
@@ -125,6 +129,8 @@ def check_threshold(threshold: float | Decimal, year: int, lines: Mapping[int, f
         value = float("nan")
     if not np.isfinite(value) or value <= 0:
         raise ThresholdError(f"{year}年监测标准「{threshold}」不是有效金额")
+    if year not in YEARS:
+        raise ThresholdError(f"年度「{year}」不在 {YEARS.start}–{YEARS.stop - 1} 之间")
     threshold = value
     line = poverty_line(year, lines)
     floor = MINIMUM_FACTOR * line
@@ -132,6 +138,12 @@ def check_threshold(threshold: float | Decimal, year: int, lines: Mapping[int, f
         raise ThresholdError(
             f"{year}年监测标准 {threshold:g} 元低于国家扶贫标准 {line:g} 元的 1.5 倍（{floor:g} 元），"
             "按规划要求监测标准不得低于该值"
+        )
+    ceiling = MAXIMUM_FACTOR * line
+    if threshold > ceiling:
+        raise ThresholdError(
+            f"{year}年监测标准 {threshold:g} 元超过国家扶贫标准 {line:g} 元的 {MAXIMUM_FACTOR} 倍"
+            f"（{ceiling:g} 元），请核对是否多输了位数"
         )
 
 
