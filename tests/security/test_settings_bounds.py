@@ -53,6 +53,8 @@ def test_an_absurd_stored_value_breaks_no_page_and_can_be_corrected(client_for, 
             response = client.get(reverse(name) + query)
             assert response.status_code == 200, (name, query)
     assert "无效" in client.get(reverse("households:settings") + "?year=2025").content.decode()
-    response = client.post(reverse("households:settings"), {"year": "2025", "threshold": "9000", "basis": "省定"})
+    response = client.post(
+        reverse("households:settings"), {"year": "2025", "threshold": "9000", "basis": "省定"}
+    )
     assert response.status_code == 302
     assert float(MonitoringThreshold.objects.get().value) == 9000

@@ -256,8 +256,10 @@ def stored_thresholds(county: Region | None, year: int | None = None) -> list[di
     if year is not None:
         rows = rows.filter(year=year)
     out = []
-    for row in rows.annotate(amount=Cast("value", FloatField())).order_by("-year").values(
-        "year", "amount", "basis", "updated_at"
+    for row in (
+        rows.annotate(amount=Cast("value", FloatField()))
+        .order_by("-year")
+        .values("year", "amount", "basis", "updated_at")
     ):
         try:
             screening.check_threshold(row["amount"], row["year"])
