@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document, DocumentError
+from .limits import check_docx_package
 from .tables import restructure
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -237,6 +238,7 @@ def read_docx(data: bytes) -> Document:
         raise DocumentError("文件不是有效的 Word（.docx）文件（可能已损坏或改了扩展名）") from exc
     if "word/document.xml" not in archive.namelist():
         raise DocumentError("文件不是 Word 文档：压缩包里没有 word/document.xml")
+    check_docx_package(archive)  # before parsing: refuse a package that inflates far beyond a plan
     try:
         import docx
         from docx.table import Table
