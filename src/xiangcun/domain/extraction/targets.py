@@ -42,6 +42,9 @@ _DEFAULT_YEAR_NOTE = re.compile(
     r"(?:未(?:说明|注明|标明|标注|明确)(?:年份|年度|时间)的?(?:目标)?(?:值)?|除(?:特别)?(?:注明|说明|标注)(?:年份)?(?:外|者外))"
     r"[，,]?(?:均|都|皆)?(?:为|是|指)\s*((?:19|20)\d{2})\s*年"
 )
+_COUNTY_PREFIX = re.compile(
+    r"(?:我县|本县|[\u4e00-\u9fff]{2,3}县)(?![级域城委直属内外乡镇])(?=[\u4e00-\u9fff]{3})"
+)
 _BRACKETED = re.compile(r"（[^（）]{0,30}）|\([^()]{0,30}\)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=\s*年)")
@@ -578,9 +581,9 @@ def _clean_subject(text: str) -> str:
     text = _PLAN_END.sub("", text)
     text = re.split(r"由|从", text)[0] if re.search(r"由|从", text[1:]) else text
     text = _SUBJECT_NOISE.sub("", text.strip())
-    text = re.sub(
-        r"^(?:我县|本县|[\u4e00-\u9fff]{1,4}县(?=[\u4e00-\u9fff]{3}))", "", text
-    )  # "城口县森林覆盖率"
+    county = _COUNTY_PREFIX.match(text)  # "城口县森林覆盖率"; not "培育县级以上龙头企业"
+    if county and not _VERB.match(county.group(0)):
+        text = text[county.end() :]
     text = _SUBJECT_NOISE.sub("", text)
     text = _SUBJECT_TAIL.sub("", text)
     text = _balanced(text.strip("“”\"' 、，,"))[-40:]
