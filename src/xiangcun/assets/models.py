@@ -66,6 +66,10 @@ class Asset(models.Model):
         indexes = [
             models.Index(fields=["county", "category"]),
             models.Index(fields=["county", "state"]),
+            # covers the public site's and the ledger's GROUP BY region, category, state with SUM(value)
+            models.Index(
+                fields=["county", "draft", "region", "category", "state", "value"], name="asset_public_totals"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,6 +92,7 @@ class AssetIncome(models.Model):
         verbose_name_plural = "资产收益"
         ordering = ["-year", "asset__code"]
         constraints = [models.UniqueConstraint(fields=["asset", "year"], name="unique_asset_income_year")]
+        indexes = [models.Index(fields=["year", "asset"], name="asset_income_year")]
 
     def __str__(self) -> str:
         return f"{self.asset.code} {self.year}年收益"
