@@ -94,7 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     reports = list(
         task.reports.select_related("unit__department", "unit__township", "reported_by", "reviewed_by")
         .prefetch_related("evidence")
-        .order_by("period", "unit__role", "id")
+        .order_by("period", "-unit__role", "id")
     )
     own = services.own_units(task, request.user)
     kind = services.settings_for(task.county).period
@@ -109,7 +109,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/detail.html",
-        {"task": task, "status": task.shown_status(today), "units": units, "reports": reports, "form": form,
+        {"task": task, "status": task.shown_status(today), "reports": reports, "form": form,
+         "leads": "、".join(u.name for u in units if u.role == TaskUnit.Role.LEAD),
+         "cooperating": "、".join(u.name for u in units if u.role == TaskUnit.Role.COOPERATING),
          "is_county": services.is_county(request.user), "review_form": ReviewForm(),
          "overdue": domain.overdue_days(task.deadline, task.status == Task.Status.DONE, today)},
     )  # fmt: skip
