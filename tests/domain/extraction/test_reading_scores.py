@@ -90,3 +90,22 @@ def test_scoring_counts_matches_once_and_checks_fields() -> None:
     assert round(s.precision, 2) == 0.67 and round(s.recall, 2) == 0.67
     assert s.fields["year"] == (0, 1)  # 2025 found, 2024 read
     assert s.missed[0]["line"] == 20 and len(s.extra) == 1
+
+
+@pytest.mark.seeds
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"真实规划样本目录不存在：{SEEDS}（仓库外的 shared/seeds）")
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_seed_prose_targets_are_the_same_from_docx_and_pdf(tmp_path: Path, kind: str) -> None:
+    """The seeds rendered as Word and PDF files give the same targets as their text (only lines differ)."""
+    from collections import Counter
+
+    from . import composed
+
+    def key(result: dict) -> Counter:  # type: ignore[type-arg]
+        return Counter((t["subject"], t["value"], t["unit"], t["op"], t["year"]) for t in result["targets"])
+
+    render = composed.render_docx if kind == "docx" else composed.render_pdf
+    for prefix in ("001", "003"):
+        source = next(SEEDS.glob(f"{prefix}_*.txt"))
+        rendered = render(composed.blocks_of(source), tmp_path / f"{prefix}.{kind}")
+        assert key(extract_document(rendered)[0]) == key(extract_document(source)[0]), prefix
