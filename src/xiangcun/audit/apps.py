@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from . import guards  # noqa: F401  (connects the signals that keep the log append-only)
+        from . import chain, guards  # noqa: F401  (signals: the log is append-only and sealed by hash)

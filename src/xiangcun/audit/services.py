@@ -64,6 +64,9 @@ def record_bulk(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
+    from .chain import schedule
+
+    schedule()  # these rows bypass post_save: seal them after the commit too
     return len(rows)
 
 
