@@ -46,9 +46,15 @@ def year_2024(county, monkeypatch):  # type: ignore[no-untyped-def]
         (county.town_a, 86.0, dt.date(2025, 4, 15), False),  # late (due 31 March)
         (county.town_b, 88.0, dt.date(2025, 3, 1), True),  # on time, returned once
     ]:
-        o = Observation.objects.create(indicator=toilets, region=region, year=2024, value=value, status="approved",
+        o = Observation.objects.create(indicator=toilets, region=region, year=2024, value=value, status="submitted",
                                        department=county.agriculture if region == county.county else None)  # fmt: skip
+        o.status = "approved"
+        o.save()
         _submitted(o, day, returned)
+    # A value loaded directly as approved has no reporting record: not judged for timeliness.
+    Observation.objects.create(
+        indicator=toilets, region=county.county, year=2023, value=80.0, status="approved"
+    )
 
     # Monitoring in 甲镇: one overdue step of two, one 回头看 of two done.
     def household(code: str, village: object) -> Household:
@@ -140,3 +146,10 @@ def test_ranking(county, year_2024):  # type: ignore[no-untyped-def]
     rows = selectors.scorecards(county.county, 2024, "township", today=TODAY)
     assert [r["rank"] for r in rows] == [1, 2]
     assert all(r["best_rank"] <= r["rank"] <= r["worst_rank"] for r in rows)
+
+
+def test_values_loaded_directly_as_approved_have_no_reporting_record(county, year_2024):  # type: ignore[no-untyped-def]
+    loaded = Observation.objects.get(year=2023)
+    reported = Observation.objects.filter(year=2024, region=county.county)
+    assert selectors._data_reports(Observation.objects.filter(pk=loaded.pk)) == {}
+    assert selectors._data_reports(reported) == {reported.get().pk: (dt.date(2025, 3, 20), False)}

@@ -182,50 +182,9 @@ def build_demo(county: Region) -> str:
             if status == domain.DONE and review == ProgressReport.Review.APPROVED:
                 done = True
         services.update_task_status(task)
-    late, returned = _data_history(county, today)
     return (
-        f"演示任务：{len(tasks)} 项（含示范县创建方案六项任务），进展 {reports} 条，佐证材料 {evidence} 个；"
-        f"往年数据报送记录：逾期 {late} 项，退回后重报 {returned} 项。"
+        f"演示任务：{len(tasks)} 项（含示范县创建方案六项任务），进展 {reports} 条，佐证材料 {evidence} 个。"
     )
-
-
-def _data_history(county: Region, today: dt.date) -> tuple[int, int]:
-    """The demo writes every year's indicator values at once; give their audit entries the days a county
-    would have reported them (most before the due day of 31 March, some late) and, for a few, a return
-    and a second submission, so the scorecards' timeliness and return-rate items have a history."""
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from xiangcun.indicators.models import Observation
-
-    rng = random.Random(SEED + 1)
-    content_type = ContentType.objects.get_for_model(Observation)
-    ids = dict(
-        Observation.objects.filter(
-            region__path__startswith=county.path, year__lt=today.year, quarter=0
-        ).values_list("pk", "year")
-    )
-    entries = list(LogEntry.objects.filter(content_type=content_type, object_id__in=list(ids)).order_by("pk"))
-    late = returned = 0
-    changed, extra = [], []
-    for entry in entries:
-        year = ids[entry.object_id]
-        due = dt.date(year + 1, 3, 31)
-        is_late = rng.random() < 0.12
-        day = due + dt.timedelta(days=rng.randint(3, 40) if is_late else -rng.randint(5, 70))
-        entry.timestamp = timezone.make_aware(dt.datetime.combine(min(day, today), dt.time(9)))
-        changed.append(entry)
-        late += is_late
-        if rng.random() < 0.06:
-            returned += 1
-            for offset, change in ((2, ["submitted", "returned"]), (5, ["returned", "submitted"])):
-                extra.append(LogEntry(content_type=content_type, object_pk=entry.object_pk, object_id=entry.object_id,
-                                      object_repr=entry.object_repr, action=LogEntry.Action.UPDATE,
-                                      changes={"status": change}, timestamp=entry.timestamp + dt.timedelta(days=offset),
-                                      additional_data={"note": "演示数据的报送记录"}))  # fmt: skip
-    LogEntry.objects.bulk_update(changed, ["timestamp"], batch_size=2000)
-    LogEntry.objects.bulk_create(extra, batch_size=2000)
-    return late, returned
 
 
 def _user(username: str) -> object:

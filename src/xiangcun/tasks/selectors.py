@@ -218,30 +218,30 @@ def _status(target: Target, region_id: int, year: int, as_of: int) -> str:
 
 
 def _data_reports(observations: QuerySet[Observation]) -> dict[int, tuple[dt.date | None, bool]]:
-    """Per observation: the day it was first submitted (from the audit log) and whether it was ever returned."""
+    """Per observation that went through reporting (submitted, or approved on review): the day it was first
+    submitted (from the audit log) and whether it was ever returned. Values loaded directly as approved
+    (a county's bulk load, the demo) have no reporting record and are left out."""
     ids = list(observations.values_list("pk", "status", "updated_at"))
     if not ids:
         return {}
     content_type = ContentType.objects.get_for_model(Observation)
     first: dict[int, dt.date] = {}
     returned: set[int] = {pk for pk, status, _ in ids if status == Observation.Status.RETURNED}
-    for object_id, changes, at in LogEntry.objects.filter(
+    reported: set[int] = set(returned)
+    for object_id, action, changes, at in LogEntry.objects.filter(
         content_type=content_type, object_id__in=[pk for pk, _, _ in ids]
-    ).values_list("object_id", "changes", "timestamp"):
+    ).values_list("object_id", "action", "changes", "timestamp"):
         new = _new_status(changes)
-        if new in ("submitted", "approved", "已提交", "已审核"):
+        if new in ("submitted", "已提交") or (
+            new in ("approved", "已审核") and action == LogEntry.Action.UPDATE
+        ):
+            reported.add(object_id)
             day = timezone.localdate(at)
             if object_id not in first or day < first[object_id]:
                 first[object_id] = day
         elif new in ("returned", "退回"):
             returned.add(object_id)
-    out = {}
-    for pk, status, updated in ids:
-        submitted = first.get(pk)
-        if submitted is None and status in (Observation.Status.SUBMITTED, Observation.Status.APPROVED):
-            submitted = timezone.localdate(updated)
-        out[pk] = (submitted, pk in returned)
-    return out
+    return {pk: (first.get(pk), pk in returned) for pk, _, _ in ids if pk in reported}
 
 
 def _new_status(changes: Any) -> str | None:
@@ -323,7 +323,9 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
         if f is None:
             continue
         o = known.get(key)
-        submitted, was_returned = history.get(o.pk, (None, False)) if o else (None, False)
+        if o is not None and o.pk not in history:
+            continue  # loaded directly as approved: no reporting record to judge
+        submitted, was_returned = history[o.pk] if o else (None, False)
         if data_due <= today:
             f.data_due += 1
             f.data_on_time += bool(submitted and submitted <= data_due)
