@@ -301,3 +301,29 @@ def test_text_in_mixed_encodings(tmp_path: Path, parts: list[tuple[str, str]]) -
 )
 def test_page_numbers_in_their_usual_forms(line: str, is_page_number: bool) -> None:
     assert bool(readers._PAGE_NUMBER.match(line)) is is_page_number
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("prefix", [None, "001", "003", "004"])
+def test_pdfs_printed_by_an_office_suite_read_the_same(tmp_path: Path, prefix: str | None) -> None:
+    """A Word file printed to PDF by LibreOffice: no first-line indent (paragraphs apart by space), rows that
+    break over a page, quotation marks written after the rest of their line."""
+    if prefix is None:
+        source = composed.write_txt(tmp_path / "plan.txt")
+        docx = composed.write_docx(tmp_path / "plan.docx")
+    else:
+        if not SEEDS.is_dir():
+            pytest.skip(f"真实规划样本目录不存在：{SEEDS}")
+        source = next(SEEDS.glob(f"{prefix}_*.txt"))
+        docx = composed.render_docx(composed.blocks_of(source), tmp_path / "plan.docx")
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    assert binary is not None
+    subprocess.run(
+        [binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    expected = comparable(extract(source))
+    got = comparable(extract(tmp_path / "plan.pdf"))
+    for key in ("indicators", "tasks", "places", "place_lists", "projects"):
+        assert got[key] == expected[key], key

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .document import Document, DocumentError
+from .document import Block, Document, DocumentError, normalise
 from .limits import check_docx_package
 from .tables import restructure
 
 MAX_BYTES = 50 * 1024 * 1024
-_SENTENCE_END = re.compile(r"[。！？；：:!?;」』”）)]$")
+_SENTENCE_END = re.compile(r"[。！？；：:!?;」』”）)〕】]$")
 
 
 def read(path: Path) -> Document:
@@ -358,30 +358,52 @@ def _pdfium_lines(document: Any, number: int) -> list[_Line] | None:
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
-            lines: list[_Line] = []
-            position = 0
-            for raw in re.split(r"(\r\n|\r|\n)", text):
-                begin, position = position, position + len(raw)
-                visible = [k for k, ch in enumerate(raw) if not ch.isspace()]
-                if not visible or raw in ("\r\n", "\r", "\n"):
-                    continue
-                first = textpage.get_charbox(begin + visible[0], loose=True)
-                last = textpage.get_charbox(begin + visible[-1], loose=True)
-                middle = textpage.get_charbox(begin + visible[len(visible) // 2], loose=True)
-                lines.append(
-                    _Line(
-                        height - max(first[3], middle[3]),
-                        raw.strip(),
-                        None,
-                        first[0],
-                        last[2],
-                        middle[3] - middle[1],
-                    )
-                )
+            chars = [
+                (ch, textpage.get_charbox(index, loose=True))
+                for index, ch in enumerate(text)
+                if not ch.isspace()
+            ]
         finally:
             textpage.close()
     finally:
         page.close()
+    return _chars_to_lines(chars, height)
+
+
+def _chars_to_lines(chars: list[tuple[str, tuple[float, float, float, float]]], height: float) -> list[_Line]:
+    """Characters (with PDF boxes: left, bottom, right, top) into lines, each read left to right: a PDF may
+    write a line's quotation marks or fallback-font glyphs after the rest of it."""
+    chars = sorted(chars, key=lambda c: (-(c[1][1] + c[1][3]) / 2, c[1][0]))
+    rows: list[list[tuple[str, tuple[float, float, float, float]]]] = []
+    for item in chars:
+        middle = (item[1][1] + item[1][3]) / 2
+        if rows:
+            row = rows[-1]
+            size = max(row[0][1][3] - row[0][1][1], 1.0)
+            if abs((row[0][1][1] + row[0][1][3]) / 2 - middle) <= size * 0.45:
+                row.append(item)
+                continue
+        rows.append([item])
+    lines: list[_Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c[1][0])
+        sizes = sorted(box[3] - box[1] for _, box in row)
+        size = sizes[len(sizes) // 2]
+        text = row[0][0]
+        for (_, before), (ch, box) in zip(row, row[1:], strict=False):
+            if box[0] - before[2] > size * 0.6 and (ch.isascii() or text[-1].isascii()):
+                text += " "  # a gap between words of Latin text
+            text += ch
+        lines.append(
+            _Line(
+                height - max(box[3] for _, box in row),
+                text,
+                None,
+                min(box[0] for _, box in row),
+                max(box[2] for _, box in row),
+                size,
+            )
+        )
     lines.sort(key=lambda line: line.top)
     return lines
 
@@ -427,36 +449,58 @@ def _assemble_pdf(page_items: list[list[_Line]]) -> Document:
     document does not indent its paragraphs); running headers/footers and page numbers are dropped."""
     repeated = _repeated_edges(page_items)
     left, right, size, uses_indent = _margins(page_items)
+    pitch = _line_pitch(page_items, size)
+    uses_gaps = not uses_indent and _spaced_paragraphs(page_items, pitch)
     document = Document()
     paragraph = ""
-    previous_full = False
+    previous_full = previous_near_full = False
     table_number = 0
     in_table = False
-    for items in page_items:
+    last_row: Block | None = None
+    for page_number, items in enumerate(page_items):
+        previous_top: float | None = None
+        first_row_on_page = True
         for item in items:
             if item.cells is not None:
                 if paragraph:
                     document.add_paragraph(paragraph)
                     paragraph = ""
                 previous_full = False
+                cells = [c.replace("\n", "") for c in item.cells]
+                if first_row_on_page and in_table and page_number and _continues_row(last_row, cells):
+                    _extend_row(document, last_row, cells)  # a row broken over the page break
+                    first_row_on_page = False
+                    continue
+                first_row_on_page = False
                 if not in_table:
                     table_number += 1
                     in_table = True
-                document.add_row([c.replace("\n", "") for c in item.cells], table_number)
+                document.add_row(cells, table_number)
+                last_row = document.blocks[-1] if document.blocks and document.blocks[-1].is_row else None
                 continue
             line = item.text.strip()
             if not line or line in repeated or _PAGE_NUMBER.match(line):
                 continue
             in_table = False
+            first_row_on_page = False
             indented = item.x0 - left >= size * 1.2
-            starts = indented if uses_indent else bool(_SENTENCE_END.search(paragraph))
-            wrapped = previous_full and not starts and not (_starts_heading(line) and indented)
+            # Space between paragraphs: a gap clearly wider than the usual line pitch starts a new one.
+            spaced = previous_top is not None and pitch > 0 and item.top - previous_top > pitch * 1.35
+            previous_top = item.top
+            if uses_indent:
+                starts = indented
+            else:  # paragraphs apart by space, else a full stop at the end of a line
+                starts = spaced if uses_gaps else bool(_SENTENCE_END.search(paragraph))
+            wrapped = previous_full and not starts and not spaced and not (_starts_heading(line) and indented)
+            if uses_gaps and not spaced and previous_near_full and not _SENTENCE_END.search(paragraph):
+                wrapped = not _starts_heading(line)  # a line may end a little early before a number
             if uses_indent is False and _starts_heading(line) and _SENTENCE_END.search(paragraph):
                 wrapped = False
             if (
                 paragraph
                 and not wrapped
                 and not indented
+                and not spaced
                 and _unclosed(paragraph)
                 and not _starts_heading(line)
             ):
@@ -468,9 +512,56 @@ def _assemble_pdf(page_items: list[list[_Line]]) -> Document:
                     document.add_paragraph(paragraph)
                 paragraph = line
             previous_full = item.x1 >= right - size * 1.6 and item.x0 - left < size * 6
+            previous_near_full = item.x1 >= right - size * 6 and item.x0 - left < size * 6
     if paragraph:
         document.add_paragraph(paragraph)
     return document
+
+
+def normalise_cells(cells: list[str]) -> list[str]:
+    return [normalise(c) for c in cells]
+
+
+def _line_pitch(page_items: list[list[_Line]], size: float) -> float:
+    """The usual distance from one text line to the next (the most common one)."""
+    gaps: Counter[int] = Counter()
+    for items in page_items:
+        tops = [i.top for i in items if i.cells is None and i.text.strip()]
+        for a, b in zip(tops, tops[1:], strict=False):
+            if size * 0.8 <= b - a <= size * 4:
+                gaps[round((b - a) * 2)] += 1
+    return gaps.most_common(1)[0][0] / 2 if gaps else 0.0
+
+
+def _spaced_paragraphs(page_items: list[list[_Line]], pitch: float) -> bool:
+    """Whether the document sets its paragraphs apart with space (some line gaps clearly wider than usual)."""
+    if pitch <= 0:
+        return False
+    wide = total = 0
+    for items in page_items:
+        tops = [i.top for i in items if i.cells is None and i.text.strip()]
+        for a, b in zip(tops, tops[1:], strict=False):
+            total += 1
+            wide += b - a > pitch * 1.35
+    return total > 0 and wide >= max(2, total // 12)
+
+
+def _continues_row(last: Block | None, cells: list[str]) -> bool:
+    """The first row of a table on a new page is the rest of the row before when most of its cells are
+    empty and each filled one continues a filled cell above (Word and LibreOffice let rows break)."""
+    if last is None or not last.cells or len(last.cells) != len(cells):
+        return False
+    filled = [k for k, c in enumerate(cells) if c.strip()]
+    if not filled or len(filled) * 2 > len(cells):
+        return False
+    return all(last.cells[k].strip() for k in filled) and not cells[0].strip()
+
+
+def _extend_row(document: Document, block: Block | None, cells: list[str]) -> None:
+    if block is None or block.cells is None:
+        return
+    block.cells = [a + b for a, b in zip(block.cells, normalise_cells(cells), strict=True)]
+    document.lines[block.line - 1] = "\t".join(block.cells)
 
 
 _PAIRS = (("（", "）"), ("(", ")"), ("《", "》"), ("“", "”"), ("〔", "〕"))
