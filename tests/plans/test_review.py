@@ -182,3 +182,15 @@ def test_confirmed_items_are_listed_on_their_own(client_for, users, county, fake
     url = reverse("plans:version", args=[version.plan_id, 1])
     page = client.get(url, {"kind": "indicator", "status": "confirmed"}).content.decode()
     assert "农村卫生厕所普及率" in page and "脱贫人口人均纯收入增速" not in page
+
+
+def test_two_targets_in_one_clause_keep_their_own_identity() -> None:
+    from xiangcun.plans.models import PlanItem
+    from xiangcun.plans.services import item_key
+
+    quote = "农村自来水普及率和规模化供水工程覆盖农村人口比例分别达到95%和80%"
+    water = {"quote": quote, "subject": "农村自来水普及率", "unit": "%", "value": 95}
+    scale = {"quote": quote, "subject": "规模化供水工程覆盖农村人口比例", "unit": "%", "value": 80}
+    assert item_key(PlanItem.Kind.TARGET, water) != item_key(PlanItem.Kind.TARGET, scale)
+    # A changed figure is the same item (reported as changed), not a new one.
+    assert item_key(PlanItem.Kind.TARGET, water) == item_key(PlanItem.Kind.TARGET, {**water, "value": 96})

@@ -73,7 +73,9 @@ def item_key(kind: str, data: dict[str, Any]) -> str:
     if kind == PlanItem.Kind.INDICATOR:
         key = f"{n(data.get('category'))}|{normalise(str(data.get('name', '')))}"
     elif kind == PlanItem.Kind.TARGET:
-        key = n(data.get("quote"))
+        # One clause can hold several targets (两项指标、分别…): subject and unit tell them apart; the value
+        # stays out so that a changed figure is reported as a change, not as a new item.
+        key = f"{n(data.get('subject'))}|{n(data.get('unit'))}|{n(data.get('quote'))}"
     elif kind == PlanItem.Kind.PROJECT:
         key = f"{n(data.get('box'))}|{n(data.get('name'))}"
     elif kind == PlanItem.Kind.TASK:
