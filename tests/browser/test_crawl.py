@@ -110,7 +110,12 @@ def crawl(page: Any, base: str, role: str) -> tuple[int, int, list[str]]:
         if status >= 400:  # 403: a link the role may see but not use is a smaller problem; note it
             problems.append(f"{role} {url}（来自 {source}）返回 {status}")
             continue
-        text = page.evaluate("document.body.innerText")
+        # Command names in <code> (`xiangcun funds`) are meant to be typed as they are: not checked.
+        text = page.evaluate(
+            "(() => { const hidden = [...document.querySelectorAll('code, kbd, samp, pre')];"
+            " hidden.forEach(e => e.style.display = 'none'); const t = document.body.innerText;"
+            " hidden.forEach(e => e.style.display = ''); return t; })()"
+        )
         if PROGRESS:
             print(f"{role} {status} {url}", file=PROGRESS, flush=True)
         for problem in visible_problems(text):
