@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import transaction
 
 EMPTY_LABEL = "请选择"
 DASHES = "---------"
@@ -61,7 +62,29 @@ class OptimisticLockForm(ChineseEmptyLabels, forms.ModelForm):
                 .first()
             )
             if current is not None and cleaned.get("version") != current.isoformat():
-                raise forms.ValidationError(
-                    "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
-                )
+                raise forms.ValidationError(STALE)
         return cleaned
+
+    def save(self, commit: bool = True) -> Any:
+        """Save only if the row still has the version the form was opened with, checked under a row lock:
+        of two edits sent at the same moment, the second waits for the first and then is refused."""
+        if not commit or not self.instance.pk:
+            return super().save(commit)
+        with transaction.atomic():
+            model = type(self.instance)
+            current = (
+                model.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+            ).first()
+            if current is not None and self.cleaned_data.get("version") != current.isoformat():
+                self.add_error(None, STALE)
+                raise StaleEdit(STALE)
+            return super().save(commit)
+
+
+STALE = "这条记录在您打开后已被他人修改，请刷新页面查看最新内容后再修改。"
+
+
+class StaleEdit(forms.ValidationError):
+    """Raised by OptimisticLockForm.save when another edit won; the form carries the message as an error."""

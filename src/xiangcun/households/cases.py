@@ -100,6 +100,11 @@ def clock(case: Case, today: Any = None) -> flow.Clock | None:
     return flow.identification_clock(case.opened_at, today or timezone.localdate(), limit)
 
 
+def step_key(case: Case) -> str:
+    """The case's current phase and step as the case page's form carries it."""
+    return f"{case.phase}:{case.step}"
+
+
 @transaction.atomic
 def record(
     case: Case,
@@ -109,12 +114,17 @@ def record(
     category: str = "",
     causes: list[str] | None = None,
     facts: dict[str, str] | None = None,
+    expected: str | None = None,
 ) -> None:
     """Record the current step with its facts; the county's final admission needs a category and a cause.
 
+    `expected`: the step the form was opened on (`step_key`); when the case has moved on since (a double
+    click, or a colleague's pass or decline at the same moment), nothing is recorded and the user is told.
     Raises flow.StepFactsError (field → message) or flow.CaseError; nothing is saved then.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)  # two clicks never record one step twice
+    if expected is not None and expected != step_key(case):
+        raise flow.CaseError("该步骤已经办理（他人刚刚办理或重复提交），请查看下面的办理记录")
     state = _state(case)
     name = state.step_name
     admitting = passed and state.phase == flow.IDENTIFYING and name == flow.STEPS[-1]

@@ -310,6 +310,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 case_services.record(
                     case, request.user, request.POST.get("passed") == "1", values["note"],
                     values["category"], values["causes"], {k: values[k] for k in STEP_FIELDS},
+                    expected=request.POST.get("step_key"),
                 )  # fmt: skip
             elif action == "notice":
                 case_services.post_notice(case, request.user, values["start"], values["end"])

@@ -239,11 +239,16 @@ def import_template(data: bytes, filename: str, user: Any, submit: bool = False)
     return report
 
 
+@transaction.atomic
 def review(observation: Observation, user: Any, approve: bool, reason: str = "") -> None:
-    if observation.status != Observation.Status.SUBMITTED:
-        raise ValueError("只有已提交的数据可以审核")
     if not approve and not reason.strip():
         raise ValueError("退回时请写明原因")
+    # Locked and re-read: of two reviewers (or a pass and a return) at the same moment, the second waits,
+    # then finds the value no longer submitted and is told so; the log shows one change.
+    locked = Observation.objects.select_for_update().filter(pk=observation.pk).first()
+    if locked is None or locked.status != Observation.Status.SUBMITTED:
+        raise ValueError("这条数据已被他人审核（或已不是待审核状态），请刷新页面查看")
+    observation.refresh_from_db()
     observation.status = Observation.Status.APPROVED if approve else Observation.Status.RETURNED
     observation.return_reason = "" if approve else reason.strip()
     observation.reviewed_by = user
@@ -406,7 +411,8 @@ def review_context(
 def approve_many(observations: list[Observation], user: Any) -> int:
     """Approve every submitted observation given; anything not submitted is left alone. Returns how many."""
     approved = 0
-    for observation in observations:
+    pks = [o.pk for o in observations]
+    for observation in Observation.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
         if observation.status == Observation.Status.SUBMITTED:
             review(observation, user, approve=True)
             approved += 1

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.downloads import export_response
 from xiangcun.core.formatting import format_number, format_op
-from xiangcun.core.forms import OptimisticLockForm
+from xiangcun.core.forms import OptimisticLockForm, StaleEdit
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.assessment import expected_at
@@ -398,7 +398,12 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     target = get_scoped_or_404(Target.objects.all(), request.user, pk=pk) if pk else None
     form = TargetForm(request.POST or None, instance=target, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        try:
+            saved = form.save()
+        except StaleEdit:  # another edit was saved in the meantime; the form shows why
+            return render(
+                request, "indicators/target_form.html", {"form": form, "target": target}, status=409
+            )
         messages.success(request, f"已保存目标「{saved}」。")
         return redirect("indicators:dashboard")
     return render(request, "indicators/target_form.html", {"form": form, "target": target})

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.scopes import get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
-from xiangcun.core.forms import OptimisticLockForm
+from xiangcun.core.forms import OptimisticLockForm, StaleEdit
 from xiangcun.core.permissions import require
 
 from . import services
@@ -69,7 +69,10 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     require(request, "edit_regions")
     form = RegionForm(request.POST or None, instance=region)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            form.save()
+        except StaleEdit:  # another edit was saved in the meantime; the form shows why
+            return render(request, "regions/edit.html", {"region": region, "form": form}, status=409)
         messages.success(request, f"已保存「{region.name}」。")
         return redirect("regions:detail", code=region.code)
     return render(request, "regions/edit.html", {"region": region, "form": form})
