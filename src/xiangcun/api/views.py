@@ -119,5 +119,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    request.user.api_tokens.filter(pk=pk).update(revoked=True)  # type: ignore[union-attr]
+    token = request.user.api_tokens.filter(pk=pk, revoked=False).first()  # type: ignore[union-attr]
+    if token is not None:
+        token.revoked = True
+        token.save(update_fields=["revoked"])  # save(), not QuerySet.update(): the audit log records it
     return redirect("api:tokens")
