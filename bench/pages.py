@@ -76,6 +76,7 @@ def measure(limit: int) -> list[dict[str, object]]:
                     "url": url,
                     "role": role,
                     "ms": round(best * 1000),
+                    "cpu": round(cpu * 1000),
                     "queries": queries,
                     "status": status,
                 }
