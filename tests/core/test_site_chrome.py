@@ -44,3 +44,11 @@ def test_the_administration_subnav_shows_only_in_administration(client_for, user
     assert 'aria-label="管理"' not in home  # '' is "in" any string: the home page used to show it
     assert "正在建设" not in home
     assert 'aria-label="管理"' in client.get("/regions/", follow=True).content.decode()
+
+
+def test_the_menu_offers_reports_only_to_roles_that_may_read_them(client_for, users) -> None:  # type: ignore[no-untyped-def]
+    for role, offered in (("county_admin", True), ("leader", True), ("township_a", True),
+                          ("department_reporter", False), ("village_a1", False)):  # fmt: skip
+        page = client_for(users[role]).get("/").content.decode()
+        assert ('href="/reports/"' in page) is offered, role
+        assert (client_for(users[role]).get("/reports/").status_code == 200) is offered, role

@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "edit_plans",
             "review_indicators",
             "use_api",
+            "read_reports",
         }
     ),
     Role.COUNTY_ADMIN: frozenset(
@@ -37,13 +38,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "edit_plans",
             "review_indicators",
             "use_api",
+            "read_reports",
         }
     ),
     Role.DEPARTMENT_REPORTER: frozenset({"report_indicators", "use_api"}),
-    Role.TOWNSHIP_ADMIN: frozenset({"edit_households", "view_personal", "report_indicators", "use_api"}),
+    Role.TOWNSHIP_ADMIN: frozenset(
+        {"edit_households", "view_personal", "report_indicators", "use_api", "read_reports"}
+    ),
     Role.VILLAGE_REPORTER: frozenset({"edit_households", "view_personal", "report_indicators", "use_api"}),
     # Leaders read pages and dashboards: no forms, no data entry, no API keys.
-    Role.LEADER: frozenset(),
+    Role.LEADER: frozenset({"read_reports"}),
 }
 
 

@@ -22,6 +22,10 @@ NAVIGATION: list[tuple[str, str | None]] = [
 ]
 
 
+# Menu entries shown only to roles holding the permission (the page itself answers 404 to the others).
+NAV_PERMISSIONS = {"reports:index": "read_reports"}
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     demo = SiteFlag.objects.filter(name="demo").values_list("value", flat=True).first()
     user = getattr(request, "user", None)
@@ -29,4 +33,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_superuser:
         can = set().union(*ROLE_PERMISSIONS.values())
     # `app_version`, not `version`: views pass their own `version` (a plan version) and would shadow it.
-    return {"navigation": NAVIGATION, "demo_data": demo or None, "can": can, "app_version": __version__}
+    navigation = [
+        (label, target) for label, target in NAVIGATION if NAV_PERMISSIONS.get(target or "", "") in can | {""}
+    ]
+    return {"navigation": navigation, "demo_data": demo or None, "can": can, "app_version": __version__}

@@ -24,12 +24,11 @@ from .models import Report
 from .services import build_and_keep
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-REPORT_ROLES = ("system_admin", "county_admin", "leader", "township_admin")
 
 
 def report_regions(user: Any) -> list[Region]:
     """The counties and townships `user` may build a report for (404 when none)."""
-    if not (user.is_superuser or user.role in REPORT_ROLES):
+    if not (user.is_superuser or user.can("read_reports")):
         raise Http404("没有可生成报告的区域")
     regions = scoped(Region.objects.filter(depth__in=(3, 4)), user).order_by("path")
     if not user.is_superuser and user.role == "township_admin":
