@@ -43,6 +43,7 @@ def test_a_leader_on_a_phone_sees_no_data_entry_or_api_keys(
 ) -> None:
     page = phone_page
     login(page, live_server, "leader", "pw-leader")
+    page.get_by_role("button", name="菜单").click()  # on a phone the menu folds behind its button
     expect(page.get_by_role("link", name="修改密码")).to_be_visible()
     expect(page.get_by_role("link", name="接口密钥")).to_have_count(0)
     page.goto(f"{live_server.url}/indicators/dashboard/")
