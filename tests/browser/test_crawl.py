@@ -50,7 +50,7 @@ LEFTOVERS = (
 ALLOWED = {
     "API", "Excel", "PDF", "xiangcun", "Token", "CSV", "XLSX", "DOCX", "JSON", "WebP", "HTTP", "HTTPS",
     "admin", "county", "nongye", "township", "village", "leader", "Word", "WPS", "Bearer", "REST",
-    "Authorization", "GDP",
+    "Authorization", "GDP", "docx", "xlsx", "jpeg",
 }  # fmt: skip
 WORD = re.compile(r"(?<![A-Za-z0-9_./:-])[A-Za-z]{4,}(?![A-Za-z0-9_])")
 

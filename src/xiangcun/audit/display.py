@@ -38,6 +38,7 @@ MASKS: dict[str, Callable[[str], str]] = {
 # Names for models and fields that have no Chinese verbose_name.
 MODEL_NAMES = {"logentry": "审计日志", "user": "用户"}
 FIELD_NAMES = {
+    "export": "导出", "download": "下载",
     "id": "编号", "path": "区划路径", "updated_at": "更新时间", "created_at": "创建时间", "created_by": "创建人",
     "reported_by": "填报人", "reviewed_by": "审核人", "reviewed_at": "审核时间", "plan": "规划", "file": "文件",
     "sha256": "文件校验码", "uploaded_by": "上传人", "uploaded_at": "上传时间", "confirmed_by": "确认人",
@@ -169,7 +170,8 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 
 
 def _present(value: Any) -> bool:
-    return value not in (None, "None", "", _MASKED_NONE)
+    # auditlog writes an unsaved reverse relation as "app.Model.None": nothing a person can read
+    return value not in (None, "None", "", _MASKED_NONE) and not str(value).endswith(".None")
 
 
 def _lookup(model: type[models.Model], keys: set[str]) -> dict[str, str]:
@@ -201,6 +203,8 @@ def _text(f: models.Field[Any, Any] | None, name: str, value: Any, related: dict
     if f.is_relation and f.related_model is not None:
         found = related.get(f.related_model, {}).get(str(value))
         return found if found is not None else f"已删除的{model_name(f.related_model)}（编号 {value}）"  # type: ignore[arg-type]
+    if isinstance(f, models.FileField):
+        return str(value).rsplit("/", 1)[-1]  # the file's name, not where the server keeps it
     if f.choices:
         labels = {str(k): str(v) for k, v in f.flatchoices}
         return labels.get(str(value), str(value))
