@@ -36,7 +36,7 @@ PAGES = ("index.html", "funds.html", "progress.html", "assets.html", "income.htm
 
 
 def _county_rows(prefix: str, name: str) -> list[list[object]]:
-    from xiangcun.core.demo import COUNTY_CODE, county_rows
+    from xiangcun.domain.demo import COUNTY_CODE, county_rows
 
     rows = county_rows(100)
     old = COUNTY_CODE[:6]

@@ -28,7 +28,7 @@ def run_one(count: int, sealing: bool) -> dict[str, object]:
     from django.core.management import call_command
 
     from xiangcun.audit import chain
-    from xiangcun.core.demo import county_rows, household_rows
+    from xiangcun.domain.demo import county_rows, household_rows
     from xiangcun.domain.households.workbook import write_registry
     from xiangcun.households.services import import_households
     from xiangcun.regions.models import Region

@@ -27,7 +27,7 @@ def run_one(count: int) -> dict[str, object]:
     django.setup()
     from django.core.management import call_command
 
-    from xiangcun.core.demo import county_rows, household_rows
+    from xiangcun.domain.demo import county_rows, household_rows
     from xiangcun.domain.households.workbook import write_registry
     from xiangcun.households.models import Household
     from xiangcun.households.services import import_households, run_screening

@@ -39,7 +39,7 @@ STATUSES = ("储备", "入库", "实施中", "已完工", "已验收", "已形�
 
 
 def _county_rows(prefix: str, name: str) -> list[list[object]]:
-    from xiangcun.core.demo import COUNTY_CODE, county_rows
+    from xiangcun.domain.demo import COUNTY_CODE, county_rows
 
     out = []
     for row in county_rows(100):

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "xiangcun.public",
     "xiangcun.reports",
     "xiangcun.api",
+    "xiangcun.overview",
+    "xiangcun.demo",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from xiangcun.core import views as core_views
+from xiangcun.overview import views as overview_views
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -15,7 +15,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
-    path("", core_views.home, name="home"),
+    path("", overview_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", include("xiangcun.regions.urls")),

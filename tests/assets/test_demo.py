@@ -9,9 +9,9 @@ from django.db.models import Sum
 
 from xiangcun.accounts.models import User
 from xiangcun.assets.models import Asset, AssetIncome, Distribution, Publicity
-from xiangcun.core.demo import COUNTY_CODE
 from xiangcun.domain.assets.distribution import USES, Share, check_share
 from xiangcun.domain.assets.ledger import CATEGORIES, STATES
+from xiangcun.domain.demo import COUNTY_CODE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from xiangcun.accounts.models import User
-from xiangcun.core.demo import COUNTY_CODE
+from xiangcun.domain.demo import COUNTY_CODE
 from xiangcun.households.models import Case, Household
 
 pytestmark = pytest.mark.django_db

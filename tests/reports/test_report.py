@@ -10,7 +10,7 @@ from docx import Document
 
 from tests.assets.conftest import MEMBER_ID, MEMBER_NAME
 from tests.reports.conftest import YEAR, docx_text
-from xiangcun.core.formatting import format_number
+from xiangcun.domain.formatting import format_number
 from xiangcun.domain.report import TITLES
 from xiangcun.indicators import dashboard
 from xiangcun.indicators.models import Target

@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
-from xiangcun.core.formatting import format_number
+from xiangcun.domain.formatting import format_number
 from xiangcun.domain.households.idcard import mask_id, mask_phone
 
 ACTIONS = {0: "新增", 1: "修改", 2: "删除", 3: "查看/导出"}

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from xiangcun.core.formatting import format_number, format_op
+from xiangcun.domain.formatting import format_number, format_op
 
 DIMENSIONS = ("产业兴旺", "生态宜居", "乡风文明", "治理有效", "生活富裕")
 STATUSES = ("已达标", "正常推进", "进度偏慢", "严重滞后", "倒退", "未达标", "数据不足")

@@ -14,8 +14,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
-from xiangcun.core.formatting import format_number
 from xiangcun.core.queries import filter_in, values_in
+from xiangcun.domain.formatting import format_number
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households import screening
 from xiangcun.domain.households.workbook import CellError, read_registry, write_registry

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from xiangcun.core.formatting import format_number
 from xiangcun.domain.assessment import fmt_number
+from xiangcun.domain.formatting import format_number
 
 
 @dataclass

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.downloads import export_response
-from xiangcun.core.formatting import format_number, format_op
 from xiangcun.core.forms import OptimisticLockForm, StaleEdit
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.assessment import expected_at
 from xiangcun.domain.catalog import DIMENSIONS
+from xiangcun.domain.formatting import format_number, format_op
 from xiangcun.domain.observations import aggregate
 from xiangcun.domain.spreadsheets import append_row
 from xiangcun.regions.models import Region

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from xiangcun.core.formatting import format_number
+from xiangcun.domain.formatting import format_number
 from xiangcun.domain.medical import MedicalInputError, Policy
 
 from .models import MedicalPolicy

@@ -20,7 +20,7 @@ Use ``op`` wherever a comparison is shown::
     {{ "收入 >= 6000"|op }}                                            → 收入 ≥ 6000
 
 Both return plain text (autoescaped as usual). Python code calls
-``xiangcun.core.formatting.format_number`` / ``format_op`` directly.
+``xiangcun.domain.formatting.format_number`` / ``format_op`` directly.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 from django import template
 
-from xiangcun.core.formatting import format_number, format_op
+from xiangcun.domain.formatting import format_number, format_op
 
 register = template.Library()
 

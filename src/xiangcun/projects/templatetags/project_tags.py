@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from xiangcun.core.formatting import format_number
+from xiangcun.domain.formatting import format_number
 
 register = template.Library()
 

@@ -16,11 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from waitress import serve
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        from xiangcun.wsgi import application  # after collectstatic, so WhiteNoise finds the files
+        # the project's WSGI_APPLICATION, loaded after collectstatic so that WhiteNoise finds the files
+        application = get_internal_wsgi_application()
 
         host, port = options["host"], options["port"]
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xiangcun.core.formatting import format_number
+from xiangcun.domain.formatting import format_number
 from xiangcun.domain.households.screening import RULES_BY_CODE, ThresholdError, check_threshold
 from xiangcun.households.models import Household
 from xiangcun.households.services import enabled_rules, run_screening, threshold_used

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from xiangcun.core.formatting import format_number, format_op
+from xiangcun.domain.formatting import format_number, format_op
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
 from xiangcun.assets.demo import build_demo as build_assets_demo
-from xiangcun.core.demo import (
+from xiangcun.core.models import SiteFlag
+from xiangcun.departments.models import Department
+from xiangcun.departments.services import ensure_defaults
+from xiangcun.domain.catalog import NATIONAL
+from xiangcun.domain.demo import (
     COUNTY_CODE,
     COUNTY_NAME,
     DEMO_BASELINE_YEAR,
@@ -23,10 +27,6 @@ from xiangcun.core.demo import (
     demo_years,
     household_rows,
 )
-from xiangcun.core.models import SiteFlag
-from xiangcun.departments.models import Department
-from xiangcun.departments.services import ensure_defaults
-from xiangcun.domain.catalog import NATIONAL
 from xiangcun.domain.households.cases import CATEGORIES, CAUSES, MEASURES, STEPS, recheck_date
 from xiangcun.domain.households.screening import RULE_CODES, RULES_BY_CODE
 from xiangcun.domain.households.workbook import write_registry
@@ -156,7 +156,7 @@ class Command(BaseCommand):
 
     def _targets(self, county: Region) -> None:
         """National indicators with 2020 baselines and 2025 targets, approved values from 2021 to the last
-        year that is over (at most 2025), township values that add up to the county's (core.demo)."""
+        year that is over (at most 2025), township values that add up to the county's (domain.demo)."""
         ensure_national()
         owners = {item.code: item.owner for item in NATIONAL}
         departments = {d.name: d for d in Department.objects.filter(region=county)}

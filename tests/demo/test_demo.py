@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from xiangcun.accounts.models import Role, User
-from xiangcun.core.demo import COUNTY_CODE, county_rows
 from xiangcun.departments.models import Department
+from xiangcun.domain.demo import COUNTY_CODE, county_rows
 from xiangcun.households.models import Household
 from xiangcun.regions.models import Region
 

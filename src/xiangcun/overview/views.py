@@ -40,4 +40,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "case_cards": [c for c in case_figures(scoped(Case.objects.all(), request.user)) if c["group"]],
         "plans": scoped(Plan.objects.all(), request.user).count(),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "overview/home.html", context)

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from xiangcun.core.demo import COUNTY_CODE, DEMO_TARGETS, county_rows, demo_values, demo_years
 from xiangcun.domain.catalog import NATIONAL
+from xiangcun.domain.demo import COUNTY_CODE, DEMO_TARGETS, county_rows, demo_values, demo_years
 from xiangcun.domain.observations import aggregate
 
 KINDS = {item.code: item.kind for item in NATIONAL}
