@@ -112,6 +112,10 @@ class Target(models.Model):
         BINDING = "约束性", "约束性"
         EXPECTED = "预期性", "预期性"
 
+    class Origin(models.TextChoices):
+        TABLE = "table", "主要指标表"
+        PROSE = "prose", "文中目标"
+
     class Op(models.TextChoices):
         EQ = "=", "="
         GT = ">", ">"
@@ -152,6 +156,19 @@ class Target(models.Model):
         related_name="superseding",
     )
     source = models.CharField("来源", max_length=300, blank=True)
+    origin = models.CharField(
+        "目标来自", max_length=8, choices=Origin.choices, default=Origin.TABLE,
+        help_text="规划的主要指标表，或正文、专栏中的文中目标",
+    )  # fmt: skip
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name="规划条目",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+        help_text="生成该目标的已确认条目（文中目标带原文）",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TargetQuerySet.as_manager()
