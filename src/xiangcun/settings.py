@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiangcun.projects",
     "xiangcun.assets",
     "xiangcun.tasks",
+    "xiangcun.ledgers",
     "xiangcun.public",
     "xiangcun.reports",
     "xiangcun.api",

@@ -1,0 +1,334 @@
+"""Typed ledger columns, the definition a county writes for its own ledger, and reading rows from a table.
+
+A column is text, integer, decimal, date or choice. `read_rows` checks every cell of an uploaded table
+against the columns and returns either all rows (values typed) or every problem with its row, column and a
+Chinese message — the Django layer writes nothing unless the whole file is clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+TYPES = {"text": "文本", "integer": "整数", "decimal": "小数", "date": "日期", "choice": "选项"}
+TYPE_BY_LABEL = {label: key for key, label in TYPES.items()}
+UNITS = {"household": "农户", "village": "行政村", "facility": "设施"}
+# The columns that say which unit a row is about, by unit; a county's own columns may not reuse them.
+UNIT_COLUMNS = {
+    "household": ("户编号", "户主姓名", "所在村"),
+    "village": ("所在村",),
+    "facility": ("设施名称", "所在区划"),
+}
+YEAR_COLUMN = "年度"
+RESERVED = {c for cols in UNIT_COLUMNS.values() for c in cols} | {YEAR_COLUMN}
+MAX_COLUMNS = 40
+MAX_TEXT = 500
+MAX_ERRORS = 1000
+EARLIEST_DATE = dt.date(1980, 1, 1)
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header as users see it, a type, whether it must be filled, choices, a unit."""
+
+    label: str
+    type: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    unit: str = ""
+    name: str = ""  # the field a built-in ledger stores it in; custom ledgers key values by label
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    places: int = 2
+    max_length: int = MAX_TEXT
+
+    @property
+    def key(self) -> str:
+        return self.name or self.label
+
+    @property
+    def header(self) -> str:
+        return f"{self.label}（{self.unit}）" if self.unit else self.label
+
+    def describe(self) -> str:
+        """The column as the definition form writes it (read back by `parse_definition`)."""
+        parts = [self.label, TYPES[self.type]]
+        if self.choices:
+            parts.append("选项：" + "/".join(self.choices))
+        if self.unit:
+            parts.append("单位：" + self.unit)
+        if self.required:
+            parts.append("必填")
+        return "，".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"label": self.label, "type": self.type, "required": self.required,
+                "choices": list(self.choices), "unit": self.unit}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Column:
+        return cls(label=data["label"], type=data["type"], required=bool(data.get("required")),
+                   choices=tuple(data.get("choices") or ()), unit=data.get("unit") or "")  # fmt: skip
+
+
+class DefinitionError(ValueError):
+    """A ledger definition that cannot be used; `errors` are Chinese messages, one per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("；".join(errors))
+
+
+def parse_definition(text: str) -> list[Column]:
+    """Columns from one line each: `列名，类型[，选项：甲/乙][，单位：元][，必填]` (commas full or half width).
+
+    Types: 文本、整数、小数、日期、选项. Raises DefinitionError listing every bad line.
+    """
+    columns: list[Column] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    lines = [line.strip() for line in (text or "").splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        parts = [p.strip() for p in re.split(r"[,，]", line) if p.strip()]
+        label = parts[0]
+        where = f"第{number}行「{label}」"
+        type_label = parts[1] if len(parts) > 1 else "文本"
+        if type_label not in TYPE_BY_LABEL:
+            errors.append(f"{where}：类型「{type_label}」无效，应为 {'、'.join(TYPES.values())} 之一")
+            continue
+        choices: tuple[str, ...] = ()
+        unit = ""
+        required = False
+        bad = False
+        for part in parts[2:]:
+            if part == "必填":
+                required = True
+            elif re.match(r"^选项[:：]", part):
+                choices = tuple(c.strip() for c in re.split(r"[/、]", part[3:]) if c.strip())
+            elif re.match(r"^单位[:：]", part):
+                unit = part[3:].strip()
+            else:
+                errors.append(f"{where}：看不懂「{part}」，可写 选项：甲/乙、单位：元 或 必填")
+                bad = True
+        if len(label) > 30:
+            errors.append(f"{where}：列名过长，最多 30 字")
+        elif label in RESERVED:
+            errors.append(
+                f"{where}：「{label}」是台账的固定列（{'、'.join(sorted(RESERVED))}），请换一个列名"
+            )
+        elif label in seen:
+            errors.append(f"{where}：列名重复")
+        kind = TYPE_BY_LABEL[type_label]
+        if kind == "choice" and len(choices) < 2:
+            errors.append(f"{where}：选项类型至少要列出两个选项，如 选项：是/否")
+        elif kind != "choice" and choices:
+            errors.append(f"{where}：只有选项类型可以列出选项")
+        if bad or label in seen:
+            continue
+        seen.add(label)
+        columns.append(Column(label=label, type=kind, required=required, choices=choices, unit=unit))
+    if not columns and not errors:
+        errors.append("至少要定义一列")
+    if len(columns) > MAX_COLUMNS:
+        errors.append(f"列数过多（{len(columns)} 列），最多 {MAX_COLUMNS} 列")
+    if errors:
+        raise DefinitionError(errors)
+    return columns
+
+
+@dataclass
+class RowError:
+    """A problem: the row as Excel numbers it (0: the whole file), the column header, a Chinese message."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = (f"第{self.row}行" if self.row else "") + (f"「{self.column}」列" if self.column else "")
+        return f"{where}：{self.message}" if where else self.message
+
+
+@dataclass
+class ParsedRows:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_value(column: Column, raw: Any) -> tuple[Any, str | None]:
+    """The typed value of one cell (None when empty), or the Chinese reason it is not valid."""
+    text = _text(raw)
+    if not text:
+        return None, ("不能为空" if column.required else None)
+    if column.type == "text":
+        if len(text) > column.max_length:
+            return None, f"过长（{len(text)} 字），最多 {column.max_length} 字"
+        return text, None
+    if column.type == "choice":
+        if text not in column.choices:
+            return None, f"「{text}」无效，应为 {'、'.join(column.choices)} 之一"
+        return text, None
+    if column.type == "date":
+        return _date(raw, text)
+    number = _number(raw, text)
+    if number is None:
+        return None, f"「{text}」不是数字"
+    if column.type == "integer":
+        if number != number.to_integral_value():
+            return None, f"「{text}」不是整数"
+        number = number.quantize(Decimal(1))
+    elif number.as_tuple().exponent < -column.places and number != round(number, column.places):  # type: ignore[operator]
+        return None, f"「{text}」超过 {column.places} 位小数"
+    if column.minimum is not None and number < column.minimum:
+        return None, f"{text} 小于 {column.minimum}" if column.minimum else f"{text} 不能为负数"
+    if column.maximum is not None and number > column.maximum:
+        return None, f"{text} 超过上限 {column.maximum:,}，请检查单位"
+    if column.type == "integer":
+        return int(number), None
+    return number.quantize(Decimal(1).scaleb(-column.places)), None
+
+
+def read_rows(
+    header: Sequence[Any],
+    records: Iterable[Sequence[Any]],
+    columns: Sequence[Column],
+    *,
+    max_errors: int = MAX_ERRORS,
+    today: dt.date | None = None,
+) -> ParsedRows:
+    """Check a table (header row and records) against `columns`: all rows typed, or all problems.
+
+    Columns may come in any order; a missing required column, an unknown or a repeated header is a
+    problem of the whole file. Row numbers are as the spreadsheet shows them (the header is row 1).
+    Values are keyed by `Column.key`; each row also has `row`.
+    """
+    today = today or dt.date.today()
+    labels = [_text(h) for h in header]
+    by_header = {c.header: c for c in columns} | {c.label: c for c in columns}
+    position: dict[str, int] = {}
+    problems: list[str] = []
+    for index, label in enumerate(labels):
+        if not label:
+            continue
+        column = by_header.get(label)
+        if column is None:
+            problems.append(f"多出列「{label}」")
+        elif column.key in position:
+            problems.append(f"「{label}」列重复")
+        else:
+            position[column.key] = index
+    missing = [c.header for c in columns if c.required and c.key not in position]
+    if missing:
+        problems.insert(0, "缺少列：" + "、".join(missing))
+    if problems:
+        expected = "、".join(c.header for c in columns)
+        return ParsedRows(errors=[RowError(0, "", f"表头不对（{'；'.join(problems)}）。第1行应为：{expected}")],
+                          error_count=1)  # fmt: skip
+    errors: list[RowError] = []
+    count = 0
+    rows: list[dict[str, Any]] = []
+    for number, record in enumerate(records, start=2):
+        if all(_text(v) == "" for v in record):
+            continue
+        row: dict[str, Any] = {"row": number}
+        clean = True
+        for column in columns:
+            index = position.get(column.key)
+            raw = record[index] if index is not None and index < len(record) else None
+            value, error = parse_value(column, raw)
+            if error is None and column.type == "date" and value is not None and value > today:
+                error = f"{value:%Y-%m-%d} 晚于今天"
+            if error is not None:
+                clean = False
+                count += 1
+                if len(errors) < max_errors:
+                    errors.append(RowError(number, column.header, error))
+            row[column.key] = value
+        if clean:
+            rows.append(row)
+    if count:
+        return ParsedRows(errors=with_overflow(errors, count), error_count=count)
+    if not rows:
+        return ParsedRows(errors=[RowError(0, "", "文件中没有数据行（只有表头）")], error_count=1)
+    return ParsedRows(rows=rows)
+
+
+def with_overflow(errors: list[RowError], count: int) -> list[RowError]:
+    """`errors` and, when some were not kept, one line saying how many more there are."""
+    if count > len(errors):
+        return [*errors, RowError(0, "", f"另有 {count - len(errors)} 处错误未列出，请先改正以上错误")]
+    return errors
+
+
+def cell(value: Any) -> Any:
+    """A typed value as a spreadsheet cell (decimals as numbers, dates as dates, None empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def json_value(value: Any) -> Any:
+    """A typed value as JSON keeps it (decimals and dates as text)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _number(raw: Any, text: str) -> Decimal | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, float):
+        text = repr(raw)
+    try:
+        number = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _date(raw: Any, text: str) -> tuple[dt.date | None, str | None]:
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    else:
+        match = _DATE.match(text)
+        if not match:
+            return None, f"「{text}」不是日期，请写成 2024-05-01"
+        try:
+            value = dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return None, f"「{text}」不是有效日期"
+    if value < EARLIEST_DATE:
+        return None, f"{value:%Y-%m-%d} 太早，请检查"
+    return value, None
