@@ -8,6 +8,7 @@ from typing import Any
 
 from .document import Block, Document
 from .indicators import extract_indicators, fill_years
+from .merges import extract_merges
 from .outline import heading, outline
 from .places import extract_places
 from .projects import extract_projects_and_warnings
@@ -54,6 +55,7 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
         "tasks": extract_tasks(document),
         "places": places,
         "place_lists": place_lists,
+        "merges": extract_merges(document),
         "warnings": warnings + target_warnings + place_warnings + project_warnings,
     }
 
