@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
-from xiangcun.core.forms import OptimisticLockForm
+from xiangcun.core.forms import OptimisticLockForm, StaleEdit
 from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import BASES, USES, DistributionError, totals_by_use
 from xiangcun.domain.assets.ledger import (
@@ -251,14 +251,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             form = AssetForm(request.POST, instance=asset, user=request.user)
             if not form.is_valid():
                 return _asset_page(request, asset, form=form)
-            if asset.draft:
-                services.confirm(form.save(commit=False), request.user)
-                messages.success(request, "已确权，资产已进入台账。")
-            else:
-                saved = form.save(commit=False)
-                saved.owner_type = services.owner_type(saved.owner)
-                saved.save()
-                messages.success(request, "已保存。")
+            draft = asset.draft
+            try:  # the same edit lock as form.save(): never overwrite an edit made meanwhile
+                with form.locked():
+                    saved = form.save(commit=False)
+                    if draft:
+                        services.confirm(saved, request.user)
+                    else:
+                        saved.owner_type = services.owner_type(saved.owner)
+                        saved.save()
+            except StaleEdit:
+                asset.refresh_from_db()
+                response = _asset_page(request, asset, form=form)
+                response.status_code = 409
+                return response
+            messages.success(request, "已确权，资产已进入台账。" if draft else "已保存。")
         elif action == "dispose":
             if not services.is_county(request.user):
                 raise PermissionDenied("资产处置须由县级审批")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
@@ -65,21 +67,30 @@ class OptimisticLockForm(ChineseEmptyLabels, forms.ModelForm):
                 raise forms.ValidationError(STALE)
         return cleaned
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """A transaction holding the row lock, entered only if the row still has the version the form was
+        opened with. A view that saves with ``commit=False`` and its own steps does them inside this block,
+        so it cannot overwrite an edit made meanwhile (raises StaleEdit, the form carrying the message)."""
+        with transaction.atomic():
+            if self.instance.pk:
+                current = (
+                    type(self.instance)
+                    .objects.select_for_update()
+                    .filter(pk=self.instance.pk)
+                    .values_list("updated_at", flat=True)
+                ).first()
+                if current is not None and self.cleaned_data.get("version") != current.isoformat():
+                    self.add_error(None, STALE)
+                    raise StaleEdit(STALE)
+            yield
+
     def save(self, commit: bool = True) -> Any:
         """Save only if the row still has the version the form was opened with, checked under a row lock:
         of two edits sent at the same moment, the second waits for the first and then is refused."""
         if not commit or not self.instance.pk:
             return super().save(commit)
-        with transaction.atomic():
-            model = type(self.instance)
-            current = (
-                model.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-            ).first()
-            if current is not None and self.cleaned_data.get("version") != current.isoformat():
-                self.add_error(None, STALE)
-                raise StaleEdit(STALE)
+        with self.locked():
             return super().save(commit)
 
 
