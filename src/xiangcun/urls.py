@@ -29,6 +29,7 @@ urlpatterns = [
     path("projects/", include("xiangcun.projects.urls")),
     path("assets/", include("xiangcun.assets.urls")),
     path("tasks/", include("xiangcun.tasks.urls")),
+    path("ledgers/", include("xiangcun.ledgers.urls")),
     path("public/", include("xiangcun.public.urls")),
     path("reports/", include("xiangcun.reports.urls")),
     path("api/", include("xiangcun.api.urls")),

@@ -332,3 +332,27 @@ def _date(raw: Any, text: str) -> tuple[dt.date | None, str | None]:
     if value < EARLIEST_DATE:
         return None, f"{value:%Y-%m-%d} 太早，请检查"
     return value, None
+
+
+def write_workbook(columns: Sequence[Column], rows: Iterable[Sequence[Any]], sheet: str = "台账") -> bytes:
+    """A workbook in the import format: the header, then `rows` (values in column order), and a 说明
+    sheet saying what each column takes — so an export is also the template and reads back unchanged."""
+    import io
+
+    import openpyxl
+
+    from ..spreadsheets import append_row
+
+    workbook = openpyxl.Workbook(write_only=True)
+    data = workbook.create_sheet(sheet)
+    append_row(data, [c.header for c in columns])
+    for row in rows:
+        append_row(data, [cell(v) for v in row])
+    notes = workbook.create_sheet("说明")
+    append_row(notes, ["列", "类型", "必填", "可填写的值"])
+    for c in columns:
+        allowed = "、".join(c.choices) if c.choices else ("如 2024-05-01" if c.type == "date" else "")
+        append_row(notes, [c.header, TYPES[c.type], "是" if c.required else "", allowed])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
