@@ -282,3 +282,18 @@ def test_dashboard_plan_filter_is_scoped(client_for, users, two_plans):  # type:
     assert (
         client_for(users["township_a"]).get(reverse("indicators:dashboard"), {"plan": "x"}).status_code == 200
     )
+
+
+def test_a_department_opens_and_exports_only_its_own_indicators(client_for, users, tracked):  # type: ignore[no-untyped-def]
+    """农业农村局 reports the toilets (N09), not the Engel coefficient (N19): the county's N19 figures are
+    not its to read, on the page or in the export; the catalog links only what it may open."""
+    department = client_for(users["department_reporter"])
+    own = department.get(reverse("indicators:detail", args=["N09"]))
+    assert own.status_code == 200 and "68.00" in own.content.decode()
+    assert department.get(reverse("indicators:detail", args=["N19"])).status_code == 404
+    assert department.get(reverse("indicators:detail", args=["N19"]), {"format": "xlsx"}).status_code == 404
+    catalog = department.get(reverse("indicators:catalog")).content.decode()
+    assert reverse("indicators:detail", args=["N09"]) in catalog
+    assert reverse("indicators:detail", args=["N19"]) not in catalog
+    # The county and the leader still open every indicator.
+    assert client_for(users["leader"]).get(reverse("indicators:detail", args=["N19"])).status_code == 200

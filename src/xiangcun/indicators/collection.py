@@ -44,6 +44,14 @@ def assigned_indicators(user: Any) -> QuerySet[Indicator]:
     return visible.none()
 
 
+def viewable_indicators(user: Any) -> QuerySet[Indicator]:
+    """The indicators whose page and export (with the county's figures) `user` may open: a department sees
+    the ones it reports, everyone else every indicator in scope."""
+    if user.role == "department_reporter":
+        return assigned_indicators(user)
+    return scoped(Indicator.objects.all(), user)
+
+
 def reporting_regions(user: Any) -> QuerySet[Region]:
     """Where the user reports for: department staff for the county, township and village staff for their own area."""
     regions = scoped(Region.objects.all(), user)

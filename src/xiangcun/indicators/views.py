@@ -36,10 +36,11 @@ def catalog(request: HttpRequest) -> HttpResponse:
     dimension = request.GET.get("dimension", "")
     if dimension:
         indicators = indicators.filter(dimension=dimension)
+    openable = set(collection.viewable_indicators(request.user).values_list("pk", flat=True))
     return render(
         request,
         "indicators/catalog.html",
-        {"indicators": indicators, "dimensions": DIMENSIONS, "dimension": dimension},
+        {"indicators": indicators, "dimensions": DIMENSIONS, "dimension": dimension, "openable": openable},
     )
 
 
@@ -265,7 +266,9 @@ def index_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     """History, the target path and the forecast on one chart, and the townships side by side."""
-    indicator = get_scoped_or_404(Indicator.objects.all(), request.user, code=code)
+    indicator = collection.viewable_indicators(request.user).filter(code=code).first()
+    if indicator is None:
+        raise Http404("没有找到，或不在您的管辖范围内")
     county = county_of(request.user)
     target = (
         Target.objects.current().filter(indicator=indicator, region=county).order_by("-year").first()
