@@ -15,7 +15,7 @@ from xiangcun.indicators.models import Indicator, Observation, Target
 from xiangcun.indicators.services import ensure_national
 from xiangcun.projects.models import Project
 from xiangcun.tasks import selectors
-from xiangcun.tasks.models import ProgressReport, Task, TaskUnit
+from xiangcun.tasks.models import ProgressReport, Task, TaskSettings, TaskUnit
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -121,9 +121,16 @@ def _lines(county, kind: str, name: str) -> dict[str, float | None]:  # type: ig
 
 def test_department_items(county, year_2024):  # type: ignore[no-untyped-def]
     agri = _lines(county, "department", "农业农村局")
-    # 已达标 1 → 100; no task it leads (cooperating only); data 1 of 1 on time, never returned.
-    assert agri == {"targets": 100.0, "tasks_on_time": None, "task_reports": None, "data_timeliness": 100.0,
-                    "data_returns": 100.0, "total": 100.0}  # fmt: skip
+    # 已达标 1 → 100; no task it leads (cooperating only) but its part of Q1 and Q2 is owed and missing;
+    # data 1 of 1 on time, never returned: (35×100 + 15×0 + 10×100 + 10×100) ÷ 70.
+    assert agri == {"targets": 100.0, "tasks_on_time": None, "task_reports": 0.0, "data_timeliness": 100.0,
+                    "data_returns": 100.0, "total": round(5500 / 70, 1)}  # fmt: skip
+
+
+def test_cooperating_reports_count_only_when_the_county_requires_them(county, year_2024):  # type: ignore[no-untyped-def]
+    TaskSettings.objects.update_or_create(county=county.county, defaults={"cooperating_report": False})
+    agri = _lines(county, "department", "农业农村局")
+    assert agri["task_reports"] is None and agri["total"] == 100.0
 
 
 def test_township_items(county, year_2024):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from xiangcun.tasks import selectors
-from xiangcun.tasks.models import ProgressReport
+from xiangcun.tasks.models import ProgressReport, Task, TaskSettings
 
 TODAY = dt.date(2026, 8, 1)
 
@@ -17,12 +17,29 @@ def test_task_summary_counts_and_overdue_list(county, tasks):  # type: ignore[no
         {"code": "T1", "content": "新改造农村户用卫生厕所", "lead": "农业农村局", "deadline": dt.date(2026, 6, 30),
          "days": 32}
     ]  # fmt: skip
-    # Q1 (due 4-10) and Q2 (due 7-10) from each lead unit; 甲镇 cooperates and owes nothing.
+    # Q1 (due 4-10) and Q2 (due 7-10) from each responsible unit: 甲镇 cooperates and owes its part too.
     missing = {(r["code"], r["unit"], r["period"], r["days"]) for r in summary["missing_reports"]}
     assert missing == {
         ("T1", "农业农村局", "2026年第1季度", 113), ("T1", "农业农村局", "2026年第2季度", 22),
+        ("T1", "甲镇", "2026年第1季度", 113), ("T1", "甲镇", "2026年第2季度", 22),
         ("T2", "教育局", "2026年第1季度", 113), ("T2", "教育局", "2026年第2季度", 22),
     }  # fmt: skip
+
+
+def test_a_county_may_leave_cooperating_reports_voluntary(county, tasks):  # type: ignore[no-untyped-def]
+    TaskSettings.objects.filter(county=county.county).update(cooperating_report=False)
+    summary = selectors.task_summary(county.county, 2026, today=TODAY)
+    assert "甲镇" not in {r["unit"] for r in summary["missing_reports"]}
+    assert len(summary["missing_reports"]) == 4
+
+
+def test_a_cooperating_units_own_inbox_lists_its_missing_reports(county, tasks):  # type: ignore[no-untyped-def]
+    part = tasks["toilets"].units.get(role="cooperating")
+    ProgressReport.objects.create(task=tasks["toilets"], unit=part, period="2026-Q1", status="推进中",
+                                  text="已摸排", reported_at=dt.datetime(2026, 4, 8, tzinfo=dt.UTC))  # fmt: skip
+    rows = selectors.supervision(Task.objects.all(), TODAY, unit_filter={"township_id": county.town_a.pk})
+    # 甲镇 leads nothing, so the overdue task is not in its inbox; its Q2 part is.
+    assert [(r["kind"], r["code"], r["period"], r["days"]) for r in rows] == [("进度未报", "T1", "2026年第2季度", 22)]
 
 
 def test_a_township_summary_has_only_its_tasks(county, tasks):  # type: ignore[no-untyped-def]

@@ -57,7 +57,7 @@ class ReviewForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = TaskSettings
-        fields = ["period", "grace_days", "data_due_month", "data_due_day"]
+        fields = ["period", "grace_days", "cooperating_report", "data_due_month", "data_due_day"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,6 +25,11 @@ class TaskSettings(models.Model):
     county = models.OneToOneField("regions.Region", verbose_name="县", on_delete=models.PROTECT)
     period = models.CharField("进度报送周期", max_length=10, choices=PeriodKind.choices, default="quarter")
     grace_days = models.PositiveSmallIntegerField("报送期限（期末后天数）", default=domain.DEFAULT_GRACE_DAYS)
+    cooperating_report = models.BooleanField(
+        "配合单位也按期报送本单位承担的部分",
+        default=True,
+        help_text="取消后只有牵头单位必须按期报送，配合单位可自愿报送",
+    )
     data_due_month = models.PositiveSmallIntegerField("年度数据报送截止（次年月）", default=3)
     data_due_day = models.PositiveSmallIntegerField("年度数据报送截止（日）", default=31)
     department_weights = models.JSONField("部门考核权重", default=dict, blank=True)

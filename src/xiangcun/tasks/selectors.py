@@ -62,9 +62,9 @@ def supervision(
 ) -> list[dict[str, Any]]:
     """督办: overdue tasks and missing period reports, most days overdue first.
 
-    Reports are owed by the lead units (cooperating units add their part when they have one).
-    unit_filter (e.g. {"department_id": 3} or {"township_id": 7}) keeps a unit's own inbox: the
-    overdue tasks it leads and its missing reports.
+    Reports are owed by the lead units and, unless the county turned it off (`cooperating_report`),
+    by the cooperating units for their part. unit_filter (e.g. {"department_id": 3} or
+    {"township_id": 7}) keeps a unit's own inbox: the overdue tasks it leads and its missing reports.
     """
     today = today or timezone.localdate()
     rows: list[dict[str, Any]] = []
@@ -86,7 +86,7 @@ def supervision(
         if days and (unit_filter is None or any(u.role == TaskUnit.Role.LEAD for u in mine)):
             rows.append({"kind": "任务超期", "task": task, "code": task.code, "content": task.content,
                          "unit": leads, "period": "", "deadline": task.deadline, "days": days})  # fmt: skip
-        for unit in [u for u in (mine if unit_filter is not None else units) if u.role == TaskUnit.Role.LEAD]:
+        for unit in [u for u in (mine if unit_filter is not None else units) if owes_reports(u, setting)]:
             for period, late in domain.missing_reports(
                 task.year, setting.period, reported[(task.pk, unit.pk)], today, setting.grace_days,
                 task.completed_on,
@@ -96,6 +96,11 @@ def supervision(
                              "deadline": period.due(setting.grace_days), "days": late})  # fmt: skip
     rows.sort(key=lambda r: (-r["days"], r["code"]))
     return rows
+
+
+def owes_reports(unit: TaskUnit, setting: TaskSettings) -> bool:
+    """Whether `unit` must report every period: the lead always, a cooperating unit when the county says so."""
+    return unit.role == TaskUnit.Role.LEAD or setting.cooperating_report
 
 
 def _matches(unit: TaskUnit, unit_filter: dict[str, Any] | None) -> bool:
@@ -289,11 +294,12 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
             f = facts.get(getattr(unit, unit_field))
             if f is None:
                 continue
-            if unit.role != TaskUnit.Role.LEAD:
-                continue  # cooperating units add their part; the lead answers for the task and its reports
-            if task.deadline is not None and task.deadline <= as_of:
-                f.tasks_due += 1
-                f.tasks_on_time += bool(domain.completed_on_time(task.deadline, task.completed_on))
+            if unit.role == TaskUnit.Role.LEAD:  # the lead answers for the task itself
+                if task.deadline is not None and task.deadline <= as_of:
+                    f.tasks_due += 1
+                    f.tasks_on_time += bool(domain.completed_on_time(task.deadline, task.completed_on))
+            if not owes_reports(unit, setting):
+                continue
             reports = {
                 r.period: r for r in task.reports.all() if r.unit_id == unit.pk and r.review in COUNTING
             }
