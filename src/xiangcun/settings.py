@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiangcun.projects",
     "xiangcun.assets",
     "xiangcun.tasks",
+    "xiangcun.villages",
     "xiangcun.ledgers",
     "xiangcun.public",
     "xiangcun.reports",
@@ -81,6 +82,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xiangcun.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,9 +90,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xiangcun.core.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication and messages: idle logout, forced password change, required second factor.
+    "xiangcun.accounts.middleware.AccountSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "xiangcun.urls"
@@ -122,6 +127,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Password rules: length and character classes from the county's 账号安全设置 (accounts.SecurityPolicy),
+# then Django's similarity, common-password and all-digits checks.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "xiangcun.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "xiangcun.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

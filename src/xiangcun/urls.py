@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from xiangcun.accounts import views as account_views
 from xiangcun.overview import views as overview_views
 
 
@@ -16,7 +17,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("", overview_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", include("xiangcun.regions.urls")),
     path("departments/", include("xiangcun.departments.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("projects/", include("xiangcun.projects.urls")),
     path("assets/", include("xiangcun.assets.urls")),
     path("tasks/", include("xiangcun.tasks.urls")),
+    path("villages/", include("xiangcun.villages.urls")),
     path("ledgers/", include("xiangcun.ledgers.urls")),
     path("public/", include("xiangcun.public.urls")),
     path("reports/", include("xiangcun.reports.urls")),

@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import User
+        from . import signals  # noqa: F401 - connects the security-log receivers
+        from .models import SecurityPolicy, TotpDevice, User
 
-        auditlog.register(User, exclude_fields=["password", "last_login"])
+        # A password change is logged by what happened (views.log_password_change), never the hash or time.
+        auditlog.register(User, exclude_fields=["password", "last_login", "password_changed_at"])
+        auditlog.register(SecurityPolicy)
+        auditlog.register(TotpDevice, exclude_fields=["secret", "last_step"])

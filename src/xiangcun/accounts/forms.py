@@ -13,6 +13,7 @@ from xiangcun.domain.regions import LEVEL_DEPTH
 from xiangcun.regions.models import Region
 
 from .models import Role, User
+from .passwords import password_help
 from .scopes import scope_of, scoped
 
 # The region level each role works at: county roles at the county (or above), township staff at a
@@ -36,40 +37,9 @@ ROLE_LEVEL_TEXT = {
 }
 
 
-MIN_PASSWORD_LENGTH = 8
-
-
-class MinimumLength:
-    """Django's length rule has no Chinese translation in every version; this one says it in Chinese."""
-
-    def validate(self, password: str, user: Any = None) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise forms.ValidationError(
-                f"密码太短，至少需要 {MIN_PASSWORD_LENGTH} 个字符（现在 {len(password)} 个）。",
-                code="password_too_short",
-            )
-
-    def get_help_text(self) -> str:
-        return f"至少 {MIN_PASSWORD_LENGTH} 个字符。"
-
-
-# The rules every new password meets, whatever the settings say (Django's other messages are in Chinese).
-PASSWORD_VALIDATORS = [
-    MinimumLength(),
-    *password_validation.get_password_validators(
-        [
-            {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-            {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-            {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-        ]
-    ),
-]
-PASSWORD_HELP = "至少 8 位，不能全是数字，不能是常见密码，不能与用户名、姓名相近。"
-
-
 def check_password(password: str, user: User) -> None:
-    """Raise ValidationError when `password` breaks a rule."""
-    password_validation.validate_password(password, user, password_validators=PASSWORD_VALIDATORS)
+    """Raise ValidationError when `password` breaks a rule (AUTH_PASSWORD_VALIDATORS: the county's policy)."""
+    password_validation.validate_password(password, user)
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -143,11 +113,15 @@ class NewUserForm(UserForm):
         label="初始密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=PASSWORD_HELP + "请当面或电话告知本人，并提醒其登录后修改。",
+        help_text="请当面或电话告知本人；本人第一次登录时须先改成自己的密码。",
     )
     password2 = forms.CharField(
         label="再输一次", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_help(self.editor) + self.fields["password1"].help_text
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -156,7 +130,9 @@ class NewUserForm(UserForm):
             self.add_error("password2", "两次输入的密码不一致")
         elif first:
             candidate = User(
-                username=cleaned.get("username") or "", first_name=cleaned.get("first_name") or ""
+                username=cleaned.get("username") or "",
+                first_name=cleaned.get("first_name") or "",
+                region=cleaned.get("region"),
             )
             try:
                 check_password(first, candidate)
@@ -167,6 +143,7 @@ class NewUserForm(UserForm):
     def save(self, commit: bool = True) -> User:
         user: User = super().save(commit=False)
         user.set_password(self.cleaned_data["password1"])
+        user.must_change_password = True  # the administrator knows it: the owner replaces it at first login
         if commit:
             user.save()
         return user
@@ -188,11 +165,13 @@ class _Rules:
 
 
 class ResetPasswordForm(_Rules, SetPasswordForm):
-    """An administrator sets a new password for someone else."""
+    """An administrator sets a new password for someone else, who must replace it at their next login."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password1"].help_text = (
+            password_help(self.user) + "本人下次登录时须先改成自己的密码。"
+        )
         self.fields["new_password1"].label = "新密码"
         self.fields["new_password2"].label = "再输一次"
 
@@ -200,6 +179,13 @@ class ResetPasswordForm(_Rules, SetPasswordForm):
         cleaned = super().clean()
         self._check_new_password()
         return cleaned
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
 
 
 class OwnPasswordForm(_Rules, PasswordChangeForm):
@@ -208,11 +194,21 @@ class OwnPasswordForm(_Rules, PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "当前密码"
-        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password1"].help_text = password_help(self.user)
         self.fields["new_password1"].label = "新密码"
         self.fields["new_password2"].label = "再输一次"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         self._check_new_password()
+        old, new = cleaned.get("old_password"), cleaned.get("new_password1")
+        if old and new and old == new and "new_password1" not in self.errors:
+            self.add_error("new_password1", "新密码不能与当前密码相同。")
         return cleaned
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.must_change_password = False
+        if commit:
+            user.save()
+        return user

@@ -79,3 +79,54 @@ def record_access(actor: Any, obj: models.Model, what: str, detail: str) -> None
     LogEntry.objects.log_create(
         obj, force_log=True, action=LogEntry.Action.ACCESS, actor=actor, changes={what: ["", detail]}
     )
+
+
+# Security events (logins, failures, lockouts, sessions, second factor), by kind code → Chinese label.
+SECURITY_EVENTS = {
+    "login": "登录成功",
+    "login_failed": "登录失败",
+    "locked_out": "账号锁定",
+    "logout": "退出登录",
+    "session_timeout": "超时自动退出",
+    "session_ended": "结束会话",
+    "totp_enabled": "启用二次验证",
+    "totp_disabled": "停用二次验证",
+    "totp_reset": "管理员解除二次验证",
+    "totp_failed": "动态验证码错误",
+}
+SECURITY_KEY = "security"
+
+
+def record_security(
+    account: Any | None, kind: str, detail: str, actor: Any | None = None, username: str = ""
+) -> LogEntry:
+    """Log a security event about `account` (None: a login name that matches no account, kept as typed).
+
+    The entry is an ACCESS entry on the account, marked `additional_data["security"]`, so it is hash-chained
+    and append-only like every audit entry. `actor` is who did it when that is not the account holder (an
+    administrator ending a session); the holder's own logins are recorded without an actor, so "what did
+    this user view or export" queries are not muddied by logins.
+    """
+    label = SECURITY_EVENTS[kind]
+    changes = {label: ["", detail]}
+    extra = {SECURITY_KEY: kind}
+    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    if account is not None:
+        entry = LogEntry.objects.log_create(
+            account, force_log=True, action=LogEntry.Action.ACCESS, actor=actor, changes=changes,
+            additional_data=extra,
+        )  # fmt: skip
+        if entry is not None:
+            return entry
+    from django.contrib.auth import get_user_model
+
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_pk="",
+        object_id=None,
+        object_repr=(username or "（空）")[:150],
+        action=LogEntry.Action.ACCESS,
+        changes=changes,
+        actor=actor,
+        additional_data=extra,
+    )

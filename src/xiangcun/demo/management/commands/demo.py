@@ -231,6 +231,7 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
+                user.password_expires = False  # the demo password is printed in the README: never forced to change
                 user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
                 user.save()
             scope = region.name if region else "全部"
