@@ -39,7 +39,9 @@ def test_a_cooperating_units_own_inbox_lists_its_missing_reports(county, tasks):
                                   text="已摸排", reported_at=dt.datetime(2026, 4, 8, tzinfo=dt.UTC))  # fmt: skip
     rows = selectors.supervision(Task.objects.all(), TODAY, unit_filter={"township_id": county.town_a.pk})
     # 甲镇 leads nothing, so the overdue task is not in its inbox; its Q2 part is.
-    assert [(r["kind"], r["code"], r["period"], r["days"]) for r in rows] == [("进度未报", "T1", "2026年第2季度", 22)]
+    assert [(r["kind"], r["code"], r["period"], r["days"]) for r in rows] == [
+        ("进度未报", "T1", "2026年第2季度", 22)
+    ]
 
 
 def test_a_township_summary_has_only_its_tasks(county, tasks):  # type: ignore[no-untyped-def]

@@ -294,10 +294,10 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
             f = facts.get(getattr(unit, unit_field))
             if f is None:
                 continue
-            if unit.role == TaskUnit.Role.LEAD:  # the lead answers for the task itself
-                if task.deadline is not None and task.deadline <= as_of:
-                    f.tasks_due += 1
-                    f.tasks_on_time += bool(domain.completed_on_time(task.deadline, task.completed_on))
+            lead = unit.role == TaskUnit.Role.LEAD  # the lead answers for the task itself
+            if lead and task.deadline is not None and task.deadline <= as_of:
+                f.tasks_due += 1
+                f.tasks_on_time += bool(domain.completed_on_time(task.deadline, task.completed_on))
             if not owes_reports(unit, setting):
                 continue
             reports = {
