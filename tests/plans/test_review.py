@@ -106,7 +106,10 @@ def test_confirming_a_version_makes_targets(users, county, fake_reader):  # type
     with pytest.raises(services.PlanImportError, match="待审核"):
         services.confirm_version(version, users["county_admin"])
     version.items.update(status=PlanItem.Status.CONFIRMED)
-    assert services.confirm_version(version, users["county_admin"]) == 2
+    # two table rows (one target year each) and the prose target 村庄绿化覆盖率 (issue 14, item 5)
+    assert services.confirm_version(version, users["county_admin"]) == 3
+    green = Target.objects.get(indicator__code="N07")
+    assert (green.origin, green.year, green.value, green.op) == ("prose", 2025, 30.0, ">=")
     toilet = Target.objects.get(indicator__code="N09")
     assert (toilet.year, toilet.value, toilet.op, toilet.baseline_year, toilet.baseline_value) == (
         2025,

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import resolve as resolve_department
-from xiangcun.domain.catalog import normalise
+from xiangcun.domain import plan_targets
+from xiangcun.domain.catalog import NATIONAL, normalise
 from xiangcun.domain.extraction import DocumentError, extract_document
 from xiangcun.indicators.models import Indicator
 from xiangcun.indicators.services import ensure_national
@@ -149,8 +150,12 @@ def import_plan(
 
 def _create_items(version: PlanVersion, extraction: dict[str, Any], county: Region) -> None:
     ensure_national()
-    indicators = list(Indicator.objects.filter(region__isnull=True) | Indicator.objects.filter(region=county))
-    departments = Department.objects.filter(region=county)
+    indicators = list(
+        (
+            Indicator.objects.filter(region__isnull=True) | Indicator.objects.filter(region=county)
+        ).select_related("owner")
+    )
+    departments = list(Department.objects.filter(region=county))
     places = _place_index(county)
     items: list[PlanItem] = []
     for section, kind in SECTIONS.items():
@@ -161,7 +166,8 @@ def _create_items(version: PlanVersion, extraction: dict[str, Any], county: Regi
             if kind == PlanItem.Kind.INDICATOR:
                 item.indicator, _ = match_indicator(str(data.get("name", "")), indicators)
             elif kind == PlanItem.Kind.TARGET:
-                item.indicator, _ = match_indicator(str(data.get("subject", "")), indicators)
+                item.indicator = match_target(data, indicators)
+                item.departments = propose_department(data, item.indicator, departments)
             elif kind == PlanItem.Kind.TASK:
                 item.departments, unknown = _resolve_departments(data, departments)
                 if unknown:
@@ -174,6 +180,39 @@ def _create_items(version: PlanVersion, extraction: dict[str, Any], county: Regi
                     item.note = "区划中没有找到这个村"
             items.append(item)
     PlanItem.objects.bulk_create(items, batch_size=1000)
+
+
+def match_target(data: dict[str, Any], indicators: list[Indicator]) -> Indicator | None:
+    """The catalog entry (national or the county's own) a prose target reports against, if any.
+
+    A name match whose unit cannot hold the target's value (`万亩` against a `%` indicator) is no match:
+    the target then gets a local indicator of its own when it is confirmed.
+    """
+    found, _ = match_indicator(str(data.get("subject", "")), indicators)
+    if found is not None and not plan_targets.units_agree(data.get("unit"), found.unit):
+        return None
+    return found
+
+
+_NATIONAL_OWNERS = {i.code: i.owner for i in NATIONAL}
+
+
+def propose_department(
+    data: dict[str, Any], indicator: Indicator | None, departments: Any
+) -> dict[str, list[int]]:
+    """The responsible department proposed for a prose target, as {"lead": [pk]} (empty when unsure).
+
+    The catalog's owner of its indicator first, else the department the target's subject (or sentence)
+    points to; the reviewer can change it on the 更正 page.
+    """
+    by_name = {d.name: d.pk for d in departments}
+    owner = None
+    if indicator is not None:
+        owner = indicator.owner.name if indicator.owner_id else _NATIONAL_OWNERS.get(indicator.code)
+    name = plan_targets.propose_department(
+        str(data.get("subject") or ""), str(data.get("quote") or ""), owner, by_name
+    )
+    return {"lead": [by_name[name]]} if name else {}
 
 
 def _resolve_departments(data: dict[str, Any], departments: Any) -> tuple[dict[str, list[int]], list[str]]:
@@ -261,6 +300,7 @@ class Conflict:
     existing: Any  # indicators.Target in force
     planned: dict[str, Any]  # what this version sets (value, op, text …)
     previous_choice: str = ""  # "new" / "old" when an earlier version of this plan was chosen over / under it
+    region: Region | None = None  # where both apply (the county, or a township for a township's target)
 
     @property
     def key(self) -> str:
@@ -289,36 +329,35 @@ def conflicts(version: PlanVersion) -> list[Conflict]:
     that does not come from this plan (another plan's current version, or a hand target)."""
     from xiangcun.indicators.models import Target
 
-    county = version.plan.region
     planned = list(_planned_targets(version, create_local=False))
     if not planned:
         return []
     in_force = (
         Target.objects.in_force()
-        .filter(region=county, indicator__in={p[0] for p in planned})
+        .filter(region__in={p.region for p in planned}, indicator__in={p.indicator for p in planned})
         .exclude(plan_version__plan=version.plan)
         .select_related("indicator", "plan_version__plan", "superseded_by")
     )
     in_force_list = list(in_force)
     in_force_ids = {t.pk for t in in_force_list}
-    existing: dict[tuple[int, int], list[Any]] = {}
+    existing: dict[tuple[int, int, int], list[Any]] = {}
     for t in in_force_list:
         if t.superseded_by_id is None or t.superseded_by_id not in in_force_ids:
-            existing.setdefault((t.indicator_id, t.year), []).append(t)
+            existing.setdefault((t.indicator_id, t.region_id, t.year), []).append(t)
     own_old = set(
         Target.objects.filter(plan_version__plan=version.plan)
         .exclude(plan_version=version)
         .values_list("pk", flat=True)
     )
     found: list[Conflict] = []
-    for indicator, year, defaults in planned:
-        for other in existing.get((indicator.pk, year), []):
+    for p in planned:
+        for other in existing.get((p.indicator.pk, p.region.pk, p.year), []):
             previous = ""
             if other.superseded_by_id in own_old:
                 previous = "new"
             elif Target.objects.filter(pk__in=own_old, superseded_by=other).exists():
                 previous = "old"
-            found.append(Conflict(indicator, year, other, defaults, previous))
+            found.append(Conflict(p.indicator, p.year, other, p.defaults, previous, p.region))
     return found
 
 
@@ -357,7 +396,10 @@ def confirm_version(version: PlanVersion, actor: Any, choices: dict[str, str] | 
     count = create_targets(version)
     for conflict in found:
         new = Target.objects.get(
-            plan_version=version, indicator=conflict.indicator, region=version.plan.region, year=conflict.year
+            plan_version=version,
+            indicator=conflict.indicator,
+            region=conflict.region or version.plan.region,
+            year=conflict.year,
         )
         if choices[conflict.key] == "new":
             resolve(new, conflict.existing)
@@ -400,9 +442,8 @@ def _local_indicator(item: PlanItem, county: Region) -> Indicator:
     kind = "percentage" if unit in ("%", "％") else "quantity"
     if any(v.get("op") == "text" for v in data.get("values") or []):
         kind = "zero"
-    number = Indicator.objects.filter(region=county).count() + 1
     return Indicator.objects.create(
-        code=f"L{county.code[:6]}-{number:03d}",
+        code=_local_code(county),
         name=name,
         unit=unit,
         dimension=str(data.get("category") or "其他"),
@@ -412,22 +453,56 @@ def _local_indicator(item: PlanItem, county: Region) -> Indicator:
     )
 
 
-def _planned_targets(
-    version: PlanVersion, create_local: bool = True
-) -> Iterator[tuple[Indicator, int, dict[str, Any]]]:
-    """(indicator, year, field values) for every yearly target the version's confirmed indicator rows set.
+@dataclass
+class Planned:
+    """One yearly target a confirmed item of a version sets (before it is written as a Target)."""
 
-    With `create_local=False` nothing is written: rows that match no catalog entry and no existing local
+    indicator: Indicator
+    region: Region
+    year: int
+    defaults: dict[str, Any]
+    item: PlanItem
+
+
+def _planned_targets(
+    version: PlanVersion, create_local: bool = True, skipped: list[tuple[PlanItem, str]] | None = None
+) -> Iterator[Planned]:
+    """Every yearly target the version's confirmed indicator rows and prose targets set.
+
+    Table rows come first; a prose target that lands on an indicator, region and year the version already
+    sets is not a second target (it is listed in `skipped` with the reason, as is one without a year).
+    With `create_local=False` nothing is written: items that match no catalog entry and no existing local
     indicator are left out (they cannot collide with anything yet).
     """
-    from xiangcun.domain.catalog import NATIONAL
+    seen: set[tuple[int, int, int]] = set()
+    for planned in _table_targets(version, create_local):
+        seen.add((planned.indicator.pk, planned.region.pk, planned.year))
+        yield planned
+    for planned in _prose_targets(version, create_local, skipped):
+        key = (planned.indicator.pk, planned.region.pk, planned.year)
+        if key in seen:
+            if skipped is not None:
+                skipped.append(
+                    (
+                        planned.item,
+                        f"与本版本的另一目标同为{planned.indicator.name}{planned.year}年，未另建目标",
+                    )
+                )
+            continue
+        seen.add(key)
+        yield planned
+
+
+def _departments(county: Region) -> tuple[dict[str, Department], dict[int, Department]]:
+    departments = list(Department.objects.filter(region=county))
+    return {d.name: d for d in departments}, {d.pk: d for d in departments}
+
+
+def _table_targets(version: PlanVersion, create_local: bool) -> Iterator[Planned]:
     from xiangcun.indicators.models import Target
 
     county = version.plan.region
-    departments = Department.objects.filter(region=county)
-    by_name = {d.name: d for d in departments}
-    by_pk = {d.pk: d for d in departments}
-    owners = {i.code: i.owner for i in NATIONAL}
+    by_name, by_pk = _departments(county)
     items = version.items.filter(kind=PlanItem.Kind.INDICATOR, status=PlanItem.Status.CONFIRMED)
     for item in items.select_related("indicator").order_by("position"):
         data = item.effective
@@ -446,39 +521,139 @@ def _planned_targets(
         attribute = data.get("attribute") or "预期性"
         department = by_pk.get(data.get("department")) if data.get("department") else None
         if department is None:
-            department = by_name.get(owners.get(indicator.code) or "")
+            department = by_name.get(_NATIONAL_OWNERS.get(indicator.code) or "")
         for value in values:
             if value.get("kind") != "target" or not value.get("year"):
                 continue
             op = value.get("op") or "="
-            yield (
-                indicator,
-                int(value["year"]),
-                {
-                    "value": value.get("value"),
-                    "op": op if op in Target.Op.values else "=",
-                    "text": str(value.get("raw") or "")[:100] if op == "text" else "",
-                    "attribute": attribute if attribute in Target.Attribute.values else "预期性",
-                    "baseline_year": baseline.get("year") if baseline else None,
-                    "baseline_value": baseline.get("value") if baseline else None,
-                    "department": department,
-                    "source": str(version)[:300],
-                },
-            )
+            defaults = {
+                "value": value.get("value"),
+                "op": op if op in Target.Op.values else "=",
+                "text": str(value.get("raw") or "")[:100] if op == "text" else "",
+                "attribute": attribute if attribute in Target.Attribute.values else "预期性",
+                "baseline_year": baseline.get("year") if baseline else None,
+                "baseline_value": baseline.get("value") if baseline else None,
+                "department": department,
+                "source": str(version)[:300],
+                "origin": Target.Origin.TABLE,
+                "plan_item": item,
+            }
+            yield Planned(indicator, county, int(value["year"]), defaults, item)
+
+
+def target_region(scope: Any, county: Region) -> Region:
+    """Where a prose target applies: the township its scope names (甲镇), else the whole county."""
+    name = _place_name(scope)
+    if name:
+        for township in Region.objects.filter(parent=county, depth=county.depth + 1):
+            if _place_name(township.name) == name:
+                return township
+    return county
+
+
+def _prose_targets(
+    version: PlanVersion, create_local: bool, skipped: list[tuple[PlanItem, str]] | None
+) -> Iterator[Planned]:
+    """The confirmed prose targets of a version, one per year they are due (每年 targets: every plan year)."""
+    from xiangcun.indicators.models import Target
+
+    plan = version.plan
+    county = plan.region
+    by_name, by_pk = _departments(county)
+    outline = version.extraction.get("outline") or []
+    items = version.items.filter(kind=PlanItem.Kind.TARGET, status=PlanItem.Status.CONFIRMED)
+    for item in items.select_related("indicator__owner").order_by("position"):
+        data = item.effective
+        if data.get("value") is None:
+            if skipped is not None:
+                skipped.append((item, "没有目标值，未生成目标"))
+            continue
+        years = plan_targets.target_years(data, (plan.period_start, plan.period_end))
+        if not years:
+            if skipped is not None:
+                skipped.append((item, "没有目标年，规划也没有规划期，未生成目标：请在“更正”中填写目标年"))
+            continue
+        indicator = item.indicator or _prose_indicator(item, county, outline, create_local)
+        if indicator is None:
+            continue
+        chosen = (item.departments or {}).get("lead") or []
+        department = by_pk.get(chosen[0]) if chosen else None
+        if department is None and not item.departments:
+            owner = indicator.owner.name if indicator.owner_id else _NATIONAL_OWNERS.get(indicator.code)
+            department = by_name.get(owner or "")
+        region = target_region(data.get("scope"), county)
+        op = data.get("op") or "="
+        for year in years:
+            defaults = {
+                "value": data.get("value"),
+                "op": op if op in Target.Op.values and op != "text" else "=",
+                "text": "",
+                "attribute": Target.Attribute.EXPECTED,
+                "baseline_year": None,
+                "baseline_value": None,
+                "department": department,
+                "source": str(version)[:300],
+                "origin": Target.Origin.PROSE,
+                "plan_item": item,
+            }
+            yield Planned(indicator, region, year, defaults, item)
+
+
+def _prose_indicator(
+    item: PlanItem, county: Region, outline: list[dict[str, Any]], create: bool
+) -> Indicator | None:
+    """An earlier local indicator of the county with the target's name (and a unit that fits), or a new one."""
+    data = item.effective
+    name = plan_targets.indicator_name(str(data.get("subject") or ""))
+    if not name:
+        return None
+    unit = str(data.get("unit") or "")
+    for existing in Indicator.objects.filter(region=county, name=name):
+        if plan_targets.units_agree(unit, existing.unit):
+            return existing
+    if not create:
+        return None
+    heading = plan_targets.heading_before(outline, data.get("line"))
+    return Indicator.objects.create(
+        code=_local_code(county),
+        name=name,
+        unit=unit,
+        dimension=plan_targets.dimension_of(name, heading),
+        kind=plan_targets.indicator_kind(unit),
+        national=False,
+        region=county,
+        definition=f"由规划文中目标生成：{str(data.get('quote') or '')[:200]}",
+    )
+
+
+def _local_code(county: Region) -> str:
+    number = Indicator.objects.filter(region=county).count() + 1
+    while Indicator.objects.filter(code=f"L{county.code[:6]}-{number:03d}").exists():
+        number += 1
+    return f"L{county.code[:6]}-{number:03d}"
 
 
 def create_targets(version: PlanVersion) -> int:
-    """Turn the confirmed indicator rows of a confirmed version into this version's targets.
+    """Turn the confirmed indicator rows and prose targets of a confirmed version into its targets.
 
     Targets belong to the version: another plan (or another version of this plan) never overwrites them.
+    A prose target that cannot become one (no value, no year, or the same indicator and year as a table
+    row) gets a note saying why, on the review page.
     """
     from xiangcun.indicators.models import Target
 
-    county = version.plan.region
     count = 0
-    for indicator, year, defaults in _planned_targets(version):
+    skipped: list[tuple[PlanItem, str]] = []
+    for planned in _planned_targets(version, skipped=skipped):
         Target.objects.update_or_create(
-            plan_version=version, indicator=indicator, region=county, year=year, defaults=defaults
+            plan_version=version,
+            indicator=planned.indicator,
+            region=planned.region,
+            year=planned.year,
+            defaults=planned.defaults,
         )
         count += 1
+    for item, reason in skipped:
+        item.note = reason[:300]
+        item.save(update_fields=["note", "updated_at"])
     return count
