@@ -99,6 +99,8 @@ def parse_definition(text: str) -> list[Column]:
         parts = [p.strip() for p in re.split(r"[,，]", line) if p.strip()]
         label = parts[0]
         where = f"第{number}行「{label}」"
+        if len(parts) > 1 and re.match(r"^选项[:：]", parts[1]):
+            parts.insert(1, "选项")  # 「状态，选项：正常/停用」: the choices say the type
         type_label = parts[1] if len(parts) > 1 else "文本"
         if type_label not in TYPE_BY_LABEL:
             errors.append(f"{where}：类型「{type_label}」无效，应为 {'、'.join(TYPES.values())} 之一")
