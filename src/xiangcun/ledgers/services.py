@@ -20,9 +20,11 @@ from django.utils import timezone
 from xiangcun.audit.services import record_bulk
 from xiangcun.domain.ledgers import schools, toilets
 from xiangcun.domain.ledgers.columns import (
+    MAX_ERRORS,
     UNIT_COLUMNS,
     YEAR_COLUMN,
     Column,
+    ParsedRows,
     RowError,
     json_value,
     read_rows,
@@ -87,6 +89,13 @@ class _Ref:
         return self.text
 
 
+def _failed(errors: list[RowError], parsed: ParsedRows) -> ImportReport:
+    """The report of a file with row problems: cell problems and rule problems together, in row order."""
+    unlisted = max(0, parsed.error_count - sum(1 for e in parsed.errors if e.row))
+    kept = sorted(errors, key=lambda e: e.row)[:MAX_ERRORS]
+    return ImportReport(errors=with_overflow(kept, len(errors) + unlisted))
+
+
 def _table(data: bytes, filename: str) -> tuple[list[Any], list[list[Any]]] | RowError:
     try:
         table = read_table(data, filename)
@@ -125,6 +134,7 @@ def _identify_households(
     name_field: str,
     village_field: str,
     errors: list[RowError],
+    report_missing: bool = True,
 ) -> None:
     """Give each row `household_id`, `village_id`, `name` and `key`: by 户编号 when registered, else by
     户主姓名 and 所在村 (`key` = village code/name); problems go to `errors`."""
@@ -154,7 +164,8 @@ def _identify_households(
             r.update(household_id=household_id, village_id=home, key=code, name=r.get(name_field) or head)
         else:
             if not r.get(name_field) or village_id is None:
-                errors.append(RowError(r["row"], "户主姓名", "未填户编号时，户主姓名和所在村都要填写"))
+                if report_missing:  # else the ledger's own rules said so already
+                    errors.append(RowError(r["row"], "户主姓名", "未填户编号时，户主姓名和所在村都要填写"))
                 continue
             r.update(household_id=None, village_id=village_id, name=r[name_field],
                      key=f"{code_of_village[village_id]}/{r[name_field]}")  # fmt: skip
@@ -234,19 +245,18 @@ def import_toilets(
     if isinstance(table, RowError):
         return ImportReport(errors=[table])
     parsed = read_rows(*table, toilets.COLUMNS, today=timezone.localdate())
-    if not parsed.ok:
+    if parsed.unreadable:
         return ImportReport(errors=parsed.errors)
-    errors: list[RowError] = []
+    errors: list[RowError] = [e for e in parsed.errors if e.row]
     this_year = timezone.localdate().year
     for r in parsed.rows:
         errors += toilets.check(r, this_year)
         for text in ("contractor_by", "village_by", "township_by", "county_by", "problems"):
             r[text] = r[text] or ""
         r["use_status"] = r["use_status"] or ""
-    _identify_households(parsed.rows, county, scope, "household_code", "name", "village", errors)
+    _identify_households(parsed.rows, county, scope, "household_code", "name", "village", errors, False)
     if errors:
-        errors.sort(key=lambda e: e.row)
-        return ImportReport(errors=with_overflow(errors[:1000], len(errors)))
+        return _failed(errors, parsed)
     report = ImportReport()
     with transaction.atomic():
         _upsert(ToiletRecord, parsed.rows, {"county": county}, TOILET_FIELDS,
@@ -433,10 +443,10 @@ def import_schools(
     if isinstance(table, RowError):
         return ImportReport(errors=[table])
     parsed = read_rows(*table, schools.COLUMNS, today=timezone.localdate())
-    if not parsed.ok:
+    if parsed.unreadable:
         return ImportReport(errors=parsed.errors)
     index = _villages(county, scope, depth=4)  # a village account keeps no township's schools
-    errors: list[RowError] = []
+    errors: list[RowError] = [e for e in parsed.errors if e.row]
     this_year = timezone.localdate().year
     seen: dict[str, int] = {}
     for r in parsed.rows:
@@ -450,7 +460,7 @@ def import_schools(
             errors.append(RowError(r["row"], "学校名称", f"与第{seen[r['key']]}行是同一学校同一年度"))
         seen.setdefault(r["key"], r["row"])
     if errors:
-        return ImportReport(errors=with_overflow(errors[:1000], len(errors)))
+        return _failed(errors, parsed)
     report = ImportReport()
     with transaction.atomic():
         _upsert_schools(parsed.rows, county, actor, scope, report)
@@ -539,10 +549,10 @@ def import_ledger_rows(
         return ImportReport(errors=[table])
     columns = ledger_columns(ledger)
     parsed = read_rows(*table, columns, today=timezone.localdate())
-    if not parsed.ok:
+    if parsed.unreadable:
         return ImportReport(errors=parsed.errors)
     county = ledger.county
-    errors: list[RowError] = []
+    errors: list[RowError] = [e for e in parsed.errors if e.row]
     rows = parsed.rows
     if ledger.unit == "household":
         _identify_households(rows, county, scope, "户编号", "户主姓名", "所在村", errors)
@@ -581,8 +591,7 @@ def import_ledger_rows(
         r["household_id"] = r.get("household_id")
         r["values"] = {c.label: json_value(r[c.label]) for c in ledger.column_list}
     if errors:
-        errors.sort(key=lambda e: e.row)
-        return ImportReport(errors=with_overflow(errors[:1000], len(errors)))
+        return _failed(errors, parsed)
     report = ImportReport()
     with transaction.atomic():
         _upsert(LedgerRow, rows, {"ledger": ledger}, ("region_id", "household_id", "label", "year", "values"),

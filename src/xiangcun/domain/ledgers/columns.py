@@ -168,6 +168,11 @@ class ParsedRows:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def unreadable(self) -> bool:
+        """The file as a whole failed (header, no rows): no row can be checked further."""
+        return bool(self.errors) and not self.rows and self.errors[0].row == 0
+
 
 def parse_value(column: Column, raw: Any) -> tuple[Any, str | None]:
     """The typed value of one cell (None when empty), or the Chinese reason it is not valid."""
@@ -260,15 +265,16 @@ def read_rows(
             row[column.key] = value
         if clean:
             rows.append(row)
-    if count:
-        return ParsedRows(errors=with_overflow(errors, count), error_count=count)
+    if count:  # the clean rows come back too, so their other problems can be listed in the same report
+        return ParsedRows(rows=rows, errors=with_overflow(errors, count), error_count=count)
     if not rows:
         return ParsedRows(errors=[RowError(0, "", "文件中没有数据行（只有表头）")], error_count=1)
     return ParsedRows(rows=rows)
 
 
 def with_overflow(errors: list[RowError], count: int) -> list[RowError]:
-    """`errors` and, when some were not kept, one line saying how many more there are."""
+    """`errors` in row order and, when some were not kept, one line saying how many more there are."""
+    errors = sorted(errors, key=lambda e: (e.row == 0, e.row))
     if count > len(errors):
         return [*errors, RowError(0, "", f"另有 {count - len(errors)} 处错误未列出，请先改正以上错误")]
     return errors
