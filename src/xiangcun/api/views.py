@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +19,7 @@ from xiangcun.core.permissions import require
 from xiangcun.indicators import collection
 from xiangcun.indicators.models import Observation
 
+from .common import ApiError
 from .models import ApiToken, digest
 
 MAX_BODY = 2 * 1024 * 1024
@@ -41,7 +42,12 @@ def token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             return _error(401, "接口密钥无效或已停用")
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         request.user = token.user
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except ApiError as exc:
+            return _error(exc.status, exc.message, **exc.extra)
+        except Http404:  # out of scope and absent look the same, as on the pages
+            return _error(404, "没有找到，或不在您的管辖范围内")
 
     return wrapped
 

@@ -92,6 +92,29 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
     return tasks.distinct() if scope.department_id is not None or township is not None else tasks
 
 
+def inbox_filter(user: Any) -> dict[str, Any] | None:
+    """A department's or township's own 督办 inbox; None for county accounts and leaders."""
+    scope = scope_of(user)
+    if scope.department_id is not None:
+        return {"department_id": scope.department_id}
+    township = township_of(user)
+    return {"township_id": township.pk} if township is not None else None
+
+
+def scorecard_units(user: Any, kind: str) -> set[int] | None:
+    """The unit ids whose scorecards `user` may read (None: all of the county): a department its own, a
+    township (or its villages) its own, county accounts and leaders all."""
+    if user.is_superuser or user.role in (Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN, Role.LEADER):
+        return None
+    scope = scope_of(user)
+    if scope.department_id is not None:
+        return {scope.department_id} if kind == "department" else set()
+    township = township_of(user)
+    if township is not None:
+        return {township.pk} if kind == "township" else set()
+    return set()
+
+
 def own_units(task: Task, user: Any) -> list[TaskUnit]:
     """The units of `task` that `user` reports for (a department reporter's department, a township's)."""
     scope = scope_of(user)

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.models import Role
-from xiangcun.accounts.scopes import county_of, scope_of
+from xiangcun.accounts.scopes import county_of
 from xiangcun.audit.services import record_access
 from xiangcun.domain import scorecards as cards
 from xiangcun.domain import tasks as domain
@@ -46,12 +45,7 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 
 def _unit_filter(request: HttpRequest) -> dict[str, Any] | None:
-    """A department's or township's own inbox; None for county accounts and leaders."""
-    scope = scope_of(request.user)
-    if scope.department_id is not None:
-        return {"department_id": scope.department_id}
-    township = services.township_of(request.user)
-    return {"township_id": township.pk} if township is not None else None
+    return services.inbox_filter(request.user)
 
 
 @login_required
@@ -252,17 +246,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_units(request: HttpRequest, kind: str) -> set[int] | None:
-    """The unit ids whose scorecards `request.user` may read (None: all of the county)."""
-    user = request.user
-    if user.is_superuser or user.role in (Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN, Role.LEADER):  # type: ignore[union-attr]
-        return None
-    scope = scope_of(user)
-    if scope.department_id is not None:
-        return {scope.department_id} if kind == "department" else set()
-    township = services.township_of(user)
-    if township is not None:
-        return {township.pk} if kind == "township" else set()
-    return set()
+    return services.scorecard_units(request.user, kind)
 
 
 def _kind(request: HttpRequest, value: str | None = None) -> str:
