@@ -197,6 +197,13 @@ class Target(models.Model):
         return f"{self.indicator.name} {self.year}"
 
     @property
+    def quote(self) -> str:
+        """The plan's own words for a prose target (empty for table rows and hand targets)."""
+        if self.origin != self.Origin.PROSE or self.plan_item is None:
+            return ""
+        return str(self.plan_item.effective.get("quote") or "")
+
+    @property
     def source_label(self) -> str:
         """Where the target comes from, as a cadre reads it."""
         if self.plan_version_id is None:

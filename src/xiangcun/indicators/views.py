@@ -154,7 +154,11 @@ def _plan_targets(request: HttpRequest) -> tuple[Any, str, dict[str, Any]]:
     from xiangcun.plans.services import duplicates_in_force
 
     choice = request.GET.get("plan", "")
-    base = scoped(Target.objects.all(), request.user).select_related("plan_version__plan")
+    base = scoped(Target.objects.all(), request.user).select_related("plan_version__plan", "plan_item")
+    origin = request.GET.get("origin", "")
+    if origin in Target.Origin.values:
+        # 主要指标表 or 文中目标: both come from plans, so hand targets are left out of either
+        base = base.filter(origin=origin, plan_version__isnull=False)
     info: dict[str, Any] = {"set_aside": [], "duplicates": [], "version": None}
     if choice == "all":
         targets = base
@@ -201,6 +205,9 @@ def plan_dashboard(request: HttpRequest) -> HttpResponse:
     targets, plan_choice, plan_info = _plan_targets(request)
     filters = {k: request.GET.get(k, "") for k in ("dimension", "department", "attribute", "status", "year")}
     filters["plan"] = plan_choice
+    filters["origin"] = (
+        request.GET.get("origin", "") if request.GET.get("origin") in Target.Origin.values else ""
+    )
     if filters["dimension"]:
         targets = targets.filter(indicator__dimension=filters["dimension"])
     if filters["department"]:
@@ -228,6 +235,7 @@ def plan_dashboard(request: HttpRequest) -> HttpResponse:
         "dimensions": sorted(set(visible.values_list("indicator__dimension", flat=True))),
         "departments": sorted({d for d in visible.values_list("department__name", flat=True) if d}),
         "years": sorted(set(visible.values_list("year", flat=True))),
+        "origins": Target.Origin.choices,
     }
     return render(request, "indicators/dashboard.html", context)
 
@@ -343,13 +351,14 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     sheet = workbook.active
     sheet.title = "目标进度"
     append_row(sheet, ["指标编码", "指标", "维度", "区域", "目标年", "目标", "基期年", "基期值", "最新年", "最新值", "应达到", "预计",
-                  "状态", "预警", "属性", "责任部门", "说明", "来源"])  # fmt: skip
+                  "状态", "预警", "属性", "责任部门", "说明", "来源", "目标来自", "原文"])  # fmt: skip
     for r in rows:
         t = r["target"]
         append_row(sheet, [t.indicator.code, t.indicator.name, t.indicator.dimension, t.region.name, t.year,
                       t.text or f"{format_op(t.op)} {format_number(t.value, t.indicator.unit)}", t.baseline_year, t.baseline_value, r["latest_year"],
                       r["latest"], r["expected"], r["forecast"], r["status"], "是" if r["warning"] else "",
-                      t.attribute, t.department.name if t.department else "", r["explanation"], t.source_label])  # fmt: skip
+                      t.attribute, t.department.name if t.department else "", r["explanation"], t.source_label,
+                      "手工添加" if t.plan_version_id is None else t.get_origin_display(), t.quote])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
     return export_response(

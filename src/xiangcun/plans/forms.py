@@ -130,7 +130,22 @@ class CorrectionForm(forms.Form):
         self._add("value", _number_field("目标值"), data.get("value"))
         self._add("unit", _text("单位", size=8), data.get("unit") or "")
         self._add("year", _year_field("目标年"), data.get("year"))
+        self._add(
+            "per_year",
+            forms.ChoiceField(label="每年目标", choices=YES_NO, required=False),
+            "1" if data.get("per_year") else "0",
+        )
         self._add("scope", _text("范围"), data.get("scope") or "")
+        lead = (self.item.departments or {}).get("lead") or []
+        self._add(
+            "department",
+            forms.ModelChoiceField(
+                label="责任部门", queryset=self.departments, required=False, empty_label="（未指定）"
+            ),
+            lead[0] if lead else None,
+        )
+        self.fields["year"].help_text = "不填时为规划期末年"
+        self.fields["per_year"].help_text = "是：规划期内每年一个目标"
 
     def _build_project(self, data: dict[str, Any]) -> None:
         self._add("box", _text("专栏", size=40), data.get("box") or "")
@@ -209,7 +224,7 @@ class CorrectionForm(forms.Form):
                 "values": self._values(),
             }
         if kind == PlanItem.Kind.TARGET:
-            return {
+            changes = {
                 "subject": c["subject"].strip(),
                 "op": c["op"],
                 "value": c["value"],
@@ -217,6 +232,9 @@ class CorrectionForm(forms.Form):
                 "year": c["year"],
                 "scope": c["scope"].strip() or None,
             }
+            if c["per_year"] in ("0", "1") and (c["per_year"] == "1") != bool(original.get("per_year")):
+                changes["per_year"] = c["per_year"] == "1"
+            return changes
         if kind == PlanItem.Kind.PROJECT:
             return {
                 "box": c["box"].strip() or None,
@@ -239,6 +257,11 @@ class CorrectionForm(forms.Form):
             "township": c["township"].strip(),
             "villages": _split(c["villages"]),
         }
+
+    def target_departments(self) -> dict[str, list[int]]:
+        """The responsible department chosen for a prose target, as {"lead": [pk]} (empty when none)."""
+        chosen = self.cleaned_data.get("department")
+        return {"lead": [chosen.pk]} if chosen else {}
 
     def task_departments(self) -> dict[str, list[int]]:
         return {role: [d.pk for d in self.cleaned_data[role]] for role in ("lead", "cooperating")}
@@ -274,3 +297,66 @@ class CorrectionForm(forms.Form):
                 raw = f"{'' if op == '=' else symbol}{value:g}"
                 values.append({"year": year, "kind": kind, "raw": raw, "value": float(value), "op": op})
         return values
+
+
+class AddTargetForm(forms.Form):
+    """A prose target the reader missed, added by a reviewer from words selected in the source text."""
+
+    quote = forms.CharField(
+        label="原文", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="原文中的句子或分句（在右侧原文中选中文字即可自动填入）",
+    )  # fmt: skip
+    line = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    subject = forms.CharField(label="内容", max_length=200, widget=forms.TextInput(attrs={"size": 40}))
+    op = forms.ChoiceField(label="关系", choices=OPS, initial="=")
+    value = forms.FloatField(label="目标值", widget=forms.NumberInput(attrs={"step": "any"}))
+    unit = forms.CharField(
+        label="单位", max_length=20, required=False, widget=forms.TextInput(attrs={"size": 8})
+    )
+    year = _year_field("目标年")
+    per_year = forms.ChoiceField(label="每年目标", choices=YES_NO, initial="0")
+    scope = forms.CharField(label="范围", max_length=50, required=False)
+    department = forms.ModelChoiceField(
+        label="责任部门", queryset=Department.objects.none(), required=False, empty_label="（未指定）"
+    )
+
+    def __init__(self, *args: Any, version: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.fields["department"].queryset = Department.objects.filter(region=version.plan.region).order_by(
+            "name"
+        )
+        self.fields["year"].help_text = "不填时为规划期末年"
+
+    def clean_quote(self) -> str:
+        from xiangcun.domain.extraction.review import locate_quote
+
+        quote = join_lines(self.cleaned_data["quote"])
+        if not locate_quote(self.version.source_lines, quote):
+            raise forms.ValidationError("原文中没有找到这段文字：请在右侧原文中选中，或照原文复制")
+        return quote
+
+    def target_data(self) -> dict[str, Any]:
+        """The item's data in the reader's shape, marked as added by a reviewer."""
+        from xiangcun.domain.extraction.review import locate_quote
+
+        c = self.cleaned_data
+        spans = locate_quote(self.version.source_lines, c["quote"], c.get("line"))
+        return {
+            "subject": c["subject"].strip(),
+            "value": c["value"],
+            "unit": c["unit"].strip() or None,
+            "op": c["op"],
+            "approx": False,
+            "year": c["year"],
+            "scope": c["scope"].strip() or None,
+            "per_year": c["per_year"] == "1",
+            "quote": c["quote"],
+            "line": max(spans) if spans else c.get("line"),
+            "added_by_reviewer": True,
+        }
+
+
+def join_lines(text: str) -> str:
+    """A selection over two source lines comes with a line break: the lines are one text again."""
+    return re.sub(r"\s*[\r\n]+\s*", "", text or "").strip()

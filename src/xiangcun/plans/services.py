@@ -253,8 +253,10 @@ def carry_over(previous: PlanVersion, version: PlanVersion) -> int:
     """
     old = {(i.kind, i.key): i for i in previous.items.all()}
     changed: list[PlanItem] = []
+    matched: set[tuple[str, str]] = set()
     for item in version.items.all():
         before = old.get((item.kind, item.key))
+        matched.add((item.kind, item.key))
         if before is None:
             item.note = (item.note + "；" if item.note else "") + "新版本新增"
             changed.append(item)
@@ -276,7 +278,70 @@ def carry_over(previous: PlanVersion, version: PlanVersion) -> int:
     PlanItem.objects.bulk_update(
         changed, ["corrections", "status", "note", "indicator", "departments"], batch_size=1000
     )
-    return len(changed)
+    return len(changed) + _carry_reviewer_targets(previous, version, matched)
+
+
+def _carry_reviewer_targets(
+    previous: PlanVersion, version: PlanVersion, matched: set[tuple[str, str]]
+) -> int:
+    """Targets reviewers added to `previous` that the reader still misses come along to `version`:
+    as they were when their quote is still in the document, back to review when it is not."""
+    from xiangcun.domain.extraction.review import locate_quote
+
+    position = version.items.filter(kind=PlanItem.Kind.TARGET).aggregate(n=Max("position"))["n"] or 0
+    added = []
+    for before in previous.items.filter(kind=PlanItem.Kind.TARGET).order_by("position"):
+        if not before.data.get("added_by_reviewer") or (before.kind, before.key) in matched:
+            continue
+        data = dict(before.data)
+        spans = locate_quote(version.source_lines, str(data.get("quote") or ""), data.get("line"))
+        position += 1
+        if spans:
+            data["line"] = max(spans)
+            status, note = before.status, before.note
+        else:
+            status, note = PlanItem.Status.PENDING, "审核人添加的目标，新版本原文中已没有这段文字，请核对"
+        added.append(
+            PlanItem(
+                version=version, kind=before.kind, position=position, key=before.key, data=data,
+                corrections=dict(before.corrections), status=status, note=note,
+                indicator_id=before.indicator_id, departments=before.departments,
+            )
+        )  # fmt: skip
+    for item in added:
+        item.save()
+    return len(added)
+
+
+@transaction.atomic
+def add_reviewer_target(version: PlanVersion, data: dict[str, Any], department_id: int | None) -> PlanItem:
+    """A prose target the reader missed, added by a reviewer: confirmed, matched to the catalog like the
+    reader's own, and marked (`added_by_reviewer`) so `xiangcun ingest-feedback` can report it."""
+    if version.status != PlanVersion.Status.REVIEW:
+        raise PlanImportError("该版本已经确认，不能再添加目标")
+    county = version.plan.region
+    indicators = list(
+        (
+            Indicator.objects.filter(region__isnull=True) | Indicator.objects.filter(region=county)
+        ).select_related("owner")
+    )
+    position = (version.items.filter(kind=PlanItem.Kind.TARGET).aggregate(n=Max("position"))["n"] or 0) + 1
+    item = PlanItem(
+        version=version,
+        kind=PlanItem.Kind.TARGET,
+        position=position,
+        key=item_key(PlanItem.Kind.TARGET, data),
+        data=data,
+        status=PlanItem.Status.CONFIRMED,
+        note="审核人添加（抽取漏读）",
+    )
+    item.indicator = match_target(data, indicators)
+    if department_id is not None:
+        item.departments = {"lead": [department_id]}
+    else:
+        item.departments = propose_department(data, item.indicator, Department.objects.filter(region=county))
+    item.save()
+    return item
 
 
 def correct(item: PlanItem, changes: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/v<int:number>/confirm-pending/", views.confirm_pending, name="confirm_pending"),
     path("<int:pk>/v<int:number>/confirm/", views.confirm_version, name="confirm"),
     path("<int:pk>/v<int:number>/conflicts/", views.version_conflicts, name="conflicts"),
+    path("<int:pk>/v<int:number>/targets/add/", views.add_target, name="add_target"),
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("items/<int:pk>/", views.item_edit, name="item"),
     path("items/<int:pk>/status/", views.item_status, name="item_status"),

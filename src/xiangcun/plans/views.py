@@ -15,11 +15,12 @@ from xiangcun.accounts.scopes import get_scoped_or_404, scoped
 from xiangcun.core.forms import ChineseEmptyLabels
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
+from xiangcun.domain.extraction.review import locate_quote, read_selection, segments
 from xiangcun.indicators.models import Indicator
 from xiangcun.regions.models import Region
 
 from . import services
-from .forms import CorrectionForm
+from .forms import AddTargetForm, CorrectionForm, join_lines
 from .models import Plan, PlanItem, PlanVersion
 
 # Which fields of each kind of item a reviewer sees and may correct, in order.
@@ -125,6 +126,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     departments = {d.pk: d.name for d in Department.objects.filter(region=version.plan.region)}
     rows = [_row(item, kind, departments) for item in items]
     _locate(rows, version.source_lines)
+    marks = _mark_quotes(rows, version.source_lines)
     can_edit = request.user.can("edit_plans") and version.status == PlanVersion.Status.REVIEW  # type: ignore[union-attr]
     pending_total = sum(t[3] for t in tabs)
     extraction_warnings = list(version.extraction.get("warnings", []))
@@ -144,7 +146,11 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "current": version.plan.current_version(),
         "disabled_reason": _confirm_blocked(version, pending_total),
         "outline": version.extraction.get("outline", [])[:400],
-        "lines": list(enumerate(version.source_lines, start=1)),
+        "lines": [
+            (n, segments(text, marks[n]) if n in marks else [(text, False)])
+            for n, text in enumerate(version.source_lines, start=1)
+        ],
+        "can_add_target": can_edit and kind == PlanItem.Kind.TARGET,
         "can_edit": can_edit,
         "pending_total": pending_total,
         "status_choices": [("", "全部"), *PlanItem.Status.choices],
@@ -213,7 +219,27 @@ def _row(item: PlanItem, kind: str, departments: dict[int, str]) -> dict[str, An
     elif kind in (PlanItem.Kind.TARGET, PlanItem.Kind.PROJECT):
         extra = str(data.get("quote") or "")
     anchor = _anchor(data)
-    return {"item": item, "cells": cells, "extra": extra, "anchor": anchor, "line": None}
+    return {"item": item, "cells": cells, "extra": extra, "anchor": anchor, "line": None, "source": []}
+
+
+def _mark_quotes(rows: list[dict[str, Any]], lines: list[str]) -> dict[int, list[tuple[int, int]]]:
+    """Find each row's quote in the source lines: the row gets its line(s) with the quote highlighted
+    (instead of the bare quote), and the returned spans highlight it in the 原文 pane too."""
+    marks: dict[int, list[tuple[int, int]]] = {}
+    for row in rows:
+        data = row["item"].effective
+        quote = str(data.get("quote") or "")
+        if not quote:
+            continue
+        line = data.get("line") if isinstance(data.get("line"), int) else None
+        spans = locate_quote(lines, quote, line)
+        if not spans:
+            continue
+        row["line"] = min(spans)
+        row["source"] = [(n, segments(lines[n - 1], [span])) for n, span in sorted(spans.items())]
+        for n, span in spans.items():
+            marks.setdefault(n, []).append(span)
+    return marks
 
 
 def _locate(rows: list[dict[str, Any]], lines: list[str]) -> None:
@@ -237,6 +263,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_back(item))
     if request.method == "POST" and form.is_valid():
         services.correct(item, form.changes())
+        if item.kind == PlanItem.Kind.TARGET and form.target_departments() != (item.departments or {}):
+            item.departments = form.target_departments()
+            item.corrections = {**item.corrections, "_departments": item.departments}
         if item.kind == PlanItem.Kind.TASK and form.task_departments() != (item.departments or {}):
             item.departments = form.task_departments()
             # kept with the corrections so a re-import of the document does not undo the choice
@@ -303,6 +332,94 @@ def _anchor(data: dict[str, Any]) -> str:
 def _back(item: PlanItem) -> str:
     url = reverse("plans:version", kwargs={"pk": item.version.plan_id, "number": item.version.number})
     return f"{url}?kind={item.kind}#item-{item.pk}"
+
+
+@login_required
+def add_target(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Add a prose target the reader missed. The form comes prefilled from the words selected in the
+    原文 pane (`?line=N&text=…`, sent by plans/review.js), read by the reader's own rules."""
+    version = get_scoped_or_404(
+        PlanVersion.objects.select_related("plan__region"), request.user, plan_id=pk, number=number
+    )
+    require(request, "edit_plans")
+    back = reverse("plans:version", kwargs={"pk": pk, "number": number}) + f"?kind={PlanItem.Kind.TARGET}"
+    if version.status != PlanVersion.Status.REVIEW:
+        messages.error(request, "该版本已确认，不能再添加目标。")
+        return redirect(back)
+    if request.method == "POST":
+        form = AddTargetForm(request.POST, version=version)
+        if form.is_valid():
+            department = form.cleaned_data.get("department")
+            try:
+                item = services.add_reviewer_target(
+                    version, form.target_data(), department.pk if department else None
+                )
+            except services.PlanImportError as exc:
+                messages.error(request, str(exc))
+                return redirect(back)
+            messages.success(request, f"已添加目标「{item.label}」（已确认）。")
+            return redirect(_back(item))
+    else:
+        form = AddTargetForm(initial=_prefill(version, request), version=version)
+    line = form["line"].value()
+    try:
+        line_number = int(line) if line not in (None, "") else None
+    except (TypeError, ValueError):
+        line_number = None
+    context_lines = []
+    if line_number and 1 <= line_number <= len(version.source_lines):
+        quote = str(form["quote"].value() or "")
+        spans = locate_quote(version.source_lines, join_lines(quote), line_number) if quote else {}
+        for n in range(max(1, line_number - 1), min(len(version.source_lines), line_number + 1) + 1):
+            text = version.source_lines[n - 1]
+            context_lines.append((n, segments(text, [spans[n]]) if n in spans else [(text, False)]))
+    return render(
+        request,
+        "plans/add_target.html",
+        {
+            "form": form,
+            "version": version,
+            "plan": version.plan,
+            "back": back,
+            "context_lines": context_lines,
+        },
+    )
+
+
+def _prefill(version: PlanVersion, request: HttpRequest) -> dict[str, Any]:
+    """The form's first values from the selected words and the line they were selected on."""
+    text = join_lines(request.GET.get("text", ""))[:500]
+    try:
+        line = int(request.GET.get("line", ""))
+    except ValueError:
+        line = None
+    if line is not None and not 1 <= line <= len(version.source_lines):
+        line = None
+    if not text:
+        return {"line": line}
+    plan = version.plan
+    line_text = version.source_lines[line - 1] if line else ""
+    read = read_selection(text, (plan.period_start, plan.period_end), line_text)
+    indicators = list(
+        (
+            Indicator.objects.filter(region__isnull=True) | Indicator.objects.filter(region=plan.region)
+        ).select_related("owner")
+    )
+    proposal = services.propose_department(
+        read, services.match_target(read, indicators), Department.objects.filter(region=plan.region)
+    )
+    return {
+        "quote": read["quote"],
+        "line": line,
+        "subject": read["subject"],
+        "op": read["op"],
+        "value": read["value"],
+        "unit": read["unit"],
+        "year": read["year"],
+        "per_year": "1" if read["per_year"] else "0",
+        "scope": read["scope"],
+        "department": (proposal.get("lead") or [None])[0],
+    }
 
 
 @require_POST
