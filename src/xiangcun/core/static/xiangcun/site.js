@@ -1,4 +1,4 @@
-/* xiangcun: the menu button on narrow screens, and drafts of forms kept in the browser until the server confirms. */
+/* xiangcun: the menu button on narrow screens, scrolling to the first error, 全选 boxes, and drafts of forms kept in the browser until the server confirms. */
 (function () {
   "use strict";
   var bar = document.getElementById("topbar");
@@ -20,6 +20,20 @@
       }
     });
   }
+
+  // A form returned with errors: the first bad row is scrolled into view (it also carries autofocus).
+  var first = document.querySelector("[data-scroll-here]");
+  if (first && first.scrollIntoView) { first.scrollIntoView({block: "center"}); }
+
+  // <input type="checkbox" data-check-all="name">: ticks or clears every checkbox called `name`.
+  document.querySelectorAll("input[data-check-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      var name = all.getAttribute("data-check-all");
+      document.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === name) { box.checked = all.checked; }
+      });
+    });
+  });
 
   // <form data-draft="key">: typed values are saved to localStorage on every change and restored on load;
   // a page carrying data-draft-saved="key" (shown after the server accepted the form) removes the draft.
