@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str | None]] = [
     ("防返贫监测", "households:registry"),
     ("项目资产", "projects:library"),
     ("任务考核", "tasks:list"),
+    ("村庄", "villages:list"),
     ("台账", "ledgers:index"),
     ("报告", "reports:index"),
     ("管理", "regions:tree"),
