@@ -34,6 +34,7 @@ from xiangcun.households.models import Case, CaseStep, Household
 from xiangcun.households.services import import_households, run_screening
 from xiangcun.indicators.models import Indicator, Observation, Target
 from xiangcun.indicators.services import ensure_national
+from xiangcun.ledgers.demo import build_demo as build_ledgers_demo
 from xiangcun.projects.demo import build_demo as build_projects_demo
 from xiangcun.regions.models import Region
 from xiangcun.regions.services import import_regions
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(build_projects_demo(county))
             self.stdout.write(build_assets_demo(county))
             self.stdout.write(build_tasks_demo(county))
+            self.stdout.write(build_ledgers_demo(county))
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
@@ -231,7 +233,7 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
-                user.password_expires = False  # the demo password is printed in the README: never forced to change
+                user.password_expires = False  # its password is in the README: never forced to change
                 user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
                 user.save()
             scope = region.name if region else "全部"
