@@ -169,6 +169,35 @@ def record(
     case.save()
 
 
+@transaction.atomic
+def record_recheck(
+    case: Case, user: Any, stable: bool, note: str, risk: str = "", on: Any = None
+) -> tuple[CaseStep, Case | None]:
+    """Record a 回头看 of a cleared case (who, when, findings, stable or not).
+
+    When a risk is found the household goes back under monitoring: a new case is opened (channel 基层干部排查)
+    with the risk as its note. Returns (the step, the new case or None). Raises flow.CaseError or
+    flow.StepFactsError; nothing is saved then.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    today = timezone.localdate()
+    role = "system_admin" if user.is_superuser else user.role
+    facts = flow.check_recheck(case.phase, role, stable, note, risk, on or today, today, case.cleared_at)
+    step = CaseStep.objects.create(
+        case=case,
+        phase=case.phase,
+        name=flow.RECHECK,
+        passed=stable,
+        note=note.strip(),
+        facts=facts,
+        actor=user,
+    )
+    reopened = None
+    if not stable and not case.household.cases.filter(phase__in=flow.OPEN_PHASES).exists():
+        reopened = open_case(case.household, "基层干部排查", f"回头看发现返贫风险：{facts['risk']}")
+    return step, reopened
+
+
 def post_notice(case: Case, user: Any, start: str, end: str) -> None:
     """Register the notice's dates when it is posted; the 公示 step is completed after it ends."""
     state = _state(case)

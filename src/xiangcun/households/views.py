@@ -254,6 +254,21 @@ def _decision_facts(case: Case) -> dict[str, Any]:
     }
 
 
+def _recheck_state(case: Case, steps: list[Any]) -> str:
+    """The 回头看 line of a cleared case: done (when, what was found), due, or when it falls due."""
+    if case.phase != flow.CLEARED or case.recheck_on is None:
+        return ""
+    done = [s for s in steps if s.name == flow.RECHECK]
+    if done:
+        last = done[-1]
+        return (
+            f"已回头看 {len(done)} 次，最近一次 {last.facts.get('date', '')}：{last.facts.get('result', '')}"
+        )
+    if flow.recheck_due(case.recheck_on, timezone.localdate()):
+        return f"回头看已到期（{case.recheck_on.isoformat()}），尚未登记"
+    return f"应于 {case.recheck_on.isoformat()} 前后回头看"
+
+
 def _case_page(
     request: HttpRequest,
     case: Case,
@@ -292,6 +307,7 @@ def _case_page(
         "settings": settings_,
         "publicity_over": case.publicity_end is not None and case.publicity_end < timezone.localdate(),
         "decision": _decision_facts(case) if step in (flow.TOWNSHIP, flow.COUNTY) else None,
+        "recheck_state": _recheck_state(case, [r["step"] for r in records]),
     }
     return render(request, "households/case.html", context, status=400 if errors else 200)
 

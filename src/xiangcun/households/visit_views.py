@@ -74,6 +74,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
     at_verify = case is not None and flow.CaseState(case.phase, case.step).step_name == flow.VERIFY
     role = "system_admin" if request.user.is_superuser else request.user.role  # type: ignore[union-attr]
     can_complete = at_verify and role in flow.STEP_ROLES[flow.VERIFY]
+    can_recheck = case is not None and case.phase == flow.CLEARED and role in flow.STEP_ROLES[flow.VERIFY]
     checklist = _checklist(household, case, request)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
@@ -85,10 +86,13 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
         "checked": [],
         "findings": "",
         "complete": "1" if can_complete else "",
+        "recheck": "",
+        "risk": "",
     }
     if request.method == "POST":
         values = {
-            k: request.POST.get(k, "") for k in ("kind", "visited_at", "reason", "findings", "complete")
+            k: request.POST.get(k, "")
+            for k in ("kind", "visited_at", "reason", "findings", "complete", "recheck", "risk")
         }
         values["checked"] = request.POST.getlist("checked")
         files = [f for f in request.FILES.getlist("photos") if f.name]
@@ -106,17 +110,28 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
                 visited_at=_parse_time(values["visited_at"]), uploads=uploads, case=case,
                 complete_step=can_complete and values["complete"] == "1",
                 passed=request.POST.get("passed", "1") == "1", reason=values["reason"],
+                recheck=values["recheck"] if can_recheck else "", risk=values["risk"],
             )  # fmt: skip
         except VisitError as exc:
             errors = exc.errors
         else:
-            done = "，并已办结「入户核实」" if visit.step_id else ""
+            done = ""
+            if visit.step_id:
+                done = (
+                    "，并已登记「回头看」结论"
+                    if values.get("recheck") and can_recheck
+                    else "，并已办结「入户核实」"
+                )
+            if values.get("recheck") == "risk" and can_recheck:
+                done += "；该户已重新纳入监测识别（新的监测案件，从入户核实开始）"
             messages.success(request, f"走访记录已保存{done}。")
             return redirect("households:visit", pk=visit.pk)
     context = {
         "household": household,
         "case": case,
         "can_complete": can_complete,
+        "can_recheck": can_recheck,
+        "recheck_results": (("stable", flow.STABLE), ("risk", flow.AT_RISK)),
         "checklist": checklist,
         "values": values,
         "errors": errors,

@@ -65,8 +65,11 @@ def record_visit(
     complete_step: bool = False,
     passed: bool = True,
     reason: str = "",
+    recheck: str = "",
+    risk: str = "",
 ) -> Visit:
-    """Save a visit with its photos; with complete_step, record the case's 入户核实 step from it (all or nothing).
+    """Save a visit with its photos; with complete_step, record the case's 入户核实 step from it; with
+    recheck ("stable" or "risk"), record the cleared case's 回头看 from it (all or nothing).
 
     Raises VisitError (field → message); the step's rules are the case services' (StepFactsError/CaseError
     come back as VisitError too).
@@ -85,6 +88,12 @@ def record_visit(
         errors["case"] = "该案件不属于这户"
     if complete_step and (case is None or flow.CaseState(case.phase, case.step).step_name != flow.VERIFY):
         errors["case"] = "该案件当前不在「入户核实」步骤，不能从走访办结"
+    if recheck and (case is None or case.phase != flow.CLEARED or kind != flow.RECHECK):
+        errors["case"] = "只有风险已消除的案件、走访类型为「回头看」时才能登记回头看结论"
+    elif recheck not in ("", "stable", "risk"):
+        errors["recheck"] = "请选择回头看结论"
+    elif recheck == "risk" and not risk.strip():
+        errors["risk"] = "发现返贫风险时请写明是什么风险"
     try:
         photos = check_photos(uploads)
     except VisitError as exc:
@@ -95,7 +104,7 @@ def record_visit(
     stored: list[VisitPhoto] = []
     try:
         return _save(household, user, kind, checked, findings, visited_at, photos, case, complete_step,
-                     passed, reason, stored)  # fmt: skip
+                     passed, reason, stored, recheck, risk)  # fmt: skip
     except VisitError:
         for item in stored:  # the rows were rolled back: remove their files too
             item.file.delete(save=False)
@@ -105,7 +114,7 @@ def record_visit(
 def _save(
     household: Household, user: Any, kind: str, checked: list[dict[str, Any]], findings: str,
     visited_at: dt.datetime, photos: list[tuple[str, Photo]], case: Case | None, complete_step: bool,
-    passed: bool, reason: str, stored: list[VisitPhoto],
+    passed: bool, reason: str, stored: list[VisitPhoto], recheck: str = "", risk: str = "",
 ) -> Visit:  # fmt: skip
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -141,5 +150,18 @@ def _save(
                 transaction.set_rollback(True)
                 raise VisitError({"case": str(exc)}) from exc
             visit.step = case.steps.order_by("-at", "-id").first()
+            visit.save(update_fields=["step"])
+        elif recheck and case is not None:
+            try:
+                visit.step, _ = case_services.record_recheck(
+                    case, user, recheck == "stable", findings, risk, on=timezone.localdate(visited_at)
+                )
+            except flow.StepFactsError as exc:
+                transaction.set_rollback(True)
+                fields = {"note": "findings", "date": "visited_at"}
+                raise VisitError({fields.get(k, k): v for k, v in exc.errors.items()}) from exc
+            except flow.CaseError as exc:
+                transaction.set_rollback(True)
+                raise VisitError({"case": str(exc)}) from exc
             visit.save(update_fields=["step"])
     return visit

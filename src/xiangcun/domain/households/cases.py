@@ -158,7 +158,12 @@ STEP_FACTS: dict[str, tuple[tuple[str, str], ...]] = {
     TOWNSHIP: (("note", "审核意见"),),
     COUNTY: (("note", "审定意见"),),
 }  # fmt: skip
-FACT_LABELS = {key: label for facts in STEP_FACTS.values() for key, label in facts}
+# 回头看: the visit to a cleared household (who, when, what was found, stable or not); not a step of the
+# five-step procedure, so it is recorded on its own (`check_recheck`).
+RECHECK = "回头看"
+STABLE, AT_RISK = "稳定，无返贫风险", "发现返贫风险"
+RECHECK_FACTS = (("date", "回头看日期"), ("result", "结论"), ("risk", "发现的风险"), ("note", "回头看情况"))
+FACT_LABELS = {key: label for facts in (*STEP_FACTS.values(), RECHECK_FACTS) for key, label in facts}
 
 
 @dataclass(frozen=True)
@@ -441,3 +446,40 @@ def recheck_date(cleared: dt.date, days: int = DEFAULT_RECHECK_DAYS) -> dt.date:
 
 def recheck_due(recheck_on: dt.date | None, today: dt.date) -> bool:
     return recheck_on is not None and recheck_on <= today
+
+
+def check_recheck(
+    phase: str,
+    role: str,
+    stable: bool,
+    note: str,
+    risk: str,
+    on: dt.date | None,
+    today: dt.date,
+    cleared: dt.date | None = None,
+) -> dict[str, str]:
+    """The facts of a 回头看, cleaned: only a cleared household is rechecked, by the staff who verify; the
+    findings are required, and when a risk is found, what it is (the household then goes back under
+    monitoring). Raises CaseError or StepFactsError (field → Chinese message)."""
+    if phase != CLEARED:
+        raise CaseError("只有风险已消除的农户才做回头看")
+    if role not in STEP_ROLES[VERIFY]:
+        raise CaseError("回头看由村、乡镇或县级工作人员办理")
+    errors: dict[str, str] = {}
+    if not note.strip():
+        errors["note"] = "请写明回头看情况（收入是否稳定、两不愁三保障和饮水是否有保障）"
+    if not stable and not risk.strip():
+        errors["risk"] = "发现返贫风险时请写明是什么风险"
+    if on is None:
+        errors["date"] = "请填写回头看日期"
+    elif on > today:
+        errors["date"] = "回头看日期不能晚于今天"
+    elif cleared is not None and on < cleared:
+        errors["date"] = f"回头看日期不能早于风险消除日期（{cleared.isoformat()}）"
+    if errors:
+        raise StepFactsError(errors)
+    return {
+        "date": on.isoformat() if on else "",
+        "result": STABLE if stable else AT_RISK,
+        "risk": "" if stable else risk.strip(),
+    }
