@@ -38,6 +38,7 @@ from xiangcun.projects.demo import build_demo as build_projects_demo
 from xiangcun.regions.models import Region
 from xiangcun.regions.services import import_regions
 from xiangcun.tasks.demo import build_demo as build_tasks_demo
+from xiangcun.villages.demo import build_demo as build_villages_demo
 
 DEMO_PASSWORD = "xiangcun-demo"
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(build_projects_demo(county))
             self.stdout.write(build_assets_demo(county))
             self.stdout.write(build_tasks_demo(county))
+            self.stdout.write(build_villages_demo(county))
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
