@@ -1,4 +1,4 @@
-"""The demo county's villages: classes from a plan read by the real reader, a 中心村 list, one merge applied."""
+"""The demo county's villages: classes from a plan read by the real reader, a 中心村 list, merges to review."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def test_demo_builds_classes_lists_and_a_merge(db) -> None:  # type: ignore[no-u
     assert {"中心村", "示范村", "先行示范村", "整体推进村", "重点帮扶村"} <= names
     assert all(m.line for m in ClassMembership.objects.all())
     merges = VillageMerge.objects.order_by("line")
-    assert [m.status for m in merges] == [VillageMerge.Status.APPLIED, VillageMerge.Status.PROPOSED]
-    assert "已应用 1 条" in message
+    assert [m.status for m in merges] == [VillageMerge.Status.PROPOSED] * 2
+    assert all(m.target is not None and m.sources.count() == 2 for m in merges)  # matched, ready to apply
+    assert "2 条规划中的村庄合并待审核" in message
     assert LayoutRule.objects.filter(county=county).count() == 4
     assert build_demo(county).startswith("村庄：演示规划已存在")

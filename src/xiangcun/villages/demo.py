@@ -1,13 +1,11 @@
 """Demo villages for 示范县: a short plan written for the demo (not a seed's text) with a 中心村 list, a 示范村 list,
-a 先行示范村/整体推进村/重点帮扶村 table and a merge table, read by the real plan reader, confirmed, and one merge applied.
+a 先行示范村/整体推进村/重点帮扶村 table and a merge table, read by the real plan reader and confirmed; its merges wait for review.
 
 The plan names the demo county's own villages, so it is composed from the tree. One village is put in both 先行示范村
 and 重点帮扶村 on purpose, so the layout check has a contradiction to show. Run once: a rerun leaves it alone.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from xiangcun.accounts.models import User
 from xiangcun.plans.models import Plan, PlanItem
@@ -60,17 +58,9 @@ def build_demo(county: Region) -> str:
     version = import_plan(plan_text(county).encode("utf-8"), "村庄布局与分类推进规划.txt", actor, county)
     version.items.filter(status=PlanItem.Status.PENDING).update(status=PlanItem.Status.CONFIRMED)
     confirm_version(version, actor)  # the villages app reads the lists and proposes the merges
-    merges = list(VillageMerge.objects.filter(plan_version=version).order_by("line"))
-    applied = 0
-    if merges and merges[0].target is not None:
-        first = merges[0]
-        services.apply_merge(
-            first, actor, first.target, list(first.sources.all()), dt.date(2022, 3, 1),
-            note="演示：按规划表1合并，原村保留为历史档案",
-        )  # fmt: skip
-        applied = 1
+    # Left for review: applying one is the reviewer's step (村庄 → 村庄合并), and a rerun of the demo re-imports the
+    # original region table, which would put an applied merge's populations and natural villages back.
+    merges = VillageMerge.objects.filter(plan_version=version).count()
     services.ensure_rules(county)
     classes = ClassMembership.objects.filter(village__in=services.villages_of(county)).count()
-    return (
-        f"村庄：{classes} 条村庄类别，{len(merges)} 条规划中的村庄合并（已应用 {applied} 条，其余待审核）。"
-    )
+    return f"村庄：{classes} 条村庄类别，{merges} 条规划中的村庄合并待审核。"
