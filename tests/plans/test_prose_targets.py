@@ -6,7 +6,6 @@ pin down what confirming a version does with the prose targets a reviewer confir
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -15,8 +14,6 @@ from django.urls import reverse
 from xiangcun.indicators.models import Indicator, Target
 from xiangcun.plans import services
 from xiangcun.plans.models import PlanItem
-
-from .test_review import EXTRACTION
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +37,6 @@ PROSE = [
     {"subject": "农村卫生厕所普及率", "value": 85.0, "unit": "%", "op": "=", "year": 2025, "scope": None,
      "per_year": False, "quote": "到2025年农村卫生厕所普及率达到85%", "line": 4},
 ]  # fmt: skip
-
-
-@pytest.fixture
-def prose_reader(monkeypatch):  # type: ignore[no-untyped-def]
-    result = copy.deepcopy(EXTRACTION)
-    result["targets"] = copy.deepcopy(PROSE)
-    result["outline"] = [{"level": 2, "label": "第一章", "title": "推进产业振兴", "line": 1}]
-    state = {"result": result}
-
-    def read_plan(data: bytes, filename: str) -> tuple[dict[str, Any], list[str]]:
-        return copy.deepcopy(state["result"]), list(LINES)
-
-    monkeypatch.setattr(services, "read_plan", read_plan)
-    return state
 
 
 def _confirmed(users: Any, county: Any, data: bytes = b"doc") -> Any:
