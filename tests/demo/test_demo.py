@@ -53,3 +53,12 @@ def test_demo_reset_rebuilds_and_size_flag_grows_the_county():
 
 def test_demo_rows_are_deterministic():
     assert county_rows(40) == county_rows(40)
+
+
+def test_a_county_of_thousands_of_villages_gets_distinct_names():
+    # two-character names run out near 950 per suffix: a 5 000-village county used to draw names forever
+    rows = county_rows(5000)
+    villages = [r for r in rows[1:] if r[3] in ("行政村", "社区")]
+    assert len(villages) == 5000
+    names = [r[1] for r in rows[1:] if r[3] != "自然村"]
+    assert len(names) == len(set(names))

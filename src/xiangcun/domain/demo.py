@@ -18,13 +18,22 @@ _TOWNSHIP_SUFFIX = ["镇", "镇", "乡", "镇", "乡"]
 
 
 def _names(rng: random.Random, count: int, suffix: str | list[str], taken: set[str]) -> list[str]:
+    """Two-character names while they last; a county of thousands of villages exhausts them (about 950 per
+    suffix), so after repeated collisions a third character is added instead of drawing forever."""
     names: list[str] = []
+    misses = 0
     while len(names) < count:
         end = suffix if isinstance(suffix, str) else rng.choice(suffix)
-        name = rng.choice(_FIRST) + rng.choice(_SECOND) + end
-        if name not in taken:
-            taken.add(name)
-            names.append(name)
+        name = rng.choice(_FIRST) + rng.choice(_SECOND)
+        if misses > 20:
+            name += rng.choice(_FIRST)
+        name += end
+        if name in taken:
+            misses += 1
+            continue
+        taken.add(name)
+        names.append(name)
+        misses = 0
     return names
 
 
