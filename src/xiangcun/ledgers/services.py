@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
@@ -209,7 +209,7 @@ def _upsert(
     for r in rows:
         old = existing.get(r["key"])
         if old is None:
-            new.append(model(**match, key=r["key"], **{f: r[f] for f in fields}))
+            new.append(r)
             continue
         diff = {f: (old[f], r[f]) for f in fields if old[f] != r[f]}
         if not diff:
@@ -218,16 +218,53 @@ def _upsert(
         changed.append(model(pk=old["id"], **{f: r[f] for f in fields}))
         audit.append((_Ref(old["id"], describe(r)), "update", diff))
     with transaction.atomic():
-        created = model.objects.bulk_create(new, batch_size=2000)
+        _insert(model, match, fields, new)
         if changed:
             model.objects.bulk_update(changed, list(fields), batch_size=500)
             model.objects.filter(pk__in=[c.pk for c in changed]).update(updated_at=timezone.now())
-        by_key = {r["key"]: r for r in rows}
-        for item in created:
-            r = by_key[item.key]  # type: ignore[attr-defined]
-            audit.append((_Ref(item.pk, describe(r)), "create", {"key": (None, r["key"])}))
+        if new:
+            wanted = {r["key"]: r for r in new}
+            for start in range(0, len(new), CHUNK):
+                chunk = [r["key"] for r in new[start : start + CHUNK]]
+                for key, pk in model.objects.filter(**match, key__in=chunk).values_list("key", "id"):
+                    audit.append((_Ref(pk, describe(wanted[key])), "create", {"key": (None, key)}))
         record_bulk(model, audit, actor, note=note)  # type: ignore[arg-type]
-    report.created, report.updated = len(created), len(changed)
+    report.created, report.updated = len(new), len(changed)
+
+
+def _insert(
+    model: type[models.Model], match: dict[str, Any], fields: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """INSERT the rows with one executemany per chunk: a model instance per row and Django's per-value
+    SQL compilation would cost more than reading and checking the whole file."""
+    if not rows:
+        return
+    ops = connection.ops
+    fixed = {f"{name}_id" if isinstance(value, models.Model) else name: getattr(value, "pk", value)
+             for name, value in match.items()}  # fmt: skip
+    now = ops.adapt_datetimefield_value(timezone.now())
+    names = [*fixed, "key", *fields, "updated_at"]
+    convert: dict[int, Callable[[Any], Any]] = {}  # column index → adapter, for the types that need one
+    for index, name in enumerate(names):
+        field = model._meta.get_field(name)
+        if isinstance(field, models.DecimalField):
+            convert[index] = lambda v, f=field: (
+                None if v is None else ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+            )
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            convert[index] = ops.adapt_datefield_value
+        elif isinstance(field, models.JSONField):
+            convert[index] = lambda v, f=field: f.get_db_prep_save(v, connection)
+    columns = ", ".join(ops.quote_name(model._meta.get_field(n).column) for n in names)
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+    head = list(fixed.values())
+    values = [[*head, r["key"], *(r[f] for f in fields), now] for r in rows]
+    for row in values:
+        for index, fn in convert.items():
+            row[index] = fn(row[index])
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), CHUNK):
+            cursor.executemany(sql, values[start : start + CHUNK])
 
 
 # ---------------------------------------------------------------- the toilet ledger

@@ -176,7 +176,15 @@ class ParsedRows:
 
 def parse_value(column: Column, raw: Any) -> tuple[Any, str | None]:
     """The typed value of one cell (None when empty), or the Chinese reason it is not valid."""
-    text = _text(raw)
+    kind = type(raw)
+    if kind is float and column.type == "integer" and raw.is_integer():  # the common cases, without text
+        value = int(raw)
+        low, high = column.minimum, column.maximum
+        if (low is None or value >= low) and (high is None or value <= high):
+            return value, None
+    elif kind is dt.date and column.type == "date" and raw >= EARLIEST_DATE:
+        return raw, None
+    text = raw.strip() if kind is str else _text(raw)
     if not text:
         return None, ("不能为空" if column.required else None)
     if column.type == "text":
@@ -243,33 +251,71 @@ def read_rows(
         expected = "、".join(c.header for c in columns)
         return ParsedRows(errors=[RowError(0, "", f"表头不对（{'；'.join(problems)}）。第1行应为：{expected}")],
                           error_count=1)  # fmt: skip
-    errors: list[RowError] = []
-    count = 0
-    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    kept: list[Sequence[Any]] = []
     for number, record in enumerate(records, start=2):
-        if all(_text(v) == "" for v in record):
-            continue
-        row: dict[str, Any] = {"row": number}
-        clean = True
-        for column in columns:
-            index = position.get(column.key)
-            raw = record[index] if index is not None and index < len(record) else None
-            value, error = parse_value(column, raw)
-            if error is None and column.type == "date" and value is not None and value > today:
-                error = f"{value:%Y-%m-%d} 晚于今天"
-            if error is not None:
-                clean = False
-                count += 1
-                if len(errors) < max_errors:
-                    errors.append(RowError(number, column.header, error))
-            row[column.key] = value
-        if clean:
-            rows.append(row)
+        if any(v is not None and v != "" and (type(v) is not str or v.strip()) for v in record):
+            numbers.append(number)
+            kept.append(record)
+    # Column by column: the common cell types take a fast path, the rest goes through parse_value.
+    found: list[tuple[int, int, str]] = []  # (record index, column index, message)
+    values: list[list[Any]] = []
+    for c, column in enumerate(columns):
+        index = position.get(column.key)
+        raws = (
+            [r[index] if index < len(r) else None for r in kept] if index is not None else [None] * len(kept)
+        )
+        parsed, problems = _parse_column(column, raws, today)
+        values.append(parsed)
+        found += [(i, c, message) for i, message in problems]
+    bad = {i for i, _, _ in found}
+    count = len(found)
+    found.sort()
+    errors = [RowError(numbers[i], columns[c].header, message) for i, c, message in found[:max_errors]]
+    keys = ["row", *(c.key for c in columns)]
+    rows = [dict(zip(keys, (numbers[i], *cells), strict=True)) for i, cells in enumerate(zip(*values, strict=True))
+            if i not in bad] if columns else []  # fmt: skip
     if count:  # the clean rows come back too, so their other problems can be listed in the same report
         return ParsedRows(rows=rows, errors=with_overflow(errors, count), error_count=count)
     if not rows:
         return ParsedRows(errors=[RowError(0, "", "文件中没有数据行（只有表头）")], error_count=1)
     return ParsedRows(rows=rows)
+
+
+def _parse_column(column: Column, raws: list[Any], today: dt.date) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Typed values of one column and its problems as (position, message)."""
+    out: list[Any] = [None] * len(raws)
+    problems: list[tuple[int, str]] = []
+    kind = column.type
+    allowed = set(column.choices)
+    for i, raw in enumerate(raws):
+        t = type(raw)
+        if raw is None or raw == "":
+            if column.required:
+                problems.append((i, "不能为空"))
+            continue
+        if t is str and kind in ("text", "choice"):
+            text = raw.strip()
+            if text and len(text) <= column.max_length and (kind == "text" or text in allowed):
+                out[i] = text
+                continue
+        elif t is float and kind == "integer" and raw.is_integer():
+            number = int(raw)
+            if (column.minimum is None or number >= column.minimum) and (
+                column.maximum is None or number <= column.maximum
+            ):
+                out[i] = number
+                continue
+        elif t is dt.date and kind == "date" and EARLIEST_DATE <= raw <= today:
+            out[i] = raw
+            continue
+        value, error = parse_value(column, raw)
+        if error is None and kind == "date" and value is not None and value > today:
+            error = f"{value:%Y-%m-%d} 晚于今天"
+        if error is not None:
+            problems.append((i, error))
+        out[i] = value
+    return out, problems
 
 
 def with_overflow(errors: list[RowError], count: int) -> list[RowError]:

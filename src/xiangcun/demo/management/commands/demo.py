@@ -34,6 +34,7 @@ from xiangcun.households.models import Case, CaseStep, Household
 from xiangcun.households.services import import_households, run_screening
 from xiangcun.indicators.models import Indicator, Observation, Target
 from xiangcun.indicators.services import ensure_national
+from xiangcun.ledgers.demo import build_demo as build_ledgers_demo
 from xiangcun.projects.demo import build_demo as build_projects_demo
 from xiangcun.regions.models import Region
 from xiangcun.regions.services import import_regions
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             self.stdout.write(build_assets_demo(county))
             self.stdout.write(build_tasks_demo(county))
             self.stdout.write(build_villages_demo(county))
+            self.stdout.write(build_ledgers_demo(county))
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
