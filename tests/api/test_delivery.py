@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from tests.api.test_observations import call
@@ -108,9 +109,9 @@ def test_a_status_step_over_the_api(client, keys, projects):  # type: ignore[no-
     assert stale.status_code == 409 and "他人" in stale.json()["error"]
     done = call(client, "post", url, key, {"to": "in_progress", "remarks": "已开工", "expected": "admitted"})
     assert done.status_code == 201 and done.json()["status"] == "in_progress"
-    assert ProjectStep.objects.filter(
-        project=projects["A-1"], to_status="in_progress", remarks="已开工"
-    ).exists()
+    step = ProjectStep.objects.get(project=projects["A-1"], to_status="in_progress", remarks="已开工")
+    logged = LogEntry.objects.get_for_object(step).get()
+    assert logged.actor.username == "agri"  # the key's user is named in the audit log
     # Not allowed by the chain: the service's own Chinese reason, nothing written.
     jump = call(client, "post", url, key, {"to": "assets_formed"})
     assert jump.status_code == 400 and "不能改为" in jump.json()["error"]

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from auditlog.context import set_actor
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -43,7 +44,9 @@ def token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         request.user = token.user
         try:
-            return view(request, *args, **kwargs)
+            # The audit middleware ran before the key was read: name the key's user as the actor here.
+            with set_actor(token.user, remote_addr=request.META.get("REMOTE_ADDR")):
+                return view(request, *args, **kwargs)
         except ApiError as exc:
             return _error(exc.status, exc.message, **exc.extra)
         except Http404:  # out of scope and absent look the same, as on the pages
@@ -67,13 +70,28 @@ def indicators(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The type each field of a posted row may have (a list as a year or an object as an indicator is a 400).
+ROW_TYPES = [
+    ("indicator", (str,), "指标编码文字"),
+    ("region", (str,), "区域代码文字"),
+    ("year", (int, str), "年份数字"),
+    ("quarter", (int, str), "季度数字"),
+    ("value", (int, float, str), "数值"),
+    ("note", (str,), "文字"),
+]
+
+
+def _is(value: Any, kinds: tuple[type, ...]) -> bool:
+    return isinstance(value, kinds) and not isinstance(value, bool)
+
+
 @token_required
 def observations(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         rows = scoped(Observation.objects.select_related("indicator", "region"), request.user)
         if year := request.GET.get("year", ""):
-            if not year.isdigit():
-                return _error(400, "year 应为年份数字")
+            if not (year.isascii() and year.isdigit() and 2000 <= int(year[:5]) <= 2100):
+                return _error(400, "year 应为 2000–2100 之间的年份数字")
             rows = rows.filter(year=int(year))
         if code := request.GET.get("indicator"):
             rows = rows.filter(indicator__code=code)
@@ -88,16 +106,25 @@ def observations(request: HttpRequest) -> HttpResponse:
         return _error(413, "请求内容过大（上限 2 MB），请分批提交")
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _error(400, "请求内容不是有效的 UTF-8 JSON")
+    except (UnicodeDecodeError, ValueError, RecursionError):  # also a 5 000-digit number, deep nesting
+        return _error(400, "请求内容不是有效的 UTF-8 JSON（或含有超长数字、过深的嵌套）")
     if not isinstance(body, dict) or not isinstance(body.get("rows"), list) or not body["rows"]:
         return _error(400, '请求应为 {"rows": [...], "submit": false}，rows 至少一行')
-    raw_rows = []
+    if not isinstance(body.get("submit", False), bool):
+        return _error(400, "submit 应为 true 或 false")
+    raw_rows, type_errors = [], []
     for n, row in enumerate(body["rows"], start=1):
         if not isinstance(row, dict):
             return _error(400, f"第{n}行应为对象")
+        type_errors += [
+            {"row": n, "field": name, "message": f"{name} 应为{label}"}
+            for name, kinds, label in ROW_TYPES
+            if name in row and row[name] is not None and not _is(row[name], kinds)
+        ]
         raw_rows.append({"指标编码": row.get("indicator"), "区域代码": row.get("region"), "年度": row.get("year"),
                          "季度": row.get("quarter", 0), "数值": row.get("value"), "说明": row.get("note", ""), "_row": n})  # fmt: skip
+    if type_errors:
+        return _error(400, f"有 {len(type_errors)} 处类型错误，没有保存任何数据", errors=type_errors)
     rows, errors = collection.validate_rows(raw_rows, request.user)
     if errors:
         return _error(
