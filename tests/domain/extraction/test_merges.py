@@ -57,3 +57,16 @@ def test_jiaocheng_merge_table() -> None:
         "villages": ["塔上村", "阳湾村", "南沟村", "野则河村"],
         "into": "野则河村",
     }.items() <= next(m for m in merges if m["into"] == "野则河村").items()
+
+
+def test_a_merge_table_is_not_read_as_village_class_lists() -> None:
+    text = "表1 村庄合并情况\n| 乡镇 | 合并村 | 撤销村 | 合并后村 |\n| 东岭镇 | 上河村 | 上河村 | 下河村 |\n|  | 下河村 |  |  |\n"
+    result = extract_from_text(text)
+    assert result["place_lists"] == []
+    assert [m["into"] for m in result["merges"]] == ["下河村"]
+
+
+def extract_from_text(text: str) -> dict:  # type: ignore[type-arg]
+    from xiangcun.domain.extraction.extract import analyse
+
+    return analyse(read_text(text), source="plan.txt")

@@ -16,6 +16,11 @@ _LIST_INTRO = re.compile(
 _LABELLED_LIST = re.compile(r"^(?P<list>[\u4e00-\u9fff]{2,10}村)[（(]?\d*个?[）)]?[：:](?P<villages>.+)$")
 _NOTE_IN_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _INT = re.compile(r"^\d+$")
+_MERGE_WORDS = (
+    "合并",
+    "撤销",
+    "撤并",
+)  # a merge table (合并村 | 撤销村 | 合并后村) is not a list of village classes
 
 
 def _flat(text: str) -> str:
@@ -54,7 +59,11 @@ def _list_columns(cells: list[str]) -> dict[int, str] | None:
     flat = [_flat(c) for c in cells]
     if not flat or not flat[0].startswith("乡镇"):
         return None
-    lists = {i: name for i, name in enumerate(flat[1:], start=1) if name.endswith("村") and name != "行政村"}
+    lists = {
+        i: name
+        for i, name in enumerate(flat[1:], start=1)
+        if name.endswith("村") and name != "行政村" and not any(w in name for w in _MERGE_WORDS)
+    }
     return lists if len(lists) >= 1 and len(lists) == len([f for f in flat[1:] if f]) else None
 
 
