@@ -141,3 +141,12 @@ def test_assets_and_their_income_within_the_scope(client, keys, assets, househol
     assert year["results"][0]["distributed"] == "1800.50"
     assert get(client, keys, "township_b", "incomes", query="?year=2025").json()["count"] == 0
     assert get(client, keys, "county_admin", "incomes").status_code == 400  # the year is required
+
+
+def test_a_page_costs_the_same_queries_for_5_or_50_rows(client, keys, county, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    for n in range(50):
+        Project.objects.create(county=county.county, code=f"Q{n:02d}", name=f"项目{n}", project_type="other",
+                               region=county.village_a1 if n % 2 else county.town_b, year=2025,
+                               department=county.education)  # fmt: skip
+    with django_assert_max_num_queries(8):  # key, last-used, scope, count, the page
+        assert get(client, keys, "county_admin", "projects").json()["count"] == 50

@@ -116,3 +116,15 @@ def test_scorecards_only_for_the_units_one_may_read(client, keys, tasks, county)
     assert town["kind"] == "township" and [r["unit"] for r in town["results"]] == ["甲镇"]
     assert call(client, "get", url + "&kind=department", keys["township_a"]).json()["results"] == []
     assert call(client, "get", url + "&kind=村", keys["county_admin"]).status_code == 400
+
+
+def test_a_page_of_tasks_costs_a_fixed_number_of_queries(client, keys, county, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    from xiangcun.tasks.models import Task, TaskUnit
+
+    for n in range(40):
+        task = Task.objects.create(county=county.county, year=2026, code=f"K{n:02d}", content="任务",
+                                   deadline=dt.date(2026, 12, 31))  # fmt: skip
+        TaskUnit.objects.create(task=task, role="lead", department=county.agriculture)
+        TaskUnit.objects.create(task=task, role="cooperating", township=county.town_a)
+    with django_assert_max_num_queries(10):
+        assert call(client, "get", reverse("api:tasks"), keys["county_admin"]).json()["count"] == 40
