@@ -150,3 +150,24 @@ def test_a_page_costs_the_same_queries_for_5_or_50_rows(client, keys, county, dj
                                department=county.education)  # fmt: skip
     with django_assert_max_num_queries(8):  # key, last-used, scope, count, the page
         assert get(client, keys, "county_admin", "projects").json()["count"] == 50
+
+
+def test_notices_within_the_scope(client, keys, county, projects, monkeypatch):  # type: ignore[no-untyped-def]  # noqa: F811
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiangcun.assets.models import Publicity
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2025, 5, 5))
+    common = {"county": county.county, "year": 2025, "start": dt.date(2025, 5, 1), "end": dt.date(2025, 5, 10),
+              "channel": "村务公开栏"}  # fmt: skip
+    Publicity.objects.create(kind="项目计划", title="甲一村项目公示", region=county.village_a1,
+                             project=projects["A-1"], **common)  # fmt: skip
+    Publicity.objects.create(kind="资金分配", title="乙乡资金公示", region=county.town_b, **common)
+    mine = get(client, keys, "township_a", "notices").json()["results"]
+    assert [(n["title"], n["project"], n["state"], n["days_left"]) for n in mine] == [
+        ("甲一村项目公示", "A-1", "公示中", 6)
+    ]
+    assert get(client, keys, "county_admin", "notices", query="?kind=资金分配").json()["count"] == 1
+    assert get(client, keys, "county_admin", "notices", query="?kind=通知").status_code == 400

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
-from xiangcun.assets.models import Asset, AssetIncome, Distribution
+from xiangcun.assets.models import Asset, AssetIncome, Distribution, Publicity
 from xiangcun.domain import projects as project_domain
+from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import totals_by_use
 from xiangcun.domain.assets.ledger import CATEGORIES, OTHER_OWNER, OWNER_TYPES, STATES
 from xiangcun.households.models import Household
@@ -234,3 +236,25 @@ def incomes(request: HttpRequest) -> HttpResponse:
         request, prefetched, one, year=year, total=amount(rows.aggregate(s=Sum("amount"))["s"] or Decimal(0), 2),
         by_use={k: amount(v, 2) for k, v in by_use.items()},
     )  # fmt: skip
+
+
+@token_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """公示 records: ?kind= (项目计划, 资金分配, 项目竣工, 收益分配) ?year=; each with its state today."""
+    methods(request, "GET")
+    rows = scoped(Publicity.objects.select_related("region", "project", "income__asset"), request.user)
+    if kind := choice_param(request, "kind", disclosure.KINDS):
+        rows = rows.filter(kind=kind)
+    if (year := int_param(request, "year", 1900, 2200)) is not None:
+        rows = rows.filter(year=year)
+    today = timezone.localdate()
+
+    def one(n: Publicity) -> dict[str, Any]:
+        now = disclosure.state(n.start, n.end, today)
+        return {"id": n.pk, "kind": n.kind, "title": n.title, "region": n.region.code, "region_name": n.region.name,
+                "year": n.year, "project": n.project.code if n.project else None,
+                "asset": n.income.asset.code if n.income else None, "start": day(n.start), "end": day(n.end),
+                "state": now.label, "days_left": now.remaining, "channel": n.channel,
+                "objection_count": n.objection_count, "objections": n.objections, "handling": n.handling}  # fmt: skip
+
+    return page(request, rows.order_by("-start", "-id"), one)

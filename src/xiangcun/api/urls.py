@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/assets/", delivery.assets, name="assets"),
     path("v1/assets/<int:pk>/", delivery.asset, name="asset"),
     path("v1/incomes/", delivery.incomes, name="incomes"),
+    path("v1/notices/", delivery.notices, name="notices"),
     path("v1/tasks/", tasks.tasks, name="tasks"),
     path("v1/tasks/<int:pk>/", tasks.task, name="task"),
     path("v1/tasks/<int:pk>/reports/", tasks.task_reports, name="task_reports"),
