@@ -309,6 +309,17 @@ def _parse_column(column: Column, raws: list[Any], today: dt.date) -> tuple[list
         elif t is dt.date and kind == "date" and EARLIEST_DATE <= raw <= today:
             out[i] = raw
             continue
+        elif t is dt.datetime and kind == "date" and not (raw.hour or raw.minute or raw.second):
+            day = raw.date()
+            if EARLIEST_DATE <= day <= today:
+                out[i] = day
+                continue
+        elif t is float and kind == "decimal" and raw >= 0:
+            number = Decimal(repr(raw))
+            rounded = number.quantize(Decimal(1).scaleb(-column.places))
+            if rounded == number and (column.maximum is None or number <= column.maximum):
+                out[i] = rounded
+                continue
         value, error = parse_value(column, raw)
         if error is None and kind == "date" and value is not None and value > today:
             error = f"{value:%Y-%m-%d} 晚于今天"
