@@ -177,18 +177,25 @@ class Command(BaseCommand):
                           "department": departments.get(owners.get(code) or ""), "source": "演示规划"},
             )  # fmt: skip
             county_values, township_values = demo_values(code, indicator.kind, populations, years)
-            for township, series in zip(townships, township_values, strict=True):
-                for year, value in series.items():
-                    Observation.objects.update_or_create(
-                        indicator=indicator, region=township, year=year, quarter=0,
-                        defaults={"value": value, "status": Observation.Status.APPROVED},
-                    )  # fmt: skip
-            for year, value in county_values.items():
-                Observation.objects.update_or_create(
-                    indicator=indicator, region=county, year=year, quarter=0,
-                    defaults={"value": value, "status": Observation.Status.APPROVED,
-                              "department": departments.get(owners.get(code) or "")},
-                )  # fmt: skip
+            department = departments.get(owners.get(code) or "")
+            approved = Observation.Status.APPROVED
+            observations = [
+                Observation(indicator=indicator, region=township, year=year, quarter=0, value=value, status=approved)
+                for township, series in zip(townships, township_values, strict=True)
+                for year, value in series.items()
+            ] + [
+                Observation(indicator=indicator, region=county, year=year, quarter=0, value=value, status=approved,
+                            department=department)
+                for year, value in county_values.items()
+            ]  # fmt: skip
+            # one statement per indicator: thousands of townships × years made update_or_create take minutes
+            Observation.objects.bulk_create(
+                observations,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["indicator", "region", "year", "quarter"],
+                update_fields=["value", "status", "department"],
+            )
 
     def _households(self, county: Region, count: int) -> str:
         if count <= 0:
