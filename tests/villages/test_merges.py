@@ -104,9 +104,12 @@ def test_what_follows_the_new_village_and_what_stays() -> None:
         "projects.project.region",
         "assets.asset.region",
         "accounts.user.region",
+        "ledgers.toiletrecord.village",  # the ledgers follow without knowing about merges
+        "ledgers.ledgerrow.region",
     } <= follows
     assert not follows & {
         "plans.planitem.region",
         "indicators.observation.region",
         "indicators.target.region",
+        "assets.publicity.region",  # a notice published for the old village stays as published
     }
