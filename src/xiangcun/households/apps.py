@@ -17,6 +17,7 @@ class HouseholdsConfig(AppConfig):
             Measure,
             Member,
             MonitoringThreshold,
+            RegistryImport,
             RuleSetting,
             Visit,
             VisitPhoto,
@@ -27,6 +28,7 @@ class HouseholdsConfig(AppConfig):
         auditlog.register(Finance, exclude_fields=["updated_at"])
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)
+        auditlog.register(RegistryImport)
         auditlog.register(CaseSettings, exclude_fields=["updated_at"])
         auditlog.register(Case, exclude_fields=["updated_at"])
         auditlog.register(CaseStep)

@@ -289,3 +289,30 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RegistryImport(models.Model):
+    """One registry import: who, when, which file (SHA-256) and what it changed.
+
+    Created rows are recorded here as counts, not as one audit entry each (a province's import would write
+    millions); updated and removed rows still get their own audit entry with the changed fields only.
+    """
+
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name="导入人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("导入时间", auto_now_add=True)
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("文件 SHA-256", max_length=64)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="导入范围", null=True, blank=True, on_delete=models.PROTECT
+    )
+    counts = models.JSONField("数量", default=dict)
+
+    class Meta:
+        verbose_name = "农户登记表导入"
+        verbose_name_plural = "农户登记表导入"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.sha256[:12]}"

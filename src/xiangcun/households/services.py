@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, FloatField, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -21,7 +24,8 @@ from xiangcun.domain.households import screening
 from xiangcun.domain.households.workbook import CellError, read_registry, write_registry
 from xiangcun.regions.models import Region
 
-from .models import Finance, Household, Measure, Member, MonitoringThreshold, RuleSetting
+from . import bulk
+from .models import Finance, Household, Measure, Member, MonitoringThreshold, RegistryImport, RuleSetting
 
 HOUSEHOLD_FIELDS = {"户类型": "household_type", "易地搬迁": "relocated", "低保": "dibao", "特困": "tekun",
                     "住房安全等级": "housing_grade", "饮水安全": "water_safe", "自主申报": "self_applied"}  # fmt: skip
@@ -59,15 +63,26 @@ def _changes(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
 
 
+RegistrySource = bytes | Path | Mapping[str, bytes | Path]
+
+
 def import_households(
-    data: bytes, filename: str, actor: Any = None, scope: Region | None = None
+    data: RegistrySource, filename: str, actor: Any = None, scope: Region | None = None
 ) -> ImportReport:
-    """Import the three-sheet registry; re-imported households are updated in place, all or nothing."""
+    """Import the registry (an .xlsx, or one CSV per sheet); re-imported households are updated in place,
+    all or nothing. One `RegistryImport` records who imported which file and the counts; updated and
+    removed rows are audited field by field, created rows are counted there.
+
+    On PostgreSQL the rows stream through COPY into staging tables and merge in SQL (`bulk`), so memory
+    does not grow with the file; SQLite keeps the batched ORM path.
+    """
     villages = Region.objects.filter(depth=5)
     if scope is not None:
         villages = villages.within(scope)
     village_ids = dict(villages.values_list("code", "id"))
-    registry = read_registry(data, filename, village_ids.keys())
+    if connection.vendor == "postgresql":
+        return _import_postgres(data, filename, actor, scope, village_ids)
+    registry = read_registry(_source(data), filename, village_ids.keys())
     report = ImportReport(errors=registry.errors)
     if not registry.ok:
         return report
@@ -97,15 +112,73 @@ def import_households(
         Household.objects.bulk_update(changed, [*HOUSEHOLD_FIELDS.values(), "village_id", "natural_village",
                                                 "head_name", "phone"], batch_size=2000)  # fmt: skip
         ids = dict(values_in(Household.objects.all(), "code", codes, "code", "id"))
-        audit += [(h, "create", {"code": (None, h.code), "head_name": (None, h.head_name)}) for h in new]
-        for h in new:
-            h.pk = ids[h.code]
         report.households = (len(new), len(changed))
         report.members = _import_members(registry.members, ids, audit)
         report.finances = _import_finances(registry.finances, ids, audit)
         record_bulk(Household, [a for a in audit if isinstance(a[0], Household)], actor, note="导入农户")
         record_bulk(Member, [a for a in audit if isinstance(a[0], Member)], actor, note="导入农户")
         record_bulk(Finance, [a for a in audit if isinstance(a[0], Finance)], actor, note="导入农户")
+        _record_import(data, filename, actor, scope, report)
+    return report
+
+
+def _source(data: RegistrySource) -> Any:
+    if isinstance(data, Mapping):
+        return {name: (v if isinstance(v, bytes) else Path(v)) for name, v in data.items()}
+    return data
+
+
+def file_hash(data: RegistrySource) -> str:
+    """SHA-256 of the file (for CSV: of the three files' hashes in sheet order)."""
+    if isinstance(data, Mapping):
+        return hashlib.sha256("".join(file_hash(data[k]) for k in sorted(data)).encode()).hexdigest()
+    if isinstance(data, bytes | bytearray | memoryview):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with Path(data).open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record_import(
+    data: RegistrySource, filename: str, actor: Any, scope: Region | None, report: ImportReport
+) -> RegistryImport:
+    counts = {"households": list(report.households), "members": list(report.members),
+              "finances": list(report.finances)}  # fmt: skip
+    record = RegistryImport.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        filename=filename[:200], sha256=file_hash(data), region=scope, counts=counts,
+    )  # fmt: skip
+    return record
+
+
+def _import_postgres(
+    data: RegistrySource, filename: str, actor: Any, scope: Region | None, village_ids: dict[str, int]
+) -> ImportReport:
+    with transaction.atomic(), connection.cursor() as cursor:
+        bulk.create_staging(cursor)
+        registry = read_registry(
+            _source(data), filename, village_ids.keys(), sink=bulk.sink_for(cursor, village_ids)
+        )
+        report = ImportReport(errors=registry.errors)
+        if not registry.ok:
+            transaction.set_rollback(True)
+            return report
+        allowed = list(village_ids.values())
+        if errors := bulk.outside_scope(cursor, allowed, scope is not None, NOT_IMPORTABLE):
+            report.errors = errors
+            transaction.set_rollback(True)
+            return report
+        counts, audit = bulk.merge(cursor)
+        bulk.drop_staging(cursor)
+        report.households = counts["households"]  # type: ignore[assignment]
+        report.members = counts["members"]  # type: ignore[assignment]
+        report.finances = counts["finances"]  # type: ignore[assignment]
+        for model in (Household, Member, Finance):
+            record_bulk(model, [(obj, action, diff) for m, obj, action, diff in audit if m is model], actor,
+                        note="导入农户")  # fmt: skip
+        _record_import(data, filename, actor, scope, report)
     return report
 
 
@@ -174,13 +247,6 @@ def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list
     Member.objects.bulk_create(new, batch_size=5000)
     Member.objects.bulk_update(changed, [*MEMBER_FIELDS.values(), "household_id", "name", "relation", "work_status",
                                          "sex", "birth_date"], batch_size=5000)  # fmt: skip
-    if new:
-        created = dict(
-            values_in(Member.objects.all(), "id_number", [m.id_number for m in new], "id_number", "id")
-        )
-        for m in new:
-            m.pk = created[m.id_number]
-            audit.append((m, "create", {"name": (None, m.name), "household": (None, m.household_id)}))
     return len(new), len(changed), len(removed)
 
 

@@ -21,6 +21,7 @@ Decisions, documented in docs/households.md:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -217,8 +218,14 @@ class _Errors:
         self.count += len(rows)
 
 
+Sink = Callable[[str, dict[str, np.ndarray]], None]
+# What the cross-sheet checks need of each sheet when the full rows go to a sink instead of memory.
+_KEYS = {"户": ("code", "_row"), "成员": ("household", "id_number", "birth_date", "_row"),
+         "收支": ("household", "year", "_row")}  # fmt: skip
+
+
 def read_registry(
-    source: bytes | str | os.PathLike[str],
+    source: bytes | str | os.PathLike[str] | Mapping[str, bytes | str | os.PathLike[str]],
     filename: str = "",
     village_codes: Collection[str] = (),
     *,
@@ -226,27 +233,39 @@ def read_registry(
     max_errors: int = MAX_ERRORS,
     row_limits: Mapping[str, int] | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    sink: Sink | None = None,
 ) -> Registry:
-    """Read and validate a registry workbook (bytes of an upload, or a path).
+    """Read and validate a registry: a workbook (bytes of an upload, or a path), or one CSV per sheet
+    given as a mapping {"户": …, "成员": …, "收支": …}.
 
     village_codes: the 行政村/社区 codes the importing user may use (the caller knows the regions).
+    Sheets are read one at a time and checked `_CHUNK` rows at a time. With a `sink`, every checked chunk
+    (the columns `Records` would hold) is handed to it while no error has been found, and only the key
+    columns the cross-sheet checks need stay in memory: the returned registry then holds 户编号 (户),
+    户编号/身份证号 key/出生日期 (成员) and 户编号/年度 (收支). A caller writing chunks somewhere must
+    discard them when the result has errors (the last row may be the bad one).
     """
     errors = _Errors(max_errors)
     today = today or dt.date.today()
     limits = {**ROW_LIMITS, **(row_limits or {})}
+    parsed = _Parser(errors, today, village_codes, sink)
+    tables: dict[str, dict[str, np.ndarray]] = {}
     try:
-        workbook = _open(source, filename, max_file_bytes)
-        sheets = _check_sheets(workbook, limits, errors)
-        if errors.count:
-            return _failed(errors)
-        parsed = _Parser(errors, today, village_codes)
-        households = parsed.households(sheets["户"])
-        members = parsed.members(sheets["成员"])
-        finances = parsed.finances(sheets["收支"])
+        if isinstance(source, Mapping):
+            sheets = _csv_sheets(source, max_file_bytes, limits, errors)
+        else:
+            sheets = _xlsx_sheets(_open(source, filename, max_file_bytes), limits, errors)
+        for name, rows in sheets:
+            if rows is None:
+                break
+            tables[name] = parsed.sheet(name, rows)
     except RegistryFileError as exc:
         return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1)
     except MemoryError:
         return Registry(errors=[CellError("", 0, "", "文件太大，内存不足，请按乡镇分批导入")], error_count=1)
+    if len(tables) < len(SHEETS):
+        return _failed(errors)
+    households, members, finances = tables["户"], tables["成员"], tables["收支"]
     household_rows, member_rows = households["_row"], members["_row"]
     member_index, finance_index = _cross_checks(households, members, finances, errors)
     if errors.count:
@@ -340,57 +359,158 @@ def _looks_like_text(head: bytes) -> bool:
     return all(b >= 0x20 or b in b"\t\r\n" for b in head)
 
 
-def _check_sheets(
+def _xlsx_sheets(
     workbook: python_calamine.CalamineWorkbook, limits: Mapping[str, int], errors: _Errors
-) -> dict[str, python_calamine.CalamineSheet]:
-    sheets: dict[str, python_calamine.CalamineSheet] = {}
+) -> Iterator[tuple[str, Iterator[list[Any]] | None]]:
+    """Each sheet's data rows (after a checked header), loading one sheet at a time: calamine holds a
+    whole sheet in memory, so the next one is only loaded once the previous one has been read."""
+    missing = [name for name in SHEETS if name not in workbook.sheet_names]
+    present = "、".join(workbook.sheet_names) or "无"
+    for name in missing:
+        errors.add(
+            name, 0, "", f"工作簿中缺少「{name}」工作表（需要 户、成员、收支 三张表；现有：{present}）"
+        )
+    if missing:
+        return
     for name, columns in SHEETS.items():
-        if name not in workbook.sheet_names:
-            present = "、".join(workbook.sheet_names) or "无"
-            errors.add(
-                name, 0, "", f"工作簿中缺少「{name}」工作表（需要 户、成员、收支 三张表；现有：{present}）"
-            )
-            continue
         try:
             sheet = workbook.get_sheet_by_name(name)
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             errors.add(name, 0, "", "工作表无法读取，文件可能已损坏")
-            continue
+            yield name, None
+            return
         if sheet.start not in (None, (0, 0)):
             row, col = sheet.start  # type: ignore[misc]
             errors.add(
                 name, row + 1, "", f"表头应在第1行、从A列开始（现在从 {_cell_name(row, col)} 单元格开始）"
             )
-            continue
+            yield name, None
+            return
         merged = [r for r in (sheet.merged_cell_ranges or []) if r[0][0] == 0]
         if merged:
             cells = "、".join(f"{_cell_name(*a)}:{_cell_name(*b)}" for a, b in merged)
             errors.add(name, 1, "", f"表头不能有合并单元格（{cells}），请取消合并，每列一个列名")
-            continue
-        header_row = next(iter(sheet.iter_rows()), []) if sheet.height else []
-        header = [_text(v) for v in header_row]
-        if tuple(header[: len(columns)]) != columns or any(header[len(columns) :]):
-            missing = [c for c in columns if c not in header]
-            extra = [h for h in header if h and h not in columns]
-            detail = []
-            if missing:
-                detail.append(f"缺少列：{'、'.join(missing)}")
-            if extra:
-                detail.append(f"多出列：{'、'.join(extra)}")
-            if not detail:
-                detail.append("列的顺序不对")
-            errors.add(name, 1, "", f"表头应依次为「{'、'.join(columns)}」；{'；'.join(detail)}")
-            continue
-        rows = max(0, sheet.height - 1)
-        if rows > limits[name]:
-            errors.add(
-                name, 0, "", f"数据行数过多（{rows} 行），单次导入上限为 {limits[name]} 行，请按乡镇分批导入"
-            )
-            continue
-        sheets[name] = sheet
-    return sheets
+            yield name, None
+            return
+        rows = iter(sheet.iter_rows()) if sheet.height else iter(())
+        if not _header_ok(name, columns, next(rows, []), max(0, sheet.height - 1), limits, errors):
+            yield name, None
+            return
+        yield name, rows
+        del rows, sheet
+
+
+def _header_ok(
+    name: str,
+    columns: tuple[str, ...],
+    header_row: Sequence[Any],
+    rows: int,
+    limits: Mapping[str, int],
+    errors: _Errors,
+) -> bool:
+    header = [_text(v) for v in header_row]
+    if tuple(header[: len(columns)]) != columns or any(header[len(columns) :]):
+        missing = [c for c in columns if c not in header]
+        extra = [h for h in header if h and h not in columns]
+        detail = []
+        if missing:
+            detail.append(f"缺少列：{'、'.join(missing)}")
+        if extra:
+            detail.append(f"多出列：{'、'.join(extra)}")
+        if not detail:
+            detail.append("列的顺序不对")
+        errors.add(name, 1, "", f"表头应依次为「{'、'.join(columns)}」；{'；'.join(detail)}")
+        return False
+    if rows > limits[name]:
+        errors.add(
+            name, 0, "", f"数据行数过多（{rows} 行），单次导入上限为 {limits[name]} 行，请按乡镇分批导入"
+        )
+        return False
+    return True
+
+
+def _csv_sheets(
+    sources: Mapping[str, bytes | str | os.PathLike[str]],
+    max_bytes: int,
+    limits: Mapping[str, int],
+    errors: _Errors,
+) -> Iterator[tuple[str, Iterator[list[Any]] | None]]:
+    """Each CSV's data rows after a checked header; UTF-8 (with or without BOM) or GB18030 (what Excel
+    saves as "CSV" on a Chinese Windows). The file is read as a stream, never held as rows."""
+    missing = [name for name in SHEETS if name not in sources]
+    for name in missing:
+        errors.add(name, 0, "", f"缺少「{name}」表的 CSV 文件（需要 户、成员、收支 三个文件）")
+    if missing:
+        return
+    for name, columns in SHEETS.items():
+        handle = _csv_text(name, sources[name], max_bytes)
+        try:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader, [])
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise RegistryFileError(f"「{name}」表的 CSV 文件无法读取：{exc}") from exc
+            if not _header_ok(name, columns, header, _csv_rows(sources[name]), limits, errors):
+                yield name, None
+                return
+            yield name, _csv_records(name, reader)
+        finally:
+            handle.close()
+
+
+def _csv_text(name: str, source: bytes | str | os.PathLike[str], max_bytes: int) -> io.TextIOBase:
+    if isinstance(source, bytes | bytearray | memoryview):
+        raw: BinaryIO = io.BytesIO(bytes(source))
+        size = len(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise RegistryFileError(f"找不到文件「{path.name}」")
+        raw, size = path.open("rb"), path.stat().st_size
+    if size == 0:
+        raw.close()
+        raise RegistryFileError(f"「{name}」表的 CSV 文件是空的")
+    if size > max_bytes:
+        raw.close()
+        raise RegistryFileError(
+            f"「{name}」表的 CSV 文件过大（{size / 1024 / 1024:.0f} MB），上限为 {max_bytes // 1024 // 1024} MB"
+        )
+    head = raw.read(1 << 16)
+    raw.seek(0)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0") or b"\x00" in head:
+        raw.close()
+        raise RegistryFileError(
+            f"「{name}」表的文件不是 CSV 文本（可能是 Excel 工作簿，请上传 .xlsx 或另存为 CSV）"
+        )
+    encoding = "utf-8-sig"
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
+            encoding = "gb18030"
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def _csv_rows(source: bytes | str | os.PathLike[str]) -> int:
+    """Data rows of a CSV, counted as lines (fast; a quoted cell over two lines counts twice)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        return max(0, data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1)
+    lines, last = 0, b"\n"
+    with Path(source).open("rb") as handle:
+        while block := handle.read(1 << 24):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return max(0, lines + (0 if last == b"\n" else 1) - 1)
+
+
+def _csv_records(name: str, reader: Iterator[list[str]]) -> Iterator[list[Any]]:
+    try:
+        yield from reader
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise RegistryFileError(f"「{name}」表的 CSV 文件无法读取（编码或引号有误）：{exc}") from exc
 
 
 def _cell_name(row: int, col: int) -> str:
@@ -443,12 +563,9 @@ def _numbers(values: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray([0.0 if p is None else p for p in parsed], dtype=float), bad
 
 
-def _chunks(
-    sheet: python_calamine.CalamineSheet, width: int
-) -> Iterator[tuple[np.ndarray, list[tuple[Any, ...]]]]:
-    """(Excel row numbers, columns) for the non-empty data rows, _CHUNK rows at a time."""
-    rows = iter(sheet.iter_rows())
-    next(rows, None)  # header, checked already
+def _chunks(rows: Iterator[Sequence[Any]], width: int) -> Iterator[tuple[np.ndarray, list[tuple[Any, ...]]]]:
+    """(row numbers as Excel shows them, columns) for the non-empty data rows, _CHUNK rows at a time;
+    `rows` starts after the header."""
     first = 2
     while True:
         chunk = list(islice(rows, _CHUNK))
@@ -462,17 +579,43 @@ def _chunks(
             numbers = numbers[np.asarray(keep, dtype=bool)]
             if not chunk:
                 continue
-        columns = list(zip(*chunk, strict=False))[:width]
-        while len(columns) < width:
-            columns.append(("",) * len(chunk))
+        columns = list(zip(*(_padded(row, width) for row in chunk), strict=True))
         yield numbers, columns
 
 
+def _padded(row: Sequence[Any], width: int) -> Sequence[Any]:
+    if len(row) == width:
+        return row
+    return (list(row) + [""] * width)[:width]
+
+
 class _Parser:
-    def __init__(self, errors: _Errors, today: dt.date, village_codes: Collection[str]) -> None:
+    def __init__(
+        self, errors: _Errors, today: dt.date, village_codes: Collection[str], sink: Sink | None = None
+    ) -> None:
         self.errors = errors
         self.today = today
         self.villages = np.asarray(sorted(set(village_codes)), dtype=str)
+        self.sink = sink
+
+    def sheet(self, name: str, rows: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
+        read = {"户": self.households, "成员": self.members, "收支": self.finances}[name]
+        return read(rows)
+
+    def order(self, name: str, columns: list[str]) -> list[str]:
+        return [c for c in columns if c in _KEYS[name]] if self.sink is not None else columns
+
+    def keep(self, name: str, out: dict[str, np.ndarray], parts: dict[str, list[np.ndarray]]) -> None:
+        """Keep a checked chunk, or hand it to the sink and keep only the keys."""
+        if self.sink is not None:
+            if not self.errors.count:
+                self.sink(name, out)
+            out = {k: out[k] for k in _KEYS[name]}
+            if name == "成员":  # a valid 身份证号 is fixed by its first 17 digits: 8 bytes, not 72
+                valid = ~np.isnat(out["birth_date"])
+                out["id_number"] = np.where(valid, out["id_number"], "0").astype("U17").astype(np.int64)
+        for key, array in out.items():
+            parts.setdefault(key, []).append(array)
 
     def id_message(self, number: str) -> str:
         return error_message(number, self.today) or "身份证号无效"
@@ -506,7 +649,7 @@ class _Parser:
         self.errors.add_many(sheet, column, rows[bad], "「{}」不是数字", [_text(values[k]) for k in bad])
         return amounts
 
-    def households(self, sheet: python_calamine.CalamineSheet) -> dict[str, np.ndarray]:
+    def households(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "户"
         for rows, columns in _chunks(sheet, len(HOUSEHOLD_COLUMNS)):
@@ -530,13 +673,15 @@ class _Parser:
             out = {HOUSEHOLD_FIELDS[c]: values[c] for c in HOUSEHOLD_FIELDS}
             out.update({c: self.choice(name, c, values[c], rows) for c in HOUSEHOLD_COLUMNS if c in CHOICES})
             out["_row"] = rows
-            for key, array in out.items():
-                parts.setdefault(key, []).append(array)
+            self.keep(name, out, parts)
         return _join(
-            parts, [*HOUSEHOLD_FIELDS.values(), *(c for c in HOUSEHOLD_COLUMNS if c in CHOICES), "_row"]
+            parts,
+            self.order(
+                name, [*HOUSEHOLD_FIELDS.values(), *(c for c in HOUSEHOLD_COLUMNS if c in CHOICES), "_row"]
+            ),
         )
 
-    def members(self, sheet: python_calamine.CalamineSheet) -> dict[str, np.ndarray]:
+    def members(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "成员"
         for rows, columns in _chunks(sheet, len(MEMBER_COLUMNS)):
@@ -553,8 +698,7 @@ class _Parser:
             out["birth_date"] = birth
             out["sex"] = np.where(male, "男", "女")
             out["_row"] = rows
-            for key, array in out.items():
-                parts.setdefault(key, []).append(array)
+            self.keep(name, out, parts)
         order = [
             *MEMBER_FIELDS.values(),
             *(c for c in MEMBER_COLUMNS if c in CHOICES),
@@ -562,9 +706,9 @@ class _Parser:
             "sex",
             "_row",
         ]
-        return _join(parts, order)
+        return _join(parts, self.order(name, order))
 
-    def finances(self, sheet: python_calamine.CalamineSheet) -> dict[str, np.ndarray]:
+    def finances(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "收支"
         for rows, columns in _chunks(sheet, len(FINANCE_COLUMNS)):
@@ -601,9 +745,8 @@ class _Parser:
                 )
                 out[column] = amounts
             out["_row"] = rows
-            for key, array in out.items():
-                parts.setdefault(key, []).append(array)
-        return _join(parts, ["household", "year", *MONEY, "_row"])
+            self.keep(name, out, parts)
+        return _join(parts, self.order(name, ["household", "year", *MONEY, "_row"]))
 
 
 def _join(parts: dict[str, list[np.ndarray]], order: list[str]) -> dict[str, np.ndarray]:
