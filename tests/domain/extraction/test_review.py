@@ -48,3 +48,11 @@ def test_selection_the_reader_misses_still_prefills_number_unit_subject_and_year
     nothing = read_selection("加强组织领导")
     assert nothing["value"] is None and nothing["quote"] == "加强组织领导"
     assert read_selection("   ")["quote"] == ""
+
+
+def test_the_words_before_a_selection_in_its_sentence_give_year_and_every_year():
+    line = "2019年已建成3个。每年流动文化进基层200场次，丰富群众文化生活。"
+    read = read_selection("流动文化进基层200场次", (2021, 2025), line)
+    assert read["per_year"] is True and read["year"] is None  # 2019 is another sentence's (and the past)
+    later = read_selection("流动文化进基层200场次", (2021, 2025), "到2024年，流动文化进基层200场次。")
+    assert later["year"] == 2024 and later["per_year"] is False

@@ -155,8 +155,21 @@ def read_selection(
                     result["op"] = op
                     break
         result["per_year"] = "每年" in text or "逐年" in text
+    # The sentence's words before the selection still govern it (a year and 每年 apply forwards).
+    lead = _sentence_before(line_text or "", text)
+    if not result["per_year"] and ("每年" in lead or "逐年" in lead):
+        result["per_year"] = True
     if result["year"] is None:
-        year = _YEAR.search(text) or _YEAR.search(line_text or "")
-        if year and (start is None or int(year.group(1)) >= start):
-            result["year"] = int(year.group(1))
+        years = _YEAR.findall(text) or _YEAR.findall(lead)
+        if years and (start is None or int(years[-1]) >= start):
+            result["year"] = int(years[-1])
     return result
+
+
+def _sentence_before(line_text: str, selection: str) -> str:
+    """The part of the selection's sentence that comes before it on its line ("" when not found)."""
+    at = line_text.find(selection)
+    if at <= 0:
+        return ""
+    before = line_text[:at]
+    return re.split(r"[。！？!?；;]", before)[-1]
