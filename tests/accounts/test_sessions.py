@@ -15,7 +15,11 @@ from xiangcun.accounts.models import SecurityPolicy, UserSession
 pytestmark = pytest.mark.django_db
 
 
-def log_in(username: str, password: str, agent: str = "Firefox") -> Client:
+PC = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0"
+PHONE = "Mozilla/5.0 (Linux; Android 13; M2102K1C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Mobile Safari/537.36"
+
+
+def log_in(username: str, password: str, agent: str = PC) -> Client:
     client = Client(HTTP_USER_AGENT=agent)
     assert client.post(reverse("login"), {"username": username, "password": password}).status_code == 302
     return client
@@ -52,11 +56,12 @@ def test_an_idle_session_ends_after_the_county_limit(users, county):  # type: ig
 
 
 def test_a_user_lists_their_sessions_and_ends_another_one(users):  # type: ignore[no-untyped-def]
-    office = log_in("town_a", "pw-town_a", agent="Office-PC Firefox")
-    phone = log_in("town_a", "pw-town_a", agent="Phone Safari")
+    office = log_in("town_a", "pw-town_a", agent=PC)
+    phone = log_in("town_a", "pw-town_a", agent=PHONE)
     page = office.get(reverse("accounts:sessions")).content.decode()
-    assert "Office-PC Firefox" in page and "Phone Safari" in page and "当前会话" in page
-    other = UserSession.objects.get(user=users["township_a"], user_agent="Phone Safari")
+    assert "电脑 · Firefox（Windows）" in page and "手机 · Chrome（Android）" in page and "当前会话" in page
+    assert "127.0.0.1" in page
+    other = UserSession.objects.get(user=users["township_a"], user_agent=PHONE)
     response = office.post(reverse("accounts:session_end", args=[other.pk]), follow=True)
     assert "已结束该会话" in response.content.decode()
     assert not logged_in(phone) and logged_in(office)
@@ -73,11 +78,11 @@ def test_nobody_ends_another_users_session_through_their_own_list(users):  # typ
 
 
 def test_an_administrator_ends_a_session_of_an_account_in_scope(client_for, users):  # type: ignore[no-untyped-def]
-    user = log_in("town_a", "pw-town_a", agent="Village office")
+    user = log_in("town_a", "pw-town_a", agent=PHONE)
     row = UserSession.objects.get(user=users["township_a"])
     admin = client_for(users["county_admin"])
     page = admin.get(reverse("accounts:user", args=[users["township_a"].pk])).content.decode()
-    assert "登录会话" in page and "结束会话" in page
+    assert "登录会话" in page and "结束会话" in page and "手机 · Chrome（Android）" in page
     admin.post(reverse("accounts:user_session_end", args=[users["township_a"].pk, row.pk]))
     assert not logged_in(user)
     entry = security_events("session_ended")[0]

@@ -51,6 +51,8 @@ ALLOWED = {
     "API", "Excel", "PDF", "xiangcun", "Token", "CSV", "XLSX", "DOCX", "JSON", "WebP", "HTTP", "HTTPS",
     "admin", "county", "nongye", "township", "village", "leader", "Word", "WPS", "Bearer", "REST",
     "Authorization", "GDP", "docx", "xlsx", "jpeg",
+    # Browsers and systems in the session list (电脑 · Chrome（Windows）).
+    "Chrome", "Firefox", "Safari", "Edge", "Windows", "Android", "macOS", "Linux",
 }  # fmt: skip
 WORD = re.compile(r"(?<![A-Za-z0-9_./:-])[A-Za-z]{4,}(?![A-Za-z0-9_])")
 

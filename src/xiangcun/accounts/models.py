@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from xiangcun.domain import passwords
+from xiangcun.domain import passwords, user_agents
 
 
 class Role(models.TextChoices):
@@ -168,6 +168,10 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的会话（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
+
+    @property
+    def device(self) -> str:
+        return user_agents.describe(self.user_agent)
 
 
 class TotpDevice(models.Model):

@@ -204,7 +204,7 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
-        help_text="打开手机上的验证器应用（如“腾讯身份验证器”“Google Authenticator”），输入显示的 6 位数字。",
+        help_text="打开手机上的验证器应用（如腾讯身份验证器、谷歌身份验证器），输入显示的 6 位数字。",
     )
 
 
