@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
@@ -218,15 +218,17 @@ def _upsert(
         changed.append(model(pk=old["id"], **{f: r[f] for f in fields}))
         audit.append((_Ref(old["id"], describe(r)), "update", diff))
     with transaction.atomic():
+        before = model.objects.aggregate(top=Max("id"))["top"] or 0
         _insert(model, match, fields, new)
         if changed:
             model.objects.bulk_update(changed, list(fields), batch_size=500)
             model.objects.filter(pk__in=[c.pk for c in changed]).update(updated_at=timezone.now())
-        if new:
+        if new:  # the new rows' ids: one range scan above the ids that existed (keys are unique per match)
             wanted = {r["key"]: r for r in new}
-            for start in range(0, len(new), CHUNK):
-                chunk = [r["key"] for r in new[start : start + CHUNK]]
-                for key, pk in model.objects.filter(**match, key__in=chunk).values_list("key", "id"):
+            for key, pk in (
+                model.objects.filter(**match, id__gt=before).values_list("key", "id").iterator(CHUNK)
+            ):
+                if key in wanted:
                     audit.append((_Ref(pk, describe(wanted[key])), "create", {"key": (None, key)}))
         record_bulk(model, audit, actor, note=note)  # type: ignore[arg-type]
     report.created, report.updated = len(new), len(changed)
