@@ -194,3 +194,21 @@ def other_county_admin() -> Any:
     user.set_password("pw-neighbour")
     user.save()
     return user
+
+
+def test_a_year_the_plan_states_beats_the_plan_end_filled_in(users, county, prose_reader):  # type: ignore[no-untyped-def]
+    # "粮食总产稳定在4.9万吨以上……到“十四五”末稳定在5.1万吨以上": both land on 2025; the stated year counts
+    LINES.append("粮食总产稳定在4.9万吨以上，到“十四五”末稳定在5.1万吨以上。")
+    try:
+        prose_reader["result"]["targets"] += [
+            {"subject": "粮食总产", "value": 4.9, "unit": "万吨", "op": ">=", "year": None, "scope": None,
+             "per_year": False, "quote": "粮食总产稳定在4.9万吨以上", "line": len(LINES)},
+            {"subject": "粮食总产", "value": 5.1, "unit": "万吨", "op": ">=", "year": 2025, "scope": None,
+             "per_year": False, "quote": "到“十四五”末稳定在5.1万吨以上", "line": len(LINES)},
+        ]  # fmt: skip
+        version = _confirmed(users, county)
+    finally:
+        LINES.pop()
+    grain = Target.objects.get(plan_version=version, indicator__name="粮食总产")
+    assert (grain.year, grain.value) == (2025, 5.1)
+    assert "未另建目标" in version.items.get(kind="target", key__contains="4.9万吨").note

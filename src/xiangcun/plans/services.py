@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import resolve as resolve_department
-from xiangcun.domain import plan_targets
+from xiangcun.domain import plan_targets, uploads
 from xiangcun.domain.catalog import NATIONAL, normalise
 from xiangcun.domain.extraction import DocumentError, extract_document
 from xiangcun.indicators.models import Indicator
@@ -28,6 +28,7 @@ from xiangcun.regions.models import Region
 from .models import Plan, PlanItem, PlanVersion
 
 MAX_PLAN_BYTES = 50 * 1024 * 1024
+PLAN_KINDS = {"docx", "pdf", "ole", "text"}  # .docx, .pdf, .doc/.wps (converted by LibreOffice), .txt
 SECTIONS = {
     "indicators": PlanItem.Kind.INDICATOR,
     "targets": PlanItem.Kind.TARGET,
@@ -95,6 +96,11 @@ def read_plan(data: bytes, filename: str) -> tuple[dict[str, Any], list[str]]:
     if len(data) > MAX_PLAN_BYTES:
         raise PlanImportError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 50 MB")
     suffix = Path(filename).suffix.lower()
+    if not (suffix == ".docx" and data.startswith(uploads.OLE)):  # old Word named .docx: converted below
+        try:  # by content, not name: HTML or SVG named .txt, a zip or picture named .docx are refused here
+            uploads.check(filename, data, PLAN_KINDS, MAX_PLAN_BYTES)
+        except uploads.UploadError as exc:
+            raise PlanImportError(str(exc)) from exc
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"plan{suffix}"
         path.write_bytes(data)
@@ -626,8 +632,15 @@ def _prose_targets(
     county = plan.region
     by_name, by_pk = _departments(county)
     outline = version.extraction.get("outline") or []
-    items = version.items.filter(kind=PlanItem.Kind.TARGET, status=PlanItem.Status.CONFIRMED)
-    for item in items.select_related("indicator__owner").order_by("position"):
+    items = list(
+        version.items.filter(kind=PlanItem.Kind.TARGET, status=PlanItem.Status.CONFIRMED)
+        .select_related("indicator__owner")
+        .order_by("position")
+    )
+    # A year the plan states beats one filled in (粮食总产 "稳定在4.9万吨以上" and "到“十四五”末稳定在5.1万吨以上"
+    # both land on 2025: the second says so), so targets with their own year are placed first.
+    items.sort(key=lambda i: 0 if i.effective.get("year") and not i.effective.get("per_year") else 1)
+    for item in items:
         data = item.effective
         if data.get("value") is None:
             if skipped is not None:
