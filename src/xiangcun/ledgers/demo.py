@@ -141,7 +141,8 @@ def _schools(county: Region, rng: random.Random, this_year: int) -> int:
     for township_code, township in (
         Region.objects.filter(depth=4).within(county).order_by("path").values_list("code", "name")
     ):
-        short = township.removesuffix("镇").removesuffix("乡").removesuffix("街道")
+        # the full township name: 青营镇 and 青营乡 would both give 青营中学 in a large county
+        short = township.removesuffix("街道")
         for n, suffix in enumerate(SCHOOL_NAMES[: rng.randint(2, 4)]):
             level = ("小学", "初中", "小初一体", "教学点")[n]
             students = {"小学": rng.randint(120, 600), "初中": rng.randint(200, 900), "小初一体": rng.randint(300, 700),
