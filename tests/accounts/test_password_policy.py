@@ -64,7 +64,7 @@ def test_a_county_sets_stricter_rules_for_its_own_accounts_only(client_for, user
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [("min_length", 4, "不能小于 8"), ("min_classes", 1, "不能小于 2"), ("idle_minutes", 100000, "不能大于 480"),
-     ("expiry_days", 9999, "不能大于 365")],
+     ("expiry_days", 9999, "不能大于 365"), ("min_length", "9" * 30, "不能大于 64"), ("idle_minutes", "三十", "整数")],
 )  # fmt: skip
 def test_settings_stay_within_sane_bounds(client_for, users, county, field, value, message):  # type: ignore[no-untyped-def]
     data = {"min_length": 8, "min_classes": 3, "expiry_days": 90, "idle_minutes": 30, field: value}

@@ -80,6 +80,20 @@ def test_the_second_step_expires_and_cannot_be_reached_without_the_password(user
     assert response.status_code == 302 and response["Location"] == reverse("login")
 
 
+def test_garbage_codes_get_a_chinese_message(client_for, users):  # type: ignore[no-untyped-def]
+    client = client_for(users["county_admin"])
+    assert client.post(reverse("accounts:totp"), {"code": "9" * 5000}).status_code in (
+        200,
+        400,
+    )  # never a 500
+    for code in ("9" * 30, "一二三四五六", ""):
+        response = client.post(reverse("accounts:totp"), {"code": code})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "动态验证码不正确" in page or "不超过 12" in page or "这个字段是必填项" in page
+    assert not TotpDevice.objects.exists()
+
+
 def test_turning_it_off_needs_a_current_code(client_for, users):  # type: ignore[no-untyped-def]
     client = client_for(users["county_admin"])
     secret = enrol(client)
