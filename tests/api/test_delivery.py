@@ -74,7 +74,7 @@ def test_pages_of_results(client, keys, county):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "query, word",
-    [("?year=二〇二五", "year"), ("?page=0", "page"), ("?page_size=100000", "page_size"), ("?type=道路", "type"),
+    [("?year=二〇二五", "应为"), ("?page=0", "page"), ("?page_size=100000", "page_size"), ("?type=道路", "type"),
      ("?township=甲镇", "township")],
 )  # fmt: skip
 def test_bad_parameters_get_a_chinese_400(client, keys, projects, query, word):  # type: ignore[no-untyped-def]  # noqa: F811

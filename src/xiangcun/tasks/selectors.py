@@ -359,7 +359,9 @@ def _monitoring(county: Region, facts: dict[int, cards.Facts], as_of: dt.date, y
             continue
         f.steps_pending += 1
         f.steps_overdue += flow.overdue(flow.STEPS[step], started, as_of, deadlines) > 0
-    rechecked = set(CaseStep.objects.filter(case__in=cases, name=flow.RECHECK).values_list("case_id", flat=True))
+    rechecked = set(
+        CaseStep.objects.filter(case__in=cases, name=flow.RECHECK).values_list("case_id", flat=True)
+    )
     for pk, path in cases.filter(recheck_on__lte=as_of, recheck_on__year=year).values_list(
         "pk", "household__village__path"
     ):
