@@ -26,6 +26,7 @@ from xiangcun.regions.models import Region
 
 from . import bulk
 from .models import Finance, Household, Measure, Member, MonitoringThreshold, RegistryImport, RuleSetting
+from .sql_screening import run_screening_sql
 
 HOUSEHOLD_FIELDS = {"户类型": "household_type", "易地搬迁": "relocated", "低保": "dibao", "特困": "tekun",
                     "住房安全等级": "housing_grade", "饮水安全": "water_safe", "自主申报": "self_applied"}  # fmt: skip
@@ -410,7 +411,19 @@ def enabled_rules(county: Region | None) -> tuple[str, ...]:
 def run_screening(
     households: QuerySet[Household], year: int, threshold: float, enabled: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """Screen every household of `households` for `year`; the rows that fire at least one rule, by 户编号."""
+    """Screen every household of `households` for `year`; the rows that fire at least one rule, by 户编号.
+
+    On PostgreSQL the rules run as one SQL query (`sql_screening`); elsewhere over numpy columns.
+    """
+    if connection.vendor == "postgresql":
+        return run_screening_sql(households, year, threshold, enabled)
+    return run_screening_numpy(households, year, threshold, enabled)
+
+
+def run_screening_numpy(
+    households: QuerySet[Household], year: int, threshold: float, enabled: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The rules over columns fetched into numpy (SQLite, and the reference the SQL is tested against)."""
     rows = list(households.order_by("id").values_list(
         "id", "code", "household_type", "dibao", "tekun", "housing_grade", "water_safe", "self_applied"))  # fmt: skip
     if not rows:
