@@ -7,6 +7,14 @@ from django.db import models
 
 from xiangcun.domain.villages.layout import KINDS
 
+# A plan version's extraction and source lines are large JSON: lists of memberships or merges never need them.
+HEAVY_VERSION_FIELDS = ("plan_version__extraction", "plan_version__source_lines")
+
+
+class ClassMembershipQuerySet(models.QuerySet["ClassMembership"]):
+    def with_sources(self) -> ClassMembershipQuerySet:
+        return self.select_related("plan_version__plan").defer(*HEAVY_VERSION_FIELDS)
+
 
 class ClassMembership(models.Model):
     """A village named in a confirmed plan's list (中心村, 先行示范村 …): derived from the plan, never typed in."""
@@ -22,6 +30,7 @@ class ClassMembership(models.Model):
     line = models.PositiveIntegerField("原文行号", null=True, blank=True)
     written_as = models.CharField("规划写法", max_length=100, blank=True)
 
+    objects = ClassMembershipQuerySet.as_manager()
     scope_region_path = "village__path"
 
     class Meta:

@@ -105,8 +105,10 @@ def sync_classes(county: Region, actor: Any = None) -> tuple[int, int, list[dict
     ]
     ClassMembership.objects.filter(pk__in=[m.pk for m in removed]).delete()
     ClassMembership.objects.bulk_create(added, batch_size=1000)
-    created = ClassMembership.objects.filter(village__in=villages_of(county)).select_related(
-        "village", "plan_version__plan"
+    created = (
+        ClassMembership.objects.filter(village__in=villages_of(county))
+        .with_sources()
+        .select_related("village")
     )
     new_keys = {(m.village_id, m.name, m.plan_item_id) for m in added}
     record_bulk(
@@ -302,7 +304,7 @@ def layout_villages(county: Region, villages: QuerySet[Region]) -> list[layout.V
     """The villages in `villages` as the layout rules see them (classes with their source, merges)."""
     away = merged_away(county)
     classes: dict[int, dict[str, str]] = {}
-    memberships = ClassMembership.objects.filter(village__in=villages).select_related("plan_version__plan")
+    memberships = ClassMembership.objects.filter(village__in=villages).with_sources()
     for m in memberships:
         classes.setdefault(m.village_id, {}).setdefault(m.name, m.source)
     result = []

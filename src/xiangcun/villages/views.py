@@ -29,11 +29,12 @@ from xiangcun.tasks.models import Task
 
 from . import services
 from .forms import LayoutRuleForm, MergeForm, RejectForm
-from .models import ClassMembership, ClassSync, LayoutRule, VillageMerge
+from .models import HEAVY_VERSION_FIELDS, ClassMembership, ClassSync, LayoutRule, VillageMerge
 from .profile import ledger_sections
 
 NO_CLASS = "（不在任何名单）"
 MONITORED_PHASES = ("帮扶", "消除")
+SHOWN_FINDINGS = 300  # per rule on the layout page; a prefecture-sized tree would render thousands of rows
 
 
 def _county(request: HttpRequest) -> Region:
@@ -75,7 +76,7 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
     villages = _villages(request, county)
     f = {k: request.GET.get(k, "").strip() for k in ("q", "township", "klass", "merged")}
     memberships: dict[int, list[ClassMembership]] = {}
-    for m in ClassMembership.objects.filter(village__in=villages).select_related("plan_version__plan"):
+    for m in ClassMembership.objects.filter(village__in=villages).with_sources():
         memberships.setdefault(m.village_id, []).append(m)
     class_names = sorted({m.name for ms in memberships.values() for m in ms})
     away = services.merged_away(county)
@@ -179,11 +180,12 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
     county = _county(request)
     user = request.user
     visible_versions = set(scoped(PlanVersion.objects.all(), user).values_list("pk", flat=True))
-    memberships = list(village.class_memberships.select_related("plan_version__plan").order_by("name"))
+    memberships = list(ClassMembership.objects.filter(village=village).with_sources().order_by("name"))
     merges = (
         VillageMerge.objects.filter(Q(sources=village) | Q(target=village))
         .exclude(status=VillageMerge.Status.REJECTED)
         .select_related("target", "plan_version__plan")
+        .defer(*HEAVY_VERSION_FIELDS)
         .prefetch_related("sources")
         .distinct()
     )
@@ -237,9 +239,9 @@ def merge_list(request: HttpRequest) -> HttpResponse:
         request,
         "villages/merges.html",
         {
-            "merges": merges.select_related("region", "target", "plan_version__plan").prefetch_related(
-                "sources"
-            ),
+            "merges": merges.select_related("region", "target", "plan_version__plan")
+            .defer(*HEAVY_VERSION_FIELDS)
+            .prefetch_related("sources"),
             "can_edit": request.user.can("edit_regions"),  # type: ignore[union-attr]
         },
     )
@@ -344,10 +346,10 @@ def layout_page(request: HttpRequest) -> HttpResponse:
     county = _county(request)
     results, only = _layout_results(request, county)
     problems_only = request.GET.get("problems") == "1"
-    shown = [
-        (rule, [f for f in findings if not problems_only or f.ok is not True], problems)
-        for rule, findings, problems in results
-    ]
+    shown = []
+    for rule, findings, problems in results:
+        kept = [f for f in findings if not problems_only or f.ok is not True]
+        shown.append((rule, kept[:SHOWN_FINDINGS], problems, len(kept)))  # the export has every row
     return render(
         request,
         "villages/layout.html",
@@ -356,6 +358,7 @@ def layout_page(request: HttpRequest) -> HttpResponse:
             "rules": scoped(LayoutRule.objects.filter(county=county), request.user),
             "only": only,
             "problems_only": problems_only,
+            "shown_limit": SHOWN_FINDINGS,
             "can_edit": request.user.can("edit_regions"),  # type: ignore[union-attr]
         },
     )

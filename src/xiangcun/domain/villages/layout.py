@@ -156,10 +156,13 @@ def central(rule: Rule, villages: list[Village]) -> tuple[list[Finding], list[st
     if errors:
         return [], errors
     uncovered: dict[str, list[Village]] = {}
+    by_township: dict[str, list[Village]] = {}
+    for c in centers:
+        by_township.setdefault(c.township_code, []).append(c)
     for v in active:
         if v.id in taken or v.community:
             continue
-        own = [c for c in centers if c.township_code == v.township_code]
+        own = by_township.get(v.township_code, [])
         if not own:
             uncovered.setdefault(v.township, []).append(v)
             continue
