@@ -88,6 +88,8 @@ def test_a_risk_found_puts_the_household_back_under_monitoring(county, users, cl
     assert CaseStep.objects.get(case=case, name="回头看").passed is False
     reopened = Case.objects.get(household=case.household, phase=flow.IDENTIFYING)
     assert reopened.channel == "基层干部排查" and "户主重病住院" in reopened.note
+    page = client.get(reverse("households:case", args=[case.pk])).content.decode()
+    assert reverse("households:case", args=[reopened.pk]) in page and "发现返贫风险" in page
     assert township_line(county)["score"] == 100.0  # the recheck was done; what it found is another matter
 
 

@@ -308,6 +308,9 @@ def _case_page(
         "publicity_over": case.publicity_end is not None and case.publicity_end < timezone.localdate(),
         "decision": _decision_facts(case) if step in (flow.TOWNSHIP, flow.COUNTY) else None,
         "recheck_state": _recheck_state(case, [r["step"] for r in records]),
+        "reopened": case.household.cases.filter(phase__in=flow.OPEN_PHASES).exclude(pk=case.pk).first()
+        if case.phase == flow.CLEARED
+        else None,
     }
     return render(request, "households/case.html", context, status=400 if errors else 200)
 
