@@ -5,6 +5,17 @@ empty PostgreSQL database, on PostgreSQL too. About 3.5 members per household, t
 
     .venv/bin/python bench/households.py [--sizes 10000,100000,1000000]
     BENCH_DATABASE_URL=postgres://xiangcun@127.0.0.1:5432/bench .venv/bin/python bench/households.py
+
+Province sizes: make the files once with bench/registry_files.py (fast writer, .xlsx and three CSVs), then
+time one import (and a screening) into DATABASE_URL; --keep imports on top of what is there (re-import):
+
+    .venv/bin/python bench/registry_files.py 1000000 /tmp/registry
+    DATABASE_URL=postgres://… .venv/bin/python bench/households.py --file /tmp/registry/h1000000.xlsx
+    DATABASE_URL=postgres://… .venv/bin/python bench/households.py --file /tmp/registry/h1000000 --csv
+    DATABASE_URL=postgres://… .venv/bin/python bench/households.py --file /tmp/registry/h1000000-changed1 --csv --keep
+
+Each prints wall and CPU seconds (the process's own; the database server's CPU is not in it) and the peak
+RSS of the process.
 """
 
 from __future__ import annotations
@@ -67,7 +78,49 @@ def run_one(count: int) -> dict[str, object]:
             "import_extra_peak_mb": round(peak), "screen_s": round(screen_s, 2), "flagged": len(flagged)}  # fmt: skip
 
 
+def run_file(path: str, as_csv: bool, keep: bool) -> dict[str, object]:
+    import django
+
+    django.setup()
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from xiangcun.domain.demo import county_rows
+    from xiangcun.domain.households.screening import RULE_CODES
+    from xiangcun.households.models import Household, RegistryImport
+    from xiangcun.households.services import import_households, run_screening
+    from xiangcun.regions.services import import_regions
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not keep:
+        call_command("flush", interactive=False, verbosity=0)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(county_rows(300))
+        assert import_regions(buffer.getvalue().encode(), "county.csv").ok
+    source: object = {n: Path(f"{path}-{n}.csv") for n in ("户", "成员", "收支")} if as_csv else Path(path)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t, c = time.perf_counter(), time.process_time()
+    report = import_households(source, Path(path).name)  # type: ignore[arg-type]
+    import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
+    assert report.ok, [str(e) for e in report.errors[:3]]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t, c = time.perf_counter(), time.process_time()
+    flagged = run_screening(Household.objects.all(), 2025, 6000.0, RULE_CODES)
+    screen_s, screen_cpu = time.perf_counter() - t, time.process_time() - c
+    from auditlog.models import LogEntry
+
+    return {"file": Path(path).name, "csv": as_csv, "import_s": round(import_s, 1), "import_cpu_s": round(import_cpu, 1),
+            "peak_rss_mb": peak // 1024, "rss_before_mb": before // 1024, "summary": report.summary(),
+            "audit_entries": LogEntry.objects.count(), "imports": RegistryImport.objects.count(),
+            "screen_s": round(screen_s, 2), "screen_cpu_s": round(screen_cpu, 2), "flagged": len(flagged)}  # fmt: skip
+
+
 def main() -> None:
+    if "--file" in sys.argv:
+        path = sys.argv[sys.argv.index("--file") + 1]
+        print(json.dumps(run_file(path, "--csv" in sys.argv, "--keep" in sys.argv), ensure_ascii=False))
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
