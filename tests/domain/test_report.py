@@ -85,5 +85,15 @@ def test_charts_only_where_there_is_something_to_draw():
     assert not [b for b in empty.blocks if isinstance(b, domain.Chart)]
 
 
+def test_a_ranking_of_hundreds_of_townships_draws_the_first_and_last_fifteen():
+    ranking = [(f"第{i}镇", 100.0 - i / 10) for i in range(400)]
+    overview = domain.overview(data(index_overall=70.0, index_dimensions=[70.0] * 5, ranking=ranking))
+    chart = next(b for b in overview.blocks if isinstance(b, domain.Chart) and b.key == "ranking")
+    assert chart.labels == [name for name, _ in ranking[:15] + ranking[-15:]]
+    assert "共 400 个乡镇" in chart.caption and "前 15 名和后 15 名" in chart.caption
+    few = domain.overview(data(index_overall=70.0, index_dimensions=[70.0] * 5, ranking=ranking[:30]))
+    assert len(next(b for b in few.blocks if isinstance(b, domain.Chart) and b.key == "ranking").labels) == 30
+
+
 def test_money_keeps_four_decimals_with_separators():
     assert domain.money("21846.5893") == "21,846.5893"

@@ -102,6 +102,10 @@ class ReportData:
     tasks_note: str = ""
 
 
+# A ranking chart shows every township up to twice this many; beyond, the first and the last this many.
+RANKING_ENDS = 15
+
+
 @dataclass
 class Heading:
     text: str
@@ -251,9 +255,12 @@ def overview(data: ReportData) -> Section:
         blocks.append(Chart("status", "图2 指标目标完成状态", "bar", list(STATUSES),
                             {"项数": [float(c) for c in counts.values()]}, unit="项"))  # fmt: skip
     if data.ranking and any(v is not None for _, v in data.ranking):
-        blocks.append(Chart("ranking", f"图3 {data.year}年各乡镇乡村振兴指数排名", "barh",
-                            [name for name, _ in data.ranking], {"乡村振兴指数": [v for _, v in data.ranking]},
-                            unit="分"))  # fmt: skip
+        shown, caption = data.ranking, f"图3 {data.year}年各乡镇乡村振兴指数排名"
+        if len(shown) > 2 * RANKING_ENDS:  # hundreds of bars are unreadable (and slow to draw)
+            shown = [*shown[:RANKING_ENDS], *shown[-RANKING_ENDS:]]
+            caption += f"（共 {len(data.ranking)} 个乡镇，图中为前 {RANKING_ENDS} 名和后 {RANKING_ENDS} 名）"
+        blocks.append(Chart("ranking", caption, "barh", [name for name, _ in shown],
+                            {"乡村振兴指数": [v for _, v in shown]}, unit="分"))  # fmt: skip
     elif data.level == "township" and data.index_dimensions:
         blocks.append(Chart("ranking", f"图3 {data.year}年{who}分维度得分", "barh", list(DIMENSIONS),
                             {"得分": list(data.index_dimensions)}, unit="分"))  # fmt: skip

@@ -183,9 +183,12 @@ def _as_of(year: int, today: dt.date) -> dt.date:
     return min(today, dt.date(year, 12, 31))
 
 
-def _assessments(county: Region, year: int) -> tuple[list[tuple[Target, str]], dict[int, list[str]]]:
+def _assessments(
+    county: Region, year: int, townships_too: bool = True
+) -> tuple[list[tuple[Target, str]], dict[int, list[str]]]:
     """(county target, status) pairs in `year`, and per township the statuses of the county's relative
-    targets (percentages, ratios, 动态清零) judged on the township's own values."""
+    targets (percentages, ratios, 动态清零) judged on the township's own values (only when `townships_too`:
+    department scorecards need none, and a county of hundreds of townships makes thousands of them)."""
     targets = Target.objects.current().filter(region=county).select_related("indicator")
     if year >= dashboard.current_year():
         county_rows = [(r["target"], r["status"]) for r in dashboard.rows(targets)]
@@ -193,7 +196,7 @@ def _assessments(county: Region, year: int) -> tuple[list[tuple[Target, str]], d
     else:  # a past year: the values known up to that year, judged in that year
         as_of = year
         county_rows = [(t, _status(t, county.pk, year, as_of)) for t in targets]
-    townships = list(Region.objects.filter(parent=county))
+    townships = list(Region.objects.filter(parent=county)) if townships_too else []
     relative = [t for t, _ in county_rows if t.indicator.kind in ("percentage", "ratio", "zero")]
     history: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
     for indicator_id, region_id, y, value in Observation.objects.filter(
@@ -268,7 +271,7 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
     today = today or timezone.localdate()
     as_of = _as_of(year, today)
     setting = _settings(county)
-    county_rows, per_township = _assessments(county, year)
+    county_rows, per_township = _assessments(county, year, townships_too=kind == "township")
     if kind == "department":
         units: list[Any] = list(Department.objects.filter(region=county).order_by("name"))
         unit_field = "department_id"
