@@ -49,3 +49,47 @@ def test_a_leader_on_a_phone_sees_no_data_entry_or_api_keys(
     page.goto(f"{live_server.url}/indicators/dashboard/")
     expect(page.get_by_role("link", name="目标进度")).to_be_visible()
     expect(page.get_by_role("link", name="数据填报")).to_have_count(0)
+
+
+def test_a_reset_password_is_replaced_at_the_next_login_and_a_second_factor_added(
+    browser_page: Any, live_server: Any, users: Any
+) -> None:
+    import re
+
+    import pyotp
+
+    from xiangcun.accounts.forms import ResetPasswordForm
+
+    form = ResetPasswordForm(
+        users["township_a"], {"new_password1": "Chushi-2025!", "new_password2": "Chushi-2025!"}
+    )
+    assert form.is_valid()
+    form.save()
+    page = browser_page
+    login(page, live_server, "town_a", "Chushi-2025!")
+    expect(page.get_by_role("heading", level=1)).to_have_text("修改密码")
+    expect(page.get_by_text("请先修改为只有您自己知道的密码")).to_be_visible()
+    page.goto(f"{live_server.url}/households/")  # any other page leads back here
+    expect(page.get_by_role("heading", level=1)).to_have_text("修改密码")
+    page.get_by_label("当前密码").fill("Chushi-2025!")
+    page.get_by_label("新密码").fill("Ziji-de-Mima-7")
+    page.get_by_label("再输一次").fill("Ziji-de-Mima-7")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.get_by_text("密码已修改。")).to_be_visible()
+    # Second factor: read the secret off the page as a user would type it into the app.
+    page.goto(f"{live_server.url}/accounts/totp/")
+    expect(page.locator("figure.qr svg")).to_be_visible()
+    secret = re.sub(r"\s", "", page.locator("figure.qr code").inner_text())
+    page.get_by_label("动态验证码").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="启用二次验证").click()
+    expect(page.get_by_text("已启用二次验证")).to_be_visible()
+    page.get_by_role("button", name="退出").click()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill("town_a")
+    page.get_by_label("密码").fill("Ziji-de-Mima-7")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("二次验证")
+    page.get_by_label("动态验证码").fill(pyotp.TOTP(secret).at(__import__("time").time() + 30))
+    page.get_by_role("button", name="验证并登录").click()
+    expect(page.get_by_role("link", name="修改密码")).to_be_visible()
+    assert "/login/" not in page.url and "/totp/" not in page.url

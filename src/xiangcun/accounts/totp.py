@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import pyotp
-import segno
 from django.db import transaction
 
 from .models import TotpDevice, User
@@ -28,6 +27,8 @@ def uri(user: User, secret: str) -> str:
 
 def qr_svg(user: User, secret: str) -> str:
     """The provisioning URI as an inline <svg> (generated from our own data: safe to mark safe)."""
+    import segno  # only the enrolment page needs it: keep it out of every process's start-up
+
     return segno.make(uri(user, secret), error="m").svg_inline(scale=4, border=2, title="动态验证码二维码")
 
 
