@@ -111,3 +111,16 @@ def test_a_missing_csv_is_named(county) -> None:  # type: ignore[no-untyped-def]
     assert [str(e) for e in report.errors] == [
         "「收支」表：缺少「收支」表的 CSV 文件（需要 户、成员、收支 三个文件）"
     ]
+
+
+def test_the_command_takes_three_csv_files(county, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    names = []
+    for sheet, content in csv_files(*rows(), encoding="gb18030").items():
+        path = tmp_path / f"农户-{sheet}.csv"
+        path.write_bytes(content)
+        names.append(str(path))
+    out = io.StringIO()
+    call_command("import_households", *names, stdout=out)
+    assert "农户新增 20" in out.getvalue() and Household.objects.count() == 20
