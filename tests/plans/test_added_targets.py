@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -73,6 +74,8 @@ def test_a_selection_prefills_the_form_and_saving_adds_a_confirmed_target(
         2024,
     )
     assert "审核人添加" in item.note
+    logged = LogEntry.objects.get_for_object(item).get(action=LogEntry.Action.CREATE)
+    assert logged.actor == users["county_admin"]  # audited like every change
 
     version.items.update(status=PlanItem.Status.CONFIRMED)
     services.confirm_version(version, users["county_admin"])
