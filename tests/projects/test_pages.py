@@ -52,7 +52,7 @@ def test_another_townships_attachment_is_404(users, client_for, projects) -> Non
     client_for(users["township_b"]).post(
         f"/projects/{projects['B-1'].pk}/step/",
         {"to_status": "completed", "expected_status": "in_progress", "remarks": "完工",
-         "files": SimpleUploadedFile("完工照片.jpg", b"jpeg")},
+         "files": SimpleUploadedFile("完工照片.jpg", b"\xff\xd8\xff\xe0 a jpeg")},
     )  # fmt: skip
     attachment = StepAttachment.objects.get()
     assert client_for(users["township_b"]).get(f"/projects/attachments/{attachment.pk}/").status_code == 200

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404
+from xiangcun.core.downloads import upload_response
 from xiangcun.core.permissions import require
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.photos import MAX_BYTES, MAX_PHOTOS
@@ -168,8 +169,7 @@ def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = photo.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("照片文件不存在") from exc
-    response = FileResponse(handle, content_type="image/jpeg", filename=f"visit-photo-{photo.pk}.jpg")
-    response["Content-Disposition"] = f'inline; filename="visit-photo-{photo.pk}.jpg"'
-    response["X-Content-Type-Options"] = "nosniff"
+    # Shown inline: every photo was decoded and re-encoded as JPEG on arrival (domain.households.photos).
+    response = upload_response(handle, f"visit-photo-{photo.pk}.jpg", "image/jpeg", inline=True)
     response["Cache-Control"] = "private, max-age=3600"
     return response

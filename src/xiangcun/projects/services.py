@@ -18,6 +18,7 @@ from xiangcun.core.queries import values_in
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import resolve as resolve_department
 from xiangcun.domain import projects as domain
+from xiangcun.domain import uploads
 from xiangcun.domain.projects.workbook import AMOUNTS, COUNTS, CellError, read_projects, write_projects
 from xiangcun.plans.models import PlanItem
 from xiangcun.regions.models import Region
@@ -28,6 +29,15 @@ from .permissions import can_admit
 IMPORTED_FIELDS = ["name", "project_type", "work_relief", "region_id", "content", "department_id", "year",
                    *AMOUNTS.values(), *COUNTS.values(), "status"]  # fmt: skip
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_KINDS = {"pdf", "docx", "xlsx", "ole", "jpg", "png"}  # 批复, 验收报告, photos
+
+
+def _read(f: Any) -> bytes:
+    """The upload's bytes, leaving it ready to be saved from the start."""
+    f.seek(0)
+    data = f.read()
+    f.seek(0)
+    return data
 
 
 class StepError(ValueError):
@@ -276,6 +286,10 @@ def change_status(
         for f in files:
             if f.size and f.size > MAX_ATTACHMENT_BYTES:
                 raise StepError(f"附件「{f.name}」超过 20 MB")
+            try:  # by content, not name: a page or an SVG called 批复.pdf is never kept
+                uploads.check(f.name or "", _read(f), ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES)
+            except uploads.UploadError as exc:
+                raise StepError(f"附件{exc}") from exc
         step = ProjectStep.objects.create(
             project=project,
             from_status=project.status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -16,8 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
-from xiangcun.core.downloads import export_response
+from xiangcun.core.downloads import export_response, upload_response
+from xiangcun.core.params import parse_year
 from xiangcun.domain import projects as domain
+from xiangcun.domain import uploads
 from xiangcun.domain.projects.funds import warning_text
 from xiangcun.domain.projects.workbook import COLUMNS
 from xiangcun.regions.models import Region
@@ -166,7 +169,8 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("附件文件不存在") from exc
-    return FileResponse(handle, as_attachment=True, filename=item.filename)
+    kind = uploads.KINDS.get(Path(item.filename).suffix.lower(), "")
+    return upload_response(handle, item.filename, uploads.content_type(kind))
 
 
 @login_required
@@ -254,7 +258,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     form = None
     if can_admit(request.user):
         year_text = request.POST.get("year") or request.GET.get("year") or str(timezone.localdate().year)
-        year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+        year = parse_year(year_text) or timezone.localdate().year
         instance = FundRule.objects.filter(county=county, year=year).first() or FundRule(
             county=county, year=year
         )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of
 from xiangcun.audit.services import record_access
+from xiangcun.core.downloads import upload_response
 from xiangcun.domain import scorecards as cards
 from xiangcun.domain import tasks as domain
 from xiangcun.regions.models import Region
@@ -175,11 +176,9 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     record_access(
         request.user, item, "download", f"下载佐证材料「{item.filename}」（任务 {item.report.task.code}）"
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=item.filename, content_type=domain.EVIDENCE_TYPES.get(item.kind)
+    return upload_response(
+        handle, item.filename, domain.EVIDENCE_TYPES.get(item.kind, "application/octet-stream")
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
