@@ -63,3 +63,32 @@ def test_a_nul_character_is_refused_with_a_chinese_400(client_for, users, county
 def test_a_nul_character_in_an_api_query_is_refused_as_json(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get(reverse("api:observations"), {"indicator": "N01\x00"})
     assert response.status_code == 400 and "控制字符" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": "9" * 20}, "年度应为"),
+        ({"year": "２０２４"}, "年度应为"),
+        ({"year": "0000"}, "年度应为"),
+        ({"year": "2024]"}, "年度应为"),
+        ({"page": "9" * 20}, "数字过长"),
+        ({"case": "-" + "9" * 30}, "数字过长"),
+    ],
+)
+def test_absurd_years_and_numbers_in_a_query_are_a_chinese_400(client_for, users, query, message) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(users["county_admin"]).get(reverse("indicators:index"), query)
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_ordinary_queries_pass(client_for, users) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(users["county_admin"])
+    assert c.get(reverse("indicators:index"), {"year": "2024"}).status_code == 200
+    assert c.get(reverse("indicators:index"), {"year": ""}).status_code == 200
+    assert c.get(reverse("home"), {"q": "110101199003070000"}).status_code == 200  # an 18-digit ID
+
+
+def test_a_form_number_of_thousands_of_digits_is_a_chinese_400(client_for, users, county) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("regions:edit", args=[county.village_a1.code])
+    response = client_for(users["county_admin"]).post(url, {"name": "甲一村", "population": "9" * 5000})
+    assert response.status_code == 400 and "数字过长" in response.content.decode()

@@ -399,6 +399,8 @@ def publish_notice(
         errors["channel"] = f"公示渠道应为 {'、'.join(disclosure.CHANNELS)} 之一"
     if not title.strip():
         errors["title"] = "请填写标题"
+    elif len(title) > 200:
+        errors["title"] = f"标题不能超过 200 字（现有 {len(title)} 字）"
     if kind in ("项目计划", "项目竣工") and project is None:
         errors["project"] = "请选择要公示的项目"
     if (

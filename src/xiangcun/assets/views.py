@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import OptimisticLockForm, StaleEdit
+from xiangcun.core.params import parse_id, parse_int, parse_year
 from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import BASES, USES, DistributionError, totals_by_use
 from xiangcun.domain.assets.ledger import (
@@ -359,7 +360,7 @@ def notices(request: HttpRequest) -> HttpResponse:
         _require_edit(request)
         values = {k: request.POST.get(k, "").strip() for k in ("kind", "title", "region", "year", "start", "end",
                                                                 "channel", "project", "income")}  # fmt: skip
-        region = scoped(Region.objects.all(), request.user).filter(pk=values["region"] or None).first()
+        region = scoped(Region.objects.all(), request.user).filter(pk=parse_id(values["region"])).first()
         project = (
             scoped(Project.objects.all(), request.user).filter(code=values["project"]).first()
             if values["project"]
@@ -370,9 +371,7 @@ def notices(request: HttpRequest) -> HttpResponse:
             code, _, year_text = values["income"].partition("/")
             income = (
                 scoped(AssetIncome.objects.all(), request.user)
-                .filter(
-                    asset__code=code.strip(), year=year_text.strip() if year_text.strip().isdigit() else -1
-                )
+                .filter(asset__code=code.strip(), year=parse_year(year_text) or -1)
                 .first()
             )
             if income is None:
@@ -381,11 +380,9 @@ def notices(request: HttpRequest) -> HttpResponse:
             errors["project"] = "项目库中没有该项目编号，或不在您的管辖范围内"
         if region is None:
             errors["region"] = "请选择公示范围（县、乡镇或村）"
-        try:
-            year = int(values["year"])
-        except ValueError:
-            errors["year"] = "请填写年度"
-            year = 0
+        year = parse_year(values["year"]) or 0
+        if not year:
+            errors["year"] = "请填写年度（四位数字，如 2025）"
         dates = {}
         for key in ("start", "end"):
             try:
@@ -421,10 +418,8 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         _require_edit(request)
-        try:
-            count = int(request.POST.get("objection_count") or 0)
-        except ValueError:
-            count = -1
+        count = parse_int(request.POST.get("objection_count") or "0", 0, 1_000_000)
+        count = -1 if count is None else count
         try:
             services.close_notice(
                 item, count, request.POST.get("objections", ""), request.POST.get("handling", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,15 +26,38 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新填写。"
+YEAR_MESSAGE = "年度应为 1900–2199 之间的四位数字年份（如 2025）。"
+DIGITS_MESSAGE = "查询参数中的数字过长（超过 18 位），不是有效的编号、年份或数量。"
+_YEAR = re.compile(r"(19|20|21)[0-9]{2}")
+_LONG_NUMBER = re.compile(r"[+-]?[0-9０-９]{31,}")
+LONG_NUMBER_MESSAGE = "提交的数字过长（超过 30 位），不是有效的编号、年份或金额，请检查后重新填写。"
+_DIGITS = re.compile(r"[+-]?[0-9０-９]{19,}")
 
 
-def _has_nul(request: HttpRequest) -> bool:
+def _problem(request: HttpRequest) -> str | None:
+    """Why the request's query or form values cannot be meant, or None.
+
+    NUL anywhere (PostgreSQL cannot store it and no field has a use for it); a form value that is a number of
+    more than 30 digits (no amount, code or bank card is; Python refuses to read one of 4 300); in the query
+    string, a `year`
+    that is not four digits, and any number longer than 18 digits (no code, ID number or count here is:
+    such a value only overflows the database's integers)."""
     sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
     for data in sources:
         for key, values in data.lists():
             if "\x00" in key or any("\x00" in v for v in values):
-                return True
-    return "\x00" in request.path
+                return NUL_MESSAGE
+            if data is request.POST and any(_LONG_NUMBER.fullmatch(v.strip()) for v in values):
+                return LONG_NUMBER_MESSAGE
+    if "\x00" in request.path:
+        return NUL_MESSAGE
+    for key, values in request.GET.lists():
+        for value in values:
+            if key == "year" and value.strip() and not _YEAR.fullmatch(value.strip()):
+                return YEAR_MESSAGE
+            if _DIGITS.fullmatch(value.strip()):
+                return DIGITS_MESSAGE
+    return None
 
 
 class SecurityHeadersMiddleware:
@@ -52,18 +76,18 @@ class SecurityHeadersMiddleware:
 
 
 class RejectNulMiddleware:
-    """A NUL character in any query or form value is refused with 400 before a view sees it: PostgreSQL cannot
-    store it and no field of this system has a use for it."""
+    """Refuses, with a Chinese 400 before any view sees them, values no field of this system can mean
+    (see `_problem`): a NUL anywhere, an absurd year or number in the query string. Form fields are
+    otherwise validated by their forms, each to its column's type and length."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):  # a body too large or malformed raises here and Django answers 400
+        message = _problem(request)  # a body too large or malformed raises here and Django answers 400
+        if message:
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"error": NUL_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
-                )
-            html = render_to_string("400.html", {"message": NUL_MESSAGE}, request=request)
+                return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+            html = render_to_string("400.html", {"message": message}, request=request)
             return HttpResponse(html, status=400)
         return self.get_response(request)

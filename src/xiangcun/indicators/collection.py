@@ -26,6 +26,8 @@ from xiangcun.regions.models import Region
 
 from .models import Indicator, Observation, Target
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+NOTE_LENGTH = Observation._meta.get_field("note").max_length or 500
 TEMPLATE_COLUMNS = ("指标编码", "指标名称", "单位", "区域代码", "区域名称", "年度", "季度", "数值", "说明")
 
 
@@ -90,9 +92,9 @@ def validate_rows(
     regions = {r.code: r for r in reporting_regions(user)}
     errors: list[RowError] = []
     rows: list[Row] = []
-    keys = {(r["指标编码"], r["区域代码"], r["年度"], r.get("季度")) for r in raw_rows}
-    previous = _previous_values(indicators.values(), regions.values(), {_int(k[2]) for k in keys})
-    approved = _approved_keys(indicators.values(), regions.values(), {_int(k[2]) for k in keys})
+    years = {y for r in raw_rows if (y := _int(r.get("年度"))) is not None and MIN_YEAR <= y <= MAX_YEAR}
+    previous = _previous_values(indicators.values(), regions.values(), years)
+    approved = _approved_keys(indicators.values(), regions.values(), years)
     seen: dict[tuple[str, str, int, int], int] = {}
     for raw in raw_rows:
         n = raw.get("_row", 0)
@@ -106,12 +108,16 @@ def validate_rows(
         if region is None:
             errors.append(RowError(n, "区域代码", f"「{region_code}」不在您的填报范围内"))
         year = _int(raw.get("年度"))
-        if year is None or not 2000 <= year <= 2100:
-            errors.append(RowError(n, "年度", f"「{raw.get('年度')}」不是有效年度"))
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+            errors.append(RowError(n, "年度", f"「{str(raw.get('年度'))[:20]}」不是有效年度"))
         quarter = _int(raw.get("季度") or 0)
         if quarter is None or not 0 <= quarter <= 4:
             errors.append(RowError(n, "季度", "季度应为 1–4，全年填 0 或留空"))
         note = str(raw.get("说明") or "").strip()
+        if "\x00" in note:
+            errors.append(RowError(n, "说明", "说明含有不可见的控制字符（NUL），请删除后重新填写"))
+        elif len(note) > NOTE_LENGTH:
+            errors.append(RowError(n, "说明", f"说明不能超过 {NOTE_LENGTH} 字（现有 {len(note)} 字）"))
         if len(errors) > before or indicator is None or region is None or year is None or quarter is None:
             continue
         parsed = parse_value(raw.get("数值"), indicator.kind)
@@ -136,9 +142,11 @@ def validate_rows(
 
 
 def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
     try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
+        number = float(str(value).strip()[:30])
+    except (TypeError, ValueError, OverflowError):
         return None
     return int(number) if number.is_integer() else None
 
