@@ -284,7 +284,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.record_income(asset, year, values["amount"], values["note"])
             messages.success(request, "收益已登记。")
         elif action == "distribute":
-            income = AssetIncome.objects.filter(asset=asset, pk=values["income"] or None).first()
+            income = AssetIncome.objects.filter(asset=asset, pk=parse_id(values["income"])).first()
             if income is None:
                 raise services.AssetError({"income": "请先登记当年收益"})
             services.distribute(income, request.user, values)

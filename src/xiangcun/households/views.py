@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.audit.services import record_access
 from xiangcun.core.downloads import export_response
+from xiangcun.core.params import parse_id
 from xiangcun.core.permissions import require
 from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
@@ -338,7 +339,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 case_services.start_elimination(case)
             elif action == "measure":
                 require(request, "edit_households")
-                department = Department.objects.filter(pk=request.POST.get("department") or None).first()
+                department = Department.objects.filter(pk=parse_id(request.POST.get("department"))).first()
                 case_services.add_measure(case, request.POST.get("name", ""), department)
         except flow.StepFactsError as exc:
             case.refresh_from_db()
