@@ -132,3 +132,22 @@ def test_rule_form_checks_and_saves(client_for, users, county) -> None:  # type:
     )
     assert ok.status_code == 302
     assert LayoutRule.objects.filter(name="人口1000人以上", threshold=1000).exists()
+
+
+def test_home_page_shows_classes_against_villages_in_no_list(client_for, users, county, plan) -> None:  # type: ignore[no-untyped-def]
+    from xiangcun.households.models import Case
+
+    h = Household.objects.create(
+        code="H1", village=county.village_a1, head_name="张三", household_type="一般农户", housing_grade="A"
+    )
+    Case.objects.create(
+        household=h, channel="农户自主申报", phase="帮扶", step_started="2025-01-01", opened_at="2025-01-01"
+    )
+    page = client_for(users["county_admin"]).get("/").content.decode()
+    assert "村庄类别" in page
+    assert "先行示范村 · 监测对象 1 户" in page and "重点帮扶村 · 监测对象 1 户" in page
+    assert "中心村 · 监测对象 0 户" in page and "不在任何名单的村 · 监测对象 0 户" in page
+    township_b = client_for(users["township_b"]).get("/").content.decode()
+    assert (
+        "先行示范村 · 监测对象 0 户" in township_b and "重点帮扶村" not in township_b
+    )  # only its own villages

@@ -13,6 +13,7 @@ from xiangcun.indicators import dashboard
 from xiangcun.indicators.models import Target
 from xiangcun.plans.models import Plan
 from xiangcun.regions.models import Region
+from xiangcun.villages.services import class_cards
 
 
 @login_required
@@ -39,5 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # the same cards, counts and labels as the 监测对象 inbox (households.services.case_figures)
         "case_cards": [c for c in case_figures(scoped(Case.objects.all(), request.user)) if c["group"]],
         "plans": scoped(Plan.objects.all(), request.user).count(),
+        # 示范村 vs others: the plan's village classes with their monitored households
+        "village_classes": class_cards(regions.filter(depth=5)),
     }
     return render(request, "overview/home.html", context)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -371,3 +371,39 @@ def villages_xlsx(rows: list[dict[str, Any]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def class_cards(villages: QuerySet[Region]) -> list[dict[str, Any]]:
+    """Villages and monitored households per plan class, and for the villages in no list (four grouped queries):
+    the dashboard's "示范村 vs others" at a glance."""
+    from xiangcun.households.models import Case
+
+    monitored_phases = ("帮扶", "消除")
+    per_class = dict(
+        ClassMembership.objects.filter(village__in=villages)
+        .values_list("name")
+        .annotate(n=Count("village", distinct=True))
+        .values_list("name", "n")
+    )
+    if not per_class:
+        return []
+    cases = Case.objects.filter(household__village__in=villages, phase__in=monitored_phases)
+    monitored = dict(
+        cases.filter(household__village__class_memberships__isnull=False)
+        .values_list("household__village__class_memberships__name")
+        .annotate(n=Count("household", distinct=True))
+        .values_list("household__village__class_memberships__name", "n")
+    )
+    unlisted = villages.filter(class_memberships__isnull=True)
+    cards = [
+        {"name": name, "villages": n, "monitored": monitored.get(name, 0)}
+        for name, n in sorted(per_class.items())
+    ]
+    cards.append(
+        {
+            "name": "",
+            "villages": unlisted.count(),
+            "monitored": cases.filter(household__village__in=unlisted).values("household").distinct().count(),
+        }
+    )
+    return cards
