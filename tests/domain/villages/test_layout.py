@@ -57,7 +57,8 @@ def test_central_range_verdicts_and_explicit_list() -> None:
     by_name = {f.village: f for f in findings}
     assert by_name["八村"].figure == 5000 + 700 + 2500 + 800 and by_name["八村"].verdict == "在规划范围内"
     assert "按名单" in by_name["八村"].reason
-    assert by_name["一村"].figure == 3000 and by_name["一村"].verdict == "低于规划范围"  # 二村 and 三村 by the list, 九村 the nearest
+    # 二村 and 三村 go by the list, 九村 to the nearest: 一村 is left with itself
+    assert by_name["一村"].figure == 3000 and by_name["一村"].verdict == "低于规划范围"
 
 
 def test_explicit_list_errors_are_reported_not_guessed() -> None:
