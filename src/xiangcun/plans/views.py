@@ -428,7 +428,10 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_scoped_or_404(PlanItem.objects.select_related("version"), request.user, pk=pk)
     require(request, "edit_plans")
     status = request.POST.get("status")
-    if status in PlanItem.Status.values and item.version.status == PlanVersion.Status.REVIEW:
+    if status not in PlanItem.Status.values:
+        allowed = "、".join(str(label) for label in PlanItem.Status.labels)
+        messages.error(request, f"条目状态只能是 {allowed} 之一，没有修改。")
+    elif item.version.status == PlanVersion.Status.REVIEW:
         item.status = status
         item.save()
     return redirect(_back(item))
