@@ -68,3 +68,12 @@ def test_the_good_row_itself_is_saved(client, keys) -> None:  # type: ignore[no-
 def test_absurd_years_in_the_query_string_are_a_400(client, keys, year) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     response = call(client, "get", reverse("api:observations") + f"?year={year}", keys["township_a"])
     assert response.status_code == 400 and "年份" in response.json()["error"]
+
+
+def test_the_read_only_leader_cannot_create_api_keys(client_for, users) -> None:  # type: ignore[no-untyped-def]
+    from xiangcun.api.models import ApiToken
+
+    leader = client_for(users["leader"])
+    assert leader.get(reverse("api:tokens")).status_code == 403
+    assert leader.post(reverse("api:tokens"), {"name": "导出"}).status_code == 403
+    assert not ApiToken.objects.filter(user=users["leader"]).exists()
