@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -169,8 +170,10 @@ def workbook(entries: QuerySet[LogEntry], title: str) -> bytes:
     sheet = book.create_sheet("安全日志")
     append_row(sheet, [title])
     append_row(sheet, HEADER)
-    for start in range(0, entries.count(), 2000):
-        for row in rows(entries[start : start + 2000]):
+    # One pass over the rows (no OFFSET paging), read in chunks of 2 000 for the related-name lookups.
+    stream = entries.iterator(chunk_size=2000)
+    while chunk := list(itertools.islice(stream, 2000)):
+        for row in rows(chunk):
             append_row(
                 sheet,
                 [
