@@ -8,7 +8,15 @@ class LedgersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Ledger, LedgerRow, SchoolRecord, SchoolSettings, ToiletRecord, ToiletSettings
+        from .models import (
+            Ledger,
+            LedgerImport,
+            LedgerRow,
+            SchoolRecord,
+            SchoolSettings,
+            ToiletRecord,
+            ToiletSettings,
+        )
 
         auditlog.register(Ledger, exclude_fields=["updated_at"])
         auditlog.register(LedgerRow, exclude_fields=["updated_at"])
@@ -16,3 +24,4 @@ class LedgersConfig(AppConfig):
         auditlog.register(ToiletSettings, exclude_fields=["updated_at"])
         auditlog.register(SchoolRecord, exclude_fields=["updated_at"])
         auditlog.register(SchoolSettings, exclude_fields=["updated_at"])
+        auditlog.register(LedgerImport)

@@ -200,3 +200,45 @@ class SchoolSettings(models.Model):
 
     def __str__(self) -> str:
         return "学校利用标准"
+
+
+class LedgerImport(models.Model):
+    """One ledger import: who, when, which file (SHA-256), which ledger and what it changed.
+
+    Created rows are counted here instead of one audit entry each (a county's 100 000 toilets would write
+    100 000 entries and seal each in the hash chain); updated rows still get their own audit entry with the
+    changed fields only, as the households import does.
+    """
+
+    KINDS = {"toilets": "户厕台账", "schools": "学校台账", "ledger": "自定义台账"}
+
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name="导入人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("导入时间", auto_now_add=True)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="所属县", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="导入范围", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("台账类别", max_length=10, choices=list(KINDS.items()))
+    ledger = models.ForeignKey(
+        Ledger, verbose_name="台账", null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+    ledger_name = models.CharField("台账名称", max_length=100)
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("文件 SHA-256", max_length=64)
+    created = models.PositiveIntegerField("新增行数", default=0)
+    updated = models.PositiveIntegerField("更新行数", default=0)
+    unchanged = models.PositiveIntegerField("未变行数", default=0)
+
+    scope_region_path = "region__path"
+
+    class Meta:
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_name} {self.filename} {self.sha256[:12]}"

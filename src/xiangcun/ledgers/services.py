@@ -3,18 +3,21 @@
 Imports are all-or-nothing: every row is checked (cells by xiangcun.domain.ledgers.columns, rules by the
 ledger's own module, people and places against what the importer's scope holds) before one transaction
 writes them. Rows are matched on a key (户编号, or 村代码/户主姓名 …), so importing the export again
-updates in place. Writes of many rows are audited with `record_bulk`; single changes by model signals.
+updates in place. An import writes one `LedgerImport` (who, when, file SHA-256, counts) instead of an
+audit entry per created row; updated rows are audited field by field with `record_bulk`; single changes
+on the pages by model signals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
@@ -37,7 +40,15 @@ from xiangcun.households.models import Household
 from xiangcun.indicators.models import Indicator, Observation
 from xiangcun.regions.models import Region
 
-from .models import Ledger, LedgerRow, SchoolRecord, SchoolSettings, ToiletRecord, ToiletSettings
+from .models import (
+    Ledger,
+    LedgerImport,
+    LedgerRow,
+    SchoolRecord,
+    SchoolSettings,
+    ToiletRecord,
+    ToiletSettings,
+)
 
 EDIT_ROLES = ("system_admin", "county_admin", "township_admin", "village_reporter")
 COUNTY_ROLES = ("system_admin", "county_admin")
@@ -218,20 +229,32 @@ def _upsert(
         changed.append(model(pk=old["id"], **{f: r[f] for f in fields}))
         audit.append((_Ref(old["id"], describe(r)), "update", diff))
     with transaction.atomic():
-        before = model.objects.aggregate(top=Max("id"))["top"] or 0
         _insert(model, match, fields, new)
         if changed:
             model.objects.bulk_update(changed, list(fields), batch_size=500)
             model.objects.filter(pk__in=[c.pk for c in changed]).update(updated_at=timezone.now())
-        if new:  # the new rows' ids: one range scan above the ids that existed (keys are unique per match)
-            wanted = {r["key"]: r for r in new}
-            for key, pk in (
-                model.objects.filter(**match, id__gt=before).values_list("key", "id").iterator(CHUNK)
-            ):
-                if key in wanted:
-                    audit.append((_Ref(pk, describe(wanted[key])), "create", {"key": (None, key)}))
         record_bulk(model, audit, actor, note=note)  # type: ignore[arg-type]
     report.created, report.updated = len(new), len(changed)
+
+
+def _record_import(
+    kind: str,
+    name: str,
+    data: bytes,
+    filename: str,
+    county: Region,
+    actor: Any,
+    scope: Region | None,
+    report: ImportReport,
+    ledger: Ledger | None = None,
+) -> LedgerImport:
+    """The one record of a successful import (created rows are counted here, not audited one by one)."""
+    return LedgerImport.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        county=county, region=scope or county, kind=kind, ledger=ledger, ledger_name=name[:100],
+        filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(),
+        created=report.created, updated=report.updated, unchanged=report.unchanged,
+    )  # fmt: skip
 
 
 def _insert(
@@ -303,6 +326,8 @@ def import_toilets(
                 report)  # fmt: skip
         if report.errors:
             transaction.set_rollback(True)
+        else:
+            _record_import("toilets", "户厕台账", data, filename, county, actor, scope, report)
     return report
 
 
@@ -505,6 +530,8 @@ def import_schools(
         _upsert_schools(parsed.rows, county, actor, scope, report)
         if report.errors:
             transaction.set_rollback(True)
+        else:
+            _record_import("schools", "学校台账", data, filename, county, actor, scope, report)
     return report
 
 
@@ -516,13 +543,12 @@ def _upsert_schools(rows: list[dict[str, Any]], county: Region, actor: Any, scop
             "id", "name", "year", "township__path", *SCHOOL_FIELDS
         )
     }
-    audit = []
+    audit, new = [], []
     for r in rows:
         values = {f: r[f] for f in SCHOOL_FIELDS}
         old = existing.get((r["name"], r["year"]))
-        if old is None:
-            item = SchoolRecord.objects.create(county=county, **values)
-            audit.append((_Ref(item.pk, str(item)), "create", {"name": (None, r["name"])}))
+        if old is None:  # counted in the import record, not audited one by one (bulk_create sends no signal)
+            new.append(SchoolRecord(county=county, **values))
             report.created += 1
             continue
         pk, path, before = old
@@ -537,6 +563,7 @@ def _upsert_schools(rows: list[dict[str, Any]], county: Region, actor: Any, scop
         audit.append((_Ref(pk, f"{r['name']} {r['year']}年"), "update", diff))
         report.updated += 1
     if not report.errors:
+        SchoolRecord.objects.bulk_create(new, batch_size=500)
         record_bulk(SchoolRecord, audit, actor, note="导入学校台账")  # type: ignore[arg-type]
 
 
@@ -638,6 +665,8 @@ def import_ledger_rows(
                 report)  # fmt: skip
         if report.errors:
             transaction.set_rollback(True)
+        else:
+            _record_import("ledger", ledger.name, data, filename, county, actor, scope, report, ledger)
     return report
 
 

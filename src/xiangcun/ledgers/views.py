@@ -27,7 +27,7 @@ from xiangcun.indicators.chart import Series, line_chart
 from xiangcun.regions.models import Region
 
 from . import services
-from .models import Ledger, LedgerRow, SchoolRecord, SchoolSettings, ToiletRecord
+from .models import Ledger, LedgerImport, LedgerRow, SchoolRecord, SchoolSettings, ToiletRecord
 
 
 def _county(request: HttpRequest) -> Region:
@@ -73,6 +73,15 @@ def _in_place(
             records = records.filter(**{f"{field}__startswith": region.path}) if region else records.none()
             chosen[name] = code
     return records
+
+
+def _imports(request: HttpRequest, kind: str, ledger: Ledger | None = None) -> list[LedgerImport]:
+    """The latest imports of one ledger that the user may see (done within their scope)."""
+    records = scoped(LedgerImport.objects.filter(kind=kind, ledger=ledger), request.user)
+    return list(records.select_related("actor", "region")[:IMPORTS_SHOWN])
+
+
+IMPORTS_SHOWN = 10
 
 
 class UploadForm(forms.Form):
@@ -151,7 +160,7 @@ def toilets_page(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page, "rows": rows, "chosen": chosen, "query": _query(request), "states": services.toilet_states(records),
         "models": toilets.MODELS, "uses": toilets.USE_STATUSES, "state_names": toilets.STATES, "years": years,
-        "townships": scoped(Region.objects.filter(depth=4), request.user),
+        "townships": scoped(Region.objects.filter(depth=4), request.user), "imports": _imports(request, "toilets"),
     }  # fmt: skip
     return _render(request, "ledgers/toilets.html", context)
 
@@ -366,7 +375,8 @@ def schools_page(request: HttpRequest) -> HttpResponse:
               "teachers": sum(r["school"].teachers for r in rows), "flagged": sum(1 for r in rows if r["use"].notes)}  # fmt: skip
     context = {"rows": rows, "chosen": chosen, "years": years, "year": chosen.get("year") or (years[0] if years else ""),
                "levels": schools.LEVELS, "standards": standards, "min_students": min_students, "totals": totals,
-               "query": _query(request), "townships": scoped(Region.objects.filter(depth=4), request.user)}  # fmt: skip
+               "query": _query(request), "townships": scoped(Region.objects.filter(depth=4), request.user),
+               "imports": _imports(request, "schools")}  # fmt: skip
     return _render(request, "ledgers/schools.html", context)
 
 
@@ -487,7 +497,7 @@ def ledger_page(request: HttpRequest, pk: int) -> HttpResponse:
     table = [(r, [r.values.get(c.label) for c in own]) for r in page]
     context = {"ledger": ledger, "page": page, "table": table, "columns": own, "chosen": chosen, "query": _query(request),
                "townships": scoped(Region.objects.filter(depth=4), request.user),
-               "definition": "\n".join(c.describe() for c in own)}  # fmt: skip
+               "definition": "\n".join(c.describe() for c in own), "imports": _imports(request, "ledger", ledger)}  # fmt: skip
     return _render(request, "ledgers/ledger.html", context)
 
 
