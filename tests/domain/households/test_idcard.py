@@ -9,6 +9,7 @@ from xiangcun.domain.households.idcard import (
     check_digit,
     check_many,
     mask_id,
+    mask_name,
     mask_phone,
     parse,
 )
@@ -78,3 +79,13 @@ def test_masking():
     assert mask_phone("13800001234") == "138****1234"
     assert mask_phone("0358-1234") == "*******34"
     assert mask_phone("") == ""
+
+
+def test_mask_name_keeps_only_the_first_character() -> None:
+    assert [mask_name(n) for n in ("王大", "欧阳小明", "李", "", " 赵六 ")] == [
+        "王*",
+        "欧***",
+        "*",
+        "",
+        "赵*",
+    ]

@@ -145,3 +145,9 @@ def mask_phone(phone: str) -> str:
     if len(text) > 4:
         return "*" * (len(text) - 2) + text[-2:]
     return "*" * len(text)
+
+
+def mask_name(name: str) -> str:
+    """Keep the surname's first character: 王*, 欧阳** (pages for roles that see no personal data)."""
+    text = (name or "").strip()
+    return text[:1] + "*" * (len(text) - 1) if len(text) > 1 else "*" * len(text)
