@@ -67,6 +67,13 @@ def is_county(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in COUNTY_ROLES))
 
 
+def sees_people(user: Any) -> bool:
+    """Household heads' names and 户编号 on ledger pages and in exports: the roles that see personal data on
+    the households pages (`view_personal`: county, township and village staff). Department reporters and
+    leaders get the same ledger with names masked and no export, as the registry gives them no export."""
+    return bool(user.is_authenticated and user.can("view_personal"))
+
+
 class LedgerError(ValueError):
     """A refused change; the message is for the user, in Chinese."""
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import ChineseEmptyLabels, OptimisticLockForm, StaleEdit
+from xiangcun.domain.households.idcard import mask_name
 from xiangcun.domain.ledgers import schools, toilets
 from xiangcun.domain.ledgers.columns import UNITS, DefinitionError, parse_definition, write_workbook
 from xiangcun.indicators.chart import Series, line_chart
@@ -51,7 +52,13 @@ def _require_county(request: HttpRequest) -> None:
         raise PermissionDenied("只有县级管理员可以做这项操作")
 
 
+def _require_people(request: HttpRequest) -> None:
+    if not services.sees_people(request.user):
+        raise PermissionDenied("您的角色不能导出含户主姓名和户编号的台账")
+
+
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    context.setdefault("sees_people", services.sees_people(request.user))
     context.setdefault("can_edit", services.can_edit(request.user))
     context.setdefault("is_county", services.is_county(request.user))
     return render(request, template, context)
@@ -139,7 +146,7 @@ def _toilets(request: HttpRequest) -> tuple[QuerySet[ToiletRecord], dict[str, st
     if request.GET.get("problems") == "1":
         records = records.exclude(problems="")
         chosen["problems"] = "1"
-    if q := request.GET.get("q", "").strip():
+    if (q := request.GET.get("q", "").strip()) and services.sees_people(request.user):
         records = records.filter(Q(name__icontains=q) | Q(household__code=q))
         chosen["q"] = q
     return records, chosen
@@ -150,7 +157,8 @@ def toilets_page(request: HttpRequest) -> HttpResponse:
     records, chosen = _toilets(request)
     page = Paginator(records.select_related("village", "household").order_by("village__path", "name"), 50)
     page = page.get_page(request.GET.get("page"))
-    rows = [(r, toilets.state(r.__dict__)) for r in page]
+    people = services.sees_people(request.user)
+    rows = [(r, toilets.state(r.__dict__), r.name if people else mask_name(r.name)) for r in page]
     years = (
         scoped(ToiletRecord.objects.all(), request.user)
         .values_list("year", flat=True)
@@ -167,6 +175,7 @@ def toilets_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def toilets_export(request: HttpRequest) -> HttpResponse:
+    _require_people(request)
     records, chosen = _toilets(request)
     what = "户厕台账" + ("（" + "，".join(f"{k}={v}" for k, v in chosen.items()) + "）" if chosen else "")
     data = services.export_toilets(records)
@@ -234,10 +243,11 @@ def toilet_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("ledgers:toilet", pk=record.pk)
     elif request.method == "POST":
         raise PermissionDenied("您的角色不能修改台账")
+    name = record.name if services.sees_people(request.user) else mask_name(record.name)
     return _render(
         request,
         "ledgers/toilet.html",
-        {"record": record, "form": form, "state": toilets.state(record.__dict__)},
+        {"record": record, "form": form, "state": toilets.state(record.__dict__), "name": name},
     )
 
 
@@ -481,7 +491,9 @@ def _ledger_rows(request: HttpRequest, ledger: Ledger) -> tuple[QuerySet[LedgerR
     if (year := request.GET.get("year", "")).isdigit():
         rows = rows.filter(year=int(year))
         chosen["year"] = year
-    if q := request.GET.get("q", "").strip():
+    if (q := request.GET.get("q", "").strip()) and (
+        ledger.unit != "household" or services.sees_people(request.user)
+    ):
         rows = rows.filter(Q(label__icontains=q) | Q(household__code=q))
         chosen["q"] = q
     return rows, chosen
@@ -494,7 +506,10 @@ def ledger_page(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(rows.select_related("region", "household").order_by("region__path", "label", "year"), 50)
     page = page.get_page(request.GET.get("page"))
     own = ledger.column_list
-    table = [(r, [r.values.get(c.label) for c in own]) for r in page]
+    masked = ledger.unit == "household" and not services.sees_people(request.user)
+    table = [
+        (r, [r.values.get(c.label) for c in own], mask_name(r.label) if masked else r.label) for r in page
+    ]
     context = {"ledger": ledger, "page": page, "table": table, "columns": own, "chosen": chosen, "query": _query(request),
                "townships": scoped(Region.objects.filter(depth=4), request.user),
                "definition": "\n".join(c.describe() for c in own), "imports": _imports(request, "ledger", ledger)}  # fmt: skip
@@ -504,6 +519,8 @@ def ledger_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     ledger = get_scoped_or_404(Ledger.objects.all(), request.user, pk=pk)
+    if ledger.unit == "household":
+        _require_people(request)
     rows, _ = _ledger_rows(request, ledger)
     return export_response(request, services.export_ledger(ledger, rows), f"ledger-{ledger.pk}.xlsx",
                            f"台账「{ledger.name}」{rows.count()} 行")  # fmt: skip
