@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -157,6 +158,22 @@ def test_supervision_lists_days_overdue_per_inbox(county, users, tasks, client_f
         "改善农村义务教育"
         not in client_for(users["township_b"]).get(reverse("tasks:supervision")).content.decode()
     )
+
+
+def test_supervision_pages_a_long_list_most_overdue_first(county, users, tasks, client_for):  # type: ignore[no-untyped-def]
+    from xiangcun.tasks.models import TaskUnit
+
+    for n in range(130):  # a county whose tasks fall to every township owes hundreds of reports
+        task = Task.objects.create(county=county.county, year=2026, code=f"X{n:03d}", content=f"批量任务{n:03d}",
+                                   deadline_kind="date", deadline=dt.date(2026, 1, 1) + dt.timedelta(days=n))  # fmt: skip
+        TaskUnit.objects.create(task=task, role="lead", department=county.agriculture)
+    client = client_for(users["county_admin"])
+    first = client.get(reverse("tasks:supervision"), {"year": 2026}).content.decode()
+    pages = int(re.search(r"第 1/(\d+) 页", first).group(1))  # type: ignore[union-attr]
+    assert pages >= 2 and "下一页" in first and first.count("<tr>") <= 101
+    assert "批量任务000" in first  # the most days overdue
+    last = client.get(reverse("tasks:supervision"), {"year": 2026, "page": pages}).content.decode()
+    assert "上一页" in last and "批量任务000" not in last
 
 
 def test_county_only_pages(county, users, tasks, client_for):  # type: ignore[no-untyped-def]

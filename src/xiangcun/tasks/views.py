@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -189,11 +190,13 @@ def supervision(request: HttpRequest) -> HttpResponse:
     year = _year(request, years)
     unit_filter = _unit_filter(request)
     rows = selectors.supervision(tasks.filter(year=year), unit_filter=unit_filter)
+    # a county of hundreds of townships owes thousands of reports: one page at a time, most overdue first
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "tasks/supervision.html",
-        {"rows": rows, "year": year, "years": years, "own": unit_filter is not None,
-         "is_county": services.is_county(request.user)},
+        {"rows": page.object_list, "page": page, "total": len(rows), "year": year, "years": years,
+         "own": unit_filter is not None, "is_county": services.is_county(request.user)},
     )  # fmt: skip
 
 
