@@ -13,10 +13,9 @@ from .test_review import fake_reader  # noqa: F401 — the fixture
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("fake_reader")
 @pytest.mark.parametrize("status", ["approved-by-me", "", "甲" * 1000, "CONFIRMED"])
-def test_an_arbitrary_status_is_refused_and_not_stored(
-    client_for, users, county, fake_reader, status
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_arbitrary_status_is_refused_and_not_stored(client_for, users, county, status) -> None:  # type: ignore[no-untyped-def]
     item = services.import_plan(b"doc", "plan.docx", None, county.county).items.first()
     response = client_for(users["county_admin"]).post(
         reverse("plans:item_status", args=[item.pk]), {"status": status}, follow=True
@@ -26,7 +25,8 @@ def test_an_arbitrary_status_is_refused_and_not_stored(
     assert item.status == PlanItem.Status.PENDING
 
 
-def test_a_listed_status_is_stored(client_for, users, county, fake_reader) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+@pytest.mark.usefixtures("fake_reader")
+def test_a_listed_status_is_stored(client_for, users, county) -> None:  # type: ignore[no-untyped-def]
     item = services.import_plan(b"doc", "plan.docx", None, county.county).items.first()
     client_for(users["county_admin"]).post(
         reverse("plans:item_status", args=[item.pk]), {"status": "rejected"}
