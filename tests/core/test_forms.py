@@ -47,3 +47,26 @@ def test_helper_on_any_form(county) -> None:  # type: ignore[no-untyped-def]
     form = Other()
     chinese_empty_labels(form)
     assert "---------" not in form.as_div() and "请选择" in form.as_div()
+
+
+def test_quick_select_draws_what_django_draws():
+    import re
+
+    from django import forms
+
+    from xiangcun.core.forms import QuickSelect
+
+    choices = [("", "请选择"), ("1", "甲镇"), ("2", '乙<村>&"丙"'), ("3", "丁村")]
+    slow = forms.Select(choices=choices).render("region", "2", attrs={"id": "id_region", "required": True})
+    fast = QuickSelect(choices=choices).render("region", "2", attrs={"id": "id_region", "required": True})
+
+    def options(html: str) -> list[tuple[str, bool, str]]:
+        return [
+            (v, bool(s), t)
+            for v, s, t in re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', html)
+        ]
+
+    assert options(fast) == options(slow) and len(options(fast)) == 4
+    assert [o for o in options(fast) if o[1]] == [("2", True, "乙&lt;村&gt;&amp;&quot;丙&quot;")]
+    assert 'name="region"' in fast and 'id="id_region"' in fast and "required" in fast
+    assert "<村>" not in fast  # labels are escaped

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
+from xiangcun.core.forms import QuickSelect
 from xiangcun.departments.models import Department
 from xiangcun.domain.regions import LEVEL_DEPTH
 from xiangcun.regions.models import Region
@@ -43,6 +44,8 @@ def check_password(password: str, user: User) -> None:
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect  # thousands of villages
+
     def label_from_instance(self, obj: Any) -> str:
         depth = max(0, obj.depth - COUNTY_DEPTH)
         return "　" * depth + f"{obj.name}（{obj.level_label}）"

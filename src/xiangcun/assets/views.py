@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
-from xiangcun.core.forms import OptimisticLockForm, StaleEdit
+from xiangcun.core.forms import OptimisticLockForm, StaleEdit, quick_select
 from xiangcun.core.params import parse_id, parse_int, parse_year
 from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import BASES, USES, DistributionError, totals_by_use
@@ -180,6 +180,7 @@ class AssetForm(OptimisticLockForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scoped(Region.objects.filter(depth__gte=3), user)
+        quick_select(self.fields["region"])  # every village and natural village in scope
         self.fields["state"].choices = [(s, s) for s in STATES if s != "已处置"]
         if self.instance.state == "已处置":
             self.fields["state"].choices = [("已处置", "已处置")]

@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 EMPTY_LABEL = "请选择"
 DASHES = "---------"
@@ -29,6 +32,35 @@ def chinese_empty_labels(form: forms.BaseForm, label: str = EMPTY_LABEL) -> None
                 field.choices = [
                     (value, label if value == "" and text == DASHES else text) for value, text in choices
                 ]
+
+
+class QuickSelect(forms.Select):
+    """A select drawn in one pass. Django draws every option through a template, about 0.1 ms each: a
+    county of 5 000 villages and 20 000 natural villages made a form with a region select take seconds."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # option groups: Django's own drawing
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        done = False
+        for option, label in self.choices:
+            text = "" if option is None else str(option)
+            selected = not done and text in chosen
+            done = done or selected
+            parts.append(
+                f'<option value="{escape(text)}"{" selected" if selected else ""}>{escape(label)}</option>'
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every value and label escaped above
+
+
+def quick_select(field: forms.ChoiceField) -> None:
+    """Draw `field` with `QuickSelect` (after its queryset or choices are set)."""
+    widget = QuickSelect(attrs=field.widget.attrs)
+    widget.is_required = field.widget.is_required
+    widget.choices = field.choices
+    field.widget = widget
 
 
 class ChineseEmptyLabels:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from xiangcun.accounts.scopes import scoped
-from xiangcun.core.forms import ChineseEmptyLabels
+from xiangcun.core.forms import ChineseEmptyLabels, quick_select
 from xiangcun.departments.models import Department
 from xiangcun.domain import projects as domain
 from xiangcun.regions.models import Region
@@ -71,6 +71,7 @@ class ProjectForm(ChineseEmptyLabels, forms.ModelForm):  # type: ignore[type-arg
             )  # a county-wide plan project keeps its place
         self.fields["region"].queryset = regions.order_by("path")
         self.fields["region"].label_from_instance = lambda r: f"{r.code} {r.name}"  # type: ignore[attr-defined]
+        quick_select(self.fields["region"])  # every township and village in scope
         self.fields["department"].queryset = Department.objects.filter(region=county)
         self.fields["department"].required = True
         if self.instance.pk:
