@@ -39,12 +39,14 @@ class QuickSelect(forms.Select):
     county of 5 000 villages and 20 000 natural villages made a form with a region select take seconds."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _, label in self.choices):
-            return super().render(name, value, attrs, renderer)  # option groups: Django's own drawing
+        if self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))
         parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
         done = False
-        for option, label in self.choices:
+        for option, label in self.choices:  # one pass: a queryset's choices are one query each time
+            if isinstance(label, (list, tuple)):  # option groups: Django's own drawing
+                return super().render(name, value, attrs, renderer)
             text = "" if option is None else str(option)
             selected = not done and text in chosen
             done = done or selected
