@@ -208,7 +208,10 @@ class ToiletForm(OptimisticLockForm):
         model = ToiletRecord
         fields = ["model", "cost", "subsidy", "contractor_date", "contractor_by", "village_date", "village_by",
                   "township_date", "township_by", "county_date", "county_by", "use_status", "problems"]  # fmt: skip
-        widgets = {f"{s}_date": forms.DateInput(attrs={"type": "date"}) for s, _ in toilets.STAGES}
+        # ISO format: a type=date input drops the zh-hans "2023/05/01" and saving would clear the date
+        widgets = {
+            f"{s}_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for s, _ in toilets.STAGES
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
