@@ -219,3 +219,16 @@ def test_plan_project_taken_into_the_library_once(users, client_for, county) -> 
     page = text(client.get(f"/projects/{project.pk}/"))
     assert "测试县衔接规划" in page and "专栏8" in page
     assert "已在项目库" in text(client.get("/projects/from-plans/"))
+
+
+def test_edit_form_shows_saved_dates_as_the_browser_date_field_reads_them(
+    users, client_for, projects
+) -> None:  # type: ignore[no-untyped-def]
+    # a date field only accepts 2025-03-01; zh-hans formats dates as 2025/03/01, which the browser drops,
+    # and saving the form then wiped the dates
+    import datetime as dt
+
+    project = projects["A-1"]
+    type(project).objects.filter(pk=project.pk).update(planned_start=dt.date(2025, 3, 1))
+    page = text(client_for(users["township_a"]).get(f"/projects/{project.pk}/edit/"))
+    assert 'value="2025-03-01"' in page and "2025/03/01" not in page

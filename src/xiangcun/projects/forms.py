@@ -57,7 +57,7 @@ class ProjectForm(ChineseEmptyLabels, forms.ModelForm):  # type: ignore[type-arg
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
             "performance_target": forms.Textarea(attrs={"rows": 2}),
-            **{f: forms.DateInput(attrs={"type": "date"}) for f in
+            **{f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in
                ("planned_start", "planned_finish", "actual_start", "actual_finish")},
         }  # fmt: skip
 

@@ -17,7 +17,9 @@ class MergeForm(ChineseEmptyLabels, forms.Form):
     sources = forms.ModelMultipleChoiceField(
         label="并入的村", queryset=Region.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    effective_on = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(
+        label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     population = forms.IntegerField(
         label="合并后户籍人口", min_value=0, required=False, help_text="留空则为各村之和"
     )
