@@ -92,6 +92,21 @@ def test_confirmed_prose_targets_become_tracked_targets(users, county, prose_rea
     assert client_rows.count() == prose.count() == 1 + 1 + 5 + 1 + 1
 
 
+def test_a_target_for_every_township_is_set_for_each_township(users, county, prose_reader):  # type: ignore[no-untyped-def]
+    from xiangcun.regions.models import Region
+
+    every = {**PROSE[4], "scope": "每个乡镇", "year": 2025, "value": 1.0}  # 每个乡镇建设产地集配中心1个
+    village = {**PROSE[3], "scope": "每个行政村", "year": 2025}  # per village: stays one county target
+    prose_reader["result"]["targets"] = [every, village]
+    version = _confirmed(users, county)
+    townships = set(Region.objects.filter(parent=county.county))
+    hubs = Target.objects.filter(plan_version=version, origin="prose", indicator__name="产地集配中心数量")
+    assert {t.region for t in hubs} == townships and len(townships) >= 2
+    assert {(t.year, t.value) for t in hubs} == {(2025, 1.0)}
+    cold = Target.objects.get(plan_version=version, origin="prose", indicator__name="冷库数量")
+    assert cold.region == county.county
+
+
 def test_rejected_prose_targets_and_those_without_a_year_are_not_tracked(users, county, prose_reader):  # type: ignore[no-untyped-def]
     version = services.import_plan(b"doc", "plan.docx", users["county_admin"], county.county)
     version.plan.period_start = version.plan.period_end = None

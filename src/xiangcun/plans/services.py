@@ -612,6 +612,20 @@ def _table_targets(version: PlanVersion, create_local: bool) -> Iterator[Planned
             yield Planned(indicator, county, int(value["year"]), defaults, item)
 
 
+# 每个乡镇 / 各乡镇 / 每个镇（街道）…: every township carries the target itself.
+_EVERY_TOWNSHIP = re.compile(r"^(?:每个[\u4e00-\u9fff]{0,4}?(?:乡镇|镇|乡|街道)|每镇|每乡|各乡镇)")
+
+
+def target_regions(scope: Any, county: Region) -> list[Region]:
+    """The regions a prose target is set for: every township for "每个乡镇建成1个…" (each is assessed on its
+    own values), else the one region `target_region` names. Per-village scopes stay with the county."""
+    if isinstance(scope, str) and _EVERY_TOWNSHIP.match(scope):
+        townships = list(Region.objects.filter(parent=county, depth=county.depth + 1).order_by("code"))
+        if townships:
+            return townships
+    return [target_region(scope, county)]
+
+
 def target_region(scope: Any, county: Region) -> Region:
     """Where a prose target applies: the township its scope names (甲镇), else the whole county."""
     name = _place_name(scope)
@@ -659,9 +673,9 @@ def _prose_targets(
         if department is None and not item.departments:
             owner = indicator.owner.name if indicator.owner_id else _NATIONAL_OWNERS.get(indicator.code)
             department = by_name.get(owner or "")
-        region = target_region(data.get("scope"), county)
+        regions = target_regions(data.get("scope"), county)
         op = data.get("op") or "="
-        for year in years:
+        for region, year in ((r, y) for r in regions for y in years):
             defaults = {
                 "value": data.get("value"),
                 "op": op if op in Target.Op.values and op != "text" else "=",
