@@ -64,6 +64,25 @@ def test_apply_keeps_history_and_moves_households_natural_villages_and_accounts(
     assert LogEntry.objects.get_for_object(merge).exists()
 
 
+def test_a_village_merged_away_no_longer_counts_on_the_home_page_and_the_tree(
+    county, users, plan, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    client = client_for(users["county_admin"])
+    home = client.get(reverse("home")).content.decode()
+    assert '<div class="figure">3</div><div class="label">行政村' in home
+    merge = VillageMerge.objects.get()
+    apply_merge(merge, users["county_admin"], county.village_a2, [county.village_a1, county.village_a2], DAY)
+    assert Region.objects.get(pk=county.village_a1.pk).retired_on == DAY
+    home = client.get(reverse("home")).content.decode()
+    assert '<div class="figure">2</div><div class="label">行政村' in home  # 甲一村 is part of 甲二村 now
+    town = client.get(reverse("regions:detail", args=[county.town_a.code])).content.decode()
+    assert "已撤并" in town  # still listed, for its history
+    county_page = client.get(reverse("regions:detail", args=[county.county.code])).content.decode()
+    assert '<div class="figure">2</div><div class="label">行政村' in county_page
+
+
 def test_explicit_figures_and_nothing_changes_on_a_refused_merge(county, users, plan) -> None:  # type: ignore[no-untyped-def]
     merge = VillageMerge.objects.get()
     h = household("H1", county.village_a1)

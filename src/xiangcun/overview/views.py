@@ -19,7 +19,7 @@ from xiangcun.villages.services import class_cards
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     regions = scoped(Region.objects.all(), request.user)
-    figures = regions.aggregate(
+    figures = regions.filter(retired_on__isnull=True).aggregate(  # villages merged away no longer count
         townships=Count("id", filter=Q(level__in=["township", "subdistrict"])),
         villages=Count("id", filter=Q(level="village")),
         communities=Count("id", filter=Q(level="community")),

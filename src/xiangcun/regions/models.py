@@ -48,6 +48,8 @@ class Region(models.Model):
     path = models.CharField(max_length=12 * 6, unique=True, editable=False)
     population = models.PositiveIntegerField("户籍人口", null=True, blank=True)
     households = models.PositiveIntegerField("户数", null=True, blank=True)
+    # A village merged into another (villages app) stays in the tree for its history but no longer counts.
+    retired_on = models.DateField("撤并日期", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RegionQuerySet.as_manager()

@@ -30,7 +30,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 def _with_counts(regions):  # type: ignore[no-untyped-def]
     return regions.annotate(
-        child_count=Count("children", distinct=True),
+        child_count=Count("children", filter=Q(children__retired_on__isnull=True), distinct=True),
         child_population=Sum("children__population"),
     ).order_by("path")
 
@@ -40,7 +40,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     visible = scoped(Region.objects.all(), request.user)
     region = get_scoped_or_404(Region.objects.select_related("parent"), request.user, code=code)
     below = Region.objects.within(region).exclude(pk=region.pk)
-    counts = below.aggregate(
+    counts = below.filter(retired_on__isnull=True).aggregate(  # villages merged away no longer count
         townships=Count("id", filter=Q(depth=4)),
         villages=Count("id", filter=Q(level="village")),
         communities=Count("id", filter=Q(level="community")),

@@ -247,6 +247,7 @@ def apply_merge(
             moved[label] = moved.get(label, 0) + len(rows)
         s.population = None
         s.households = None
+        s.retired_on = effective_on
         s.save()
     target.population = population
     target.households = households
