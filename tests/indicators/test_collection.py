@@ -252,3 +252,25 @@ def test_batch_approve_outside_the_scope_is_404_and_approves_nothing(client_for,
         client_for(users["leader"]).post(reverse("indicators:review_batch"), {"ids": [mine.pk]}).status_code
         == 403
     )
+
+
+def test_a_county_of_many_townships_fills_in_one_region_at_a_time(client_for, users, county, catalog):  # type: ignore[no-untyped-def]
+    from xiangcun.regions.models import Region
+
+    for n in range(40):  # hundreds of townships × every indicator made one page of thousands of inputs
+        Region.objects.create(
+            code=f"1400000{n + 10:02d}000", name=f"第{n}镇", level="township", parent=county.county
+        )
+    reporter = client_for(users["department_reporter"])
+    page = reporter.get(reverse("indicators:report"), {"year": 2024}).content.decode()
+    assert "填报区域" in page and "第39镇" in page  # offered in the select …
+    assert f"v-{catalog['N09'].pk}-{county.county.pk}" in page  # … the county itself on the form
+    assert f"v-{catalog['N09'].pk}-{county.town_a.pk}" not in page
+    chosen = reporter.get(reverse("indicators:report"), {"year": 2024, "region": county.town_a.code})
+    assert f"v-{catalog['N09'].pk}-{county.town_a.pk}" in chosen.content.decode()
+    # a value typed for the chosen township is saved, and nothing else changes
+    field = f"v-{catalog['N09'].pk}-{county.town_a.pk}"
+    reporter.post(
+        reverse("indicators:report") + "?year=2024", {"year": 2024, "region": county.town_a.code, field: "86"}
+    )
+    assert list(Observation.objects.values_list("region_id", "value")) == [(county.town_a.pk, 86.0)]

@@ -57,7 +57,8 @@ def report(request: HttpRequest) -> HttpResponse:
     """The reporting form: exactly the indicators this user owns, for the regions they report for."""
     year = _year(request)
     indicators = list(collection.assigned_indicators(request.user).order_by("code"))
-    regions = list(collection.reporting_regions(request.user).order_by("path"))
+    reachable = list(collection.reporting_regions(request.user).order_by("path"))
+    regions = _report_regions(request, reachable)
     if not indicators or not regions:
         return render(request, "indicators/report.html", {"year": year, "rows": [], "nothing": True})
     row_errors_by_key: dict[tuple[int, int], list[str]] = {}
@@ -79,13 +80,38 @@ def report(request: HttpRequest) -> HttpResponse:
                 collection.save_rows(rows, request.user, submit=request.POST.get("submit") == "1")
         if not errors:
             messages.success(request, "已提交审核。" if request.POST.get("submit") == "1" else "已保存草稿。")
-            return redirect(f"{request.path}?year={year}")
+            return redirect(
+                f"{request.path}?year={year}&region={regions[0].code if len(regions) == 1 else ''}"
+            )
         messages.error(request, f"有 {len(errors)} 处问题，没有保存任何数据，请修改后重新提交。")
     else:
         errors = []
     typed = request.POST if request.method == "POST" and "file" not in request.FILES else None
     lines = collection.form_rows(indicators, regions, year, typed, row_errors_by_key)
-    return render(request, "indicators/report.html", {"year": year, "rows": lines, "errors": errors})
+    context = {
+        "year": year,
+        "rows": lines,
+        "errors": errors,
+        "choices": reachable if len(reachable) > 1 else [],
+        "chosen": regions[0].code if len(regions) == 1 else "",
+        "all_at_once": len(reachable) <= REPORT_REGIONS,
+    }
+    return render(request, "indicators/report.html", context)  # fmt: skip
+
+
+# Up to this many regions are filled in on one page; a county of hundreds of townships picks one at a time
+# (thousands of inputs made the page take seconds and were no use to anyone).
+REPORT_REGIONS = 30
+
+
+def _report_regions(request: HttpRequest, reachable: list[Region]) -> list[Region]:
+    """The regions on the form: the one chosen (?region=code), else all of them when few, else the first
+    (the county itself). Only typed rows are saved, so rows left off the page are never touched."""
+    code = request.POST.get("region") or request.GET.get("region") or ""
+    chosen = [r for r in reachable if r.code == code]
+    if chosen:
+        return chosen
+    return reachable if len(reachable) <= REPORT_REGIONS else reachable[:1]
 
 
 @login_required
