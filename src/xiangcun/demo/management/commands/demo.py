@@ -30,6 +30,7 @@ from xiangcun.domain.demo import (
 from xiangcun.domain.households.cases import CATEGORIES, CAUSES, MEASURES, STEPS, recheck_date
 from xiangcun.domain.households.screening import RULE_CODES, RULES_BY_CODE
 from xiangcun.domain.households.workbook import write_registry
+from xiangcun.households.cases import record_recheck
 from xiangcun.households.models import Case, CaseStep, Household
 from xiangcun.households.services import import_households, run_screening
 from xiangcun.indicators.models import Indicator, Observation, Target
@@ -153,10 +154,14 @@ class Command(BaseCommand):
                     started=case.admitted_at,
                     department=Department.objects.filter(name=department).first(),
                 )
-            if phase == "已消除":
-                case.cleared_at = today - dt.timedelta(days=5)
+            rechecked = phase == "已消除" and (n // len(plans)) % 2 == 1
+            if phase == "已消除":  # some cleared long ago, their 回头看 done; others just cleared
+                case.cleared_at = today - dt.timedelta(days=200 if rechecked else 5)
                 case.recheck_on = recheck_date(case.cleared_at)
             case.save()
+            if rechecked:
+                record_recheck(case, people["township"], stable=True, on=today - dt.timedelta(days=10),
+                               note="入户回头看：务工收入稳定，两不愁三保障和饮水安全有保障")  # fmt: skip
 
     def _targets(self, county: Region) -> None:
         """National indicators with 2020 baselines and 2025 targets, approved values from 2021 to the last
