@@ -44,7 +44,7 @@ FIELD_NAMES = {
     "sha256": "文件校验码", "uploaded_by": "上传人", "uploaded_at": "上传时间", "confirmed_by": "确认人",
     "confirmed_at": "确认时间", "version": "规划版本", "household": "农户", "case": "案件", "actor": "操作人",
     "at": "时间", "department": "部门", "user": "用户", "prefix": "密钥前缀", "key_hash": "密钥摘要",
-    "last_used_at": "最近使用时间",
+    "last_used_at": "最近使用时间", "source": "来源",
 }  # fmt: skip
 _MASKED_NONE = "**ne"  # auditlog's mask_fields masks the text "None" too
 _NOT_GROUPED = ("year", "number", "code", "depth", "step", "quarter")
@@ -255,17 +255,18 @@ def _plain(value: Any, labels: dict[str, str] | None = None) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list | tuple):
-        return "、".join(_plain(v) for v in value) if value else "（空）"
+        return "、".join(_plain(v, labels) for v in value) if value else "（空）"  # a list of objects
     if isinstance(value, dict):
         if not value:
             return "（空）"
         parts = [
-            f"{labels.get(k, k)}：{_inner(v) if isinstance(v, dict) else _plain(v)}" for k, v in value.items()
+            f"{labels.get(k, k)}：{_inner(v) if isinstance(v, dict) else _plain(v, labels)}"
+            for k, v in value.items()
         ]
         return "；".join(parts)
     if isinstance(value, float | int):
         return format_number(value)
-    return str(value)
+    return labels.get(value, value)  # a model may name its coded values too (a ledger column's type)
 
 
 def _inner(value: dict[str, Any]) -> str:

@@ -84,7 +84,7 @@ def _toilets(county: Region, rng: random.Random, today: dt.date) -> int:
             rows.append(row)
     headers = [c.header for c in toilets.COLUMNS]
     data = write_workbook(toilets.COLUMNS, [[r.get(h, "") for h in headers] for r in rows])
-    report = services.import_toilets(data, "demo-toilets.xlsx", county)
+    report = services.import_toilets(data, "演示户厕台账.xlsx", county)
     if not report.ok:
         raise ValueError("演示户厕台账没有通过检查：" + "；".join(str(e) for e in report.errors[:5]))
     settings = services.toilet_settings(county)
@@ -154,7 +154,7 @@ def _schools(county: Region, rng: random.Random, this_year: int) -> int:
                 rows.append(
                     [f"{short}{suffix}", township_code, level, year, round(students * drift), teachers, area]
                 )
-    report = services.import_schools(write_workbook(schools.COLUMNS, rows), "demo-schools.xlsx", county)
+    report = services.import_schools(write_workbook(schools.COLUMNS, rows), "演示学校台账.xlsx", county)
     if not report.ok:
         raise ValueError("演示学校台账没有通过检查：" + "；".join(str(e) for e in report.errors[:5]))
     return len(rows) // 2
@@ -175,7 +175,7 @@ def _facilities(county: Region, rng: random.Random) -> None:
         rows.append([code, rng.randrange(120, 600, 10), rng.randint(2012, 2024),
                      rng.choices(("正常", "部分使用", "停用"), weights=(85, 10, 5))[0], _person(rng)])  # fmt: skip
     report = services.import_ledger_rows(
-        ledger, write_workbook(services.ledger_columns(ledger), rows), "demo.xlsx"
+        ledger, write_workbook(services.ledger_columns(ledger), rows), "演示村级综合服务设施台账.xlsx"
     )
     if not report.ok:
         raise ValueError("演示设施台账没有通过检查：" + "；".join(str(e) for e in report.errors[:5]))

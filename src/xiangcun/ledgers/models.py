@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from xiangcun.domain.ledgers.columns import UNITS, Column
+from xiangcun.domain.ledgers.columns import TYPES, UNITS, Column
 from xiangcun.domain.ledgers.schools import DEFAULT_MIN_STUDENTS, LEVELS
 from xiangcun.domain.ledgers.toilets import MODELS, USE_STATUSES
 
@@ -24,6 +24,17 @@ class Ledger(models.Model):
     unit = models.CharField("每行对象", max_length=12, choices=list(UNITS.items()))
     yearly = models.BooleanField("按年度填报", default=False, help_text="每个对象每年一行（表中有“年度”列）")
     columns = models.JSONField("列", default=list)
+    # the audit log shows a definition's columns in words, not as JSON keys (audit.display)
+    audit_json_labels = {
+        "columns": {
+            "label": "列名",
+            "type": "类型",
+            "choices": "选项",
+            "required": "必填",
+            "unit": "单位",
+            **TYPES,
+        }
+    }
     description = models.CharField("说明", max_length=300, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", verbose_name="建立人", null=True, on_delete=models.SET_NULL, related_name="+"

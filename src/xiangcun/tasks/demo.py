@@ -111,7 +111,7 @@ def build_demo(county: Region) -> str:
     if Task.objects.filter(county=county, year=year).exists():
         return "演示任务已存在，未重复生成。"
     setting = services.settings_for(county)
-    result = services.import_tasks(workbook(year), "demo-tasks.xlsx", county)
+    result = services.import_tasks(workbook(year), "演示任务表.xlsx", county)
     if not result.ok:
         raise ValueError("演示任务生成失败：" + "；".join(str(e) for e in result.errors[:5]))
     rng = random.Random(SEED)

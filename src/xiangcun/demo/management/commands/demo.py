@@ -210,7 +210,7 @@ class Command(BaseCommand):
         )
         year = timezone.localdate().year - 1
         data = write_registry(*household_rows(villages, count, year))
-        result = import_households(data, "demo-households.xlsx")
+        result = import_households(data, "演示农户登记表.xlsx")
         if not result.ok:
             raise CommandError("演示农户生成失败：" + "；".join(str(e) for e in result.errors[:5]))
         return result.summary()
