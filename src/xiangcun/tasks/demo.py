@@ -26,19 +26,14 @@ from .models import Evidence, ProgressReport, Task, TaskUnit
 SEED = 20260110
 ALL = "各镇（街道）"
 # The demo county's six tasks (title, lead, cooperating): titles and leads as a 示范县 proposal assigns them,
-# cooperating lists written for the demo (shorter than a real 分工).
+# cooperating lists of three departments written for the demo (a real 分工 names many more).
 SIX_TASKS: tuple[tuple[str, str, str], ...] = (
-    ("（一）推进脱贫成果全域化巩固", "乡村振兴局",
-     f"民政局、人社局、教育局、卫健局、医保局、农业农村局、财政局、{ALL}"),
-    ("（二）推进农村户厕精准化改造", "农业农村局",
-     f"乡村振兴局、卫健局、住建局、市场监管局、文旅局、自然资源局、生态环境局、发改局、财政局、{ALL}"),
-    ("（三）推进生活垃圾社会化管理", "住建局", f"生态环境局、农业农村局、发改局、财政局、自然资源局、城管局、{ALL}"),
-    ("（四）推进农村污水规范化管控", "生态环境局",
-     f"农业农村局、住建局、发改局、财政局、自然资源局、文旅局、交通局、{ALL}"),
-    ("（五）推进村庄生态化建设", "自然资源局",
-     f"农业农村局、生态环境局、住建局、发改局、财政局、交通局、水务局、文旅局、妇联、{ALL}"),
-    ("（六）推进乡村系统化治理", "宣传部、政法委",
-     f"组织部、公安局、民政局、司法局、行政审批局、新时代文明实践中心、{ALL}"),
+    ("（一）推进脱贫成果全域化巩固", "乡村振兴局", f"民政局、医保局、人社局、{ALL}"),
+    ("（二）推进农村户厕精准化改造", "农业农村局", f"卫健局、财政局、乡村振兴局、{ALL}"),
+    ("（三）推进生活垃圾社会化管理", "住建局", f"城管局、财政局、生态环境局、{ALL}"),
+    ("（四）推进农村污水规范化管控", "生态环境局", f"住建局、水务局、财政局、{ALL}"),
+    ("（五）推进村庄生态化建设", "自然资源局", f"妇联、住建局、农业农村局、{ALL}"),
+    ("（六）推进乡村系统化治理", "宣传部、政法委", f"民政局、公安局、司法局、{ALL}"),
 )  # fmt: skip
 # The year's breakdown: (chapter index, content, goal, lead, cooperating, deadline as MM-DD or a word).
 BREAKDOWN: tuple[tuple[int, str, str, str, str, str], ...] = (
