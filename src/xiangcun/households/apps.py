@@ -12,6 +12,7 @@ class HouseholdsConfig(AppConfig):
             Case,
             CaseSettings,
             CaseStep,
+            ColumnMapping,
             Finance,
             Household,
             Measure,
@@ -29,6 +30,7 @@ class HouseholdsConfig(AppConfig):
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)
         auditlog.register(RegistryImport)
+        auditlog.register(ColumnMapping, exclude_fields=["updated_at"])
         auditlog.register(CaseSettings, exclude_fields=["updated_at"])
         auditlog.register(Case, exclude_fields=["updated_at"])
         auditlog.register(CaseStep)

@@ -316,3 +316,25 @@ class RegistryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.sha256[:12]}"
+
+
+class ColumnMapping(models.Model):
+    """How a county's own registry files name the template's sheets and columns (saved on import, reused next time).
+
+    `mapping` has the JSON shape `xiangcun import-households --mapping` reads (see docs/households.md):
+    {"sheets": {"户": "家庭信息"}, "columns": {"成员": {"证件号码": "身份证号", "备注": null}}}.
+    """
+
+    region = models.OneToOneField("regions.Region", verbose_name="县", on_delete=models.PROTECT)
+    mapping = models.JSONField("列对应", default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_path = "region__path"
+    scope_includes_ancestors = True
+
+    class Meta:
+        verbose_name = "登记表列对应"
+        verbose_name_plural = "登记表列对应"
+
+    def __str__(self) -> str:
+        return f"{self.region.name} 登记表列对应"
