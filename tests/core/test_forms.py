@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 
-from xiangcun.core.forms import ChineseEmptyLabels, OptimisticLockForm, chinese_empty_labels
+from xiangcun.core.forms import ChineseEmptyLabels, DateInput, OptimisticLockForm, chinese_empty_labels
 from xiangcun.indicators.models import Target
 from xiangcun.regions.models import Region
 
@@ -70,3 +70,15 @@ def test_quick_select_draws_what_django_draws():
     assert [o for o in options(fast) if o[1]] == [("2", True, "乙&lt;村&gt;&amp;&quot;丙&quot;")]
     assert 'name="region"' in fast and 'id="id_region"' in fast and "required" in fast
     assert "<村>" not in fast  # labels are escaped
+
+
+def test_date_input_shows_a_saved_date_the_browser_keeps() -> None:
+    """zh-hans writes 2025/03/01, which a type=date input drops: the form would save an empty date."""
+    import datetime
+
+    class Form(forms.Form):
+        day = forms.DateField(widget=DateInput())
+
+    html = str(Form(initial={"day": datetime.date(2025, 3, 1)})["day"])
+    assert 'type="date"' in html and 'value="2025-03-01"' in html
+    assert Form({"day": "2025-03-01"}).is_valid()

@@ -13,7 +13,21 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 EMPTY_LABEL = "请选择"
+
 DASHES = "---------"
+
+
+class DateInput(forms.DateInput):
+    """A browser date field that shows a saved date.
+
+    `type="date"` only accepts ISO dates; zh-hans formats them "2025/03/01", which the browser drops,
+    so saving the form in a real browser would wipe every date it showed.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def chinese_empty_labels(form: forms.BaseForm, label: str = EMPTY_LABEL) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
-from xiangcun.core.forms import ChineseEmptyLabels, OptimisticLockForm, StaleEdit
+from xiangcun.core.forms import ChineseEmptyLabels, DateInput, OptimisticLockForm, StaleEdit
 from xiangcun.domain.households.idcard import mask_name
 from xiangcun.domain.ledgers import schools, toilets
 from xiangcun.domain.ledgers.columns import UNITS, DefinitionError, parse_definition, write_workbook
@@ -208,10 +208,7 @@ class ToiletForm(OptimisticLockForm):
         model = ToiletRecord
         fields = ["model", "cost", "subsidy", "contractor_date", "contractor_by", "village_date", "village_by",
                   "township_date", "township_by", "county_date", "county_by", "use_status", "problems"]  # fmt: skip
-        # ISO format: a type=date input drops the zh-hans "2023/05/01" and saving would clear the date
-        widgets = {
-            f"{s}_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for s, _ in toilets.STAGES
-        }
+        widgets = {f"{s}_date": DateInput() for s, _ in toilets.STAGES}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

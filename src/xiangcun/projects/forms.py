@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from xiangcun.accounts.scopes import scoped
-from xiangcun.core.forms import ChineseEmptyLabels, quick_select
+from xiangcun.core.forms import ChineseEmptyLabels, DateInput, quick_select
 from xiangcun.departments.models import Department
 from xiangcun.domain import projects as domain
 from xiangcun.regions.models import Region
@@ -57,7 +57,7 @@ class ProjectForm(ChineseEmptyLabels, forms.ModelForm):  # type: ignore[type-arg
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
             "performance_target": forms.Textarea(attrs={"rows": 2}),
-            **{f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in
+            **{f: DateInput() for f in
                ("planned_start", "planned_finish", "actual_start", "actual_finish")},
         }  # fmt: skip
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from xiangcun.core.forms import ChineseEmptyLabels, OptimisticLockForm
+from xiangcun.core.forms import ChineseEmptyLabels, DateInput, OptimisticLockForm
 from xiangcun.regions.models import Region
 
 from .models import LayoutRule
@@ -17,9 +17,7 @@ class MergeForm(ChineseEmptyLabels, forms.Form):
     sources = forms.ModelMultipleChoiceField(
         label="并入的村", queryset=Region.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    effective_on = forms.DateField(
-        label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    effective_on = forms.DateField(label="生效日期", widget=DateInput())
     population = forms.IntegerField(
         label="合并后户籍人口", min_value=0, required=False, help_text="留空则为各村之和"
     )
