@@ -8,7 +8,7 @@ from django.core.management import call_command
 from xiangcun.accounts.models import Role, User
 from xiangcun.departments.models import Department
 from xiangcun.domain.demo import COUNTY_CODE, county_rows
-from xiangcun.households.models import Household
+from xiangcun.households.models import Case, Household, RegistryImport
 from xiangcun.regions.models import Region
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,6 +41,16 @@ def test_demo_builds_the_county_with_logins_and_is_idempotent():
     assert "农户新增 0、更新 0；成员新增 0、更新 0、移除 0" in second
     assert list(Region.objects.values_list("code", "name", "population", "path")) == snapshot
     assert User.objects.count() == 6
+
+
+def test_a_large_demo_registry_is_imported_as_csv(monkeypatch):
+    # 300 000 households as an .xlsx took openpyxl minutes; above CSV_ABOVE the demo writes the three CSV files
+    monkeypatch.setattr("xiangcun.demo.management.commands.demo.CSV_ABOVE", 50)
+    output = run_demo("--villages", "30", "--households", "60", "--quiet")
+    assert "农户新增 60" in output
+    assert Household.objects.count() == 60
+    assert RegistryImport.objects.get().filename == "演示农户登记表-户.csv"
+    assert Case.objects.exists()  # screening and the demo cases run on the CSV-imported registry too
 
 
 def test_demo_reset_rebuilds_and_size_flag_grows_the_county():

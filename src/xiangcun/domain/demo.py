@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import random
 
 from xiangcun.domain.households.idcard import check_digit
+from xiangcun.domain.households.workbook import SHEETS
 from xiangcun.domain.regions import COLUMNS
 
 COUNTY_CODE = "999901000000"
@@ -179,6 +182,23 @@ def household_rows(
                 "教育支出": round(rng.uniform(0, 6000)),
             })  # fmt: skip
     return households, members, finances
+
+
+def registry_csv(households: list[dict], members: list[dict], finances: list[dict]) -> dict[str, bytes]:
+    """The registry as the three UTF-8 CSV files the household import takes (户, 成员, 收支).
+
+    A large demo county (300 000 households, a million members) is written this way: openpyxl needs
+    minutes for the same rows as an .xlsx, csv.writer seconds.
+    """
+    result: dict[str, bytes] = {}
+    for name, rows in (("户", households), ("成员", members), ("收支", finances)):
+        columns = SHEETS[name]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([row.get(c, "") for c in columns] for row in rows)
+        result[name] = buffer.getvalue().encode("utf-8")
+    return result
 
 
 # (baseline 2020, target 2025, binding, pattern) per national indicator code; the pattern is how far along
