@@ -224,6 +224,8 @@ def test_a_year_the_plan_states_beats_the_plan_end_filled_in(users, county, pros
         version = _confirmed(users, county)
     finally:
         LINES.pop()
-    grain = Target.objects.get(plan_version=version, indicator__name="粮食总产")
+    # 粮食总产 is how plans write the national 粮食综合生产能力 (N01)
+    grain = Target.objects.get(plan_version=version, origin="prose", indicator__code="N01")
     assert (grain.year, grain.value) == (2025, 5.1)
+    assert not Indicator.objects.filter(name="粮食总产").exists()  # no local twin of the national one
     assert "未另建目标" in version.items.get(kind="target", key__contains="4.9万吨").note
