@@ -145,7 +145,8 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 def login(page: Any, live_server: Any, username: str, password: str) -> None:
     """Log in through the real login form and wait for the page it leads to."""
-    page.goto(f"{live_server.url}/login/")
+    # The live server's first page (imports, templates) can take well over 10 s on a loaded CI machine.
+    page.goto(f"{live_server.url}/login/", timeout=60_000)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     with page.expect_navigation():
