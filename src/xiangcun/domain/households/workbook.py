@@ -38,6 +38,7 @@ import python_calamine
 
 from ..spreadsheets import append_row
 from .idcard import check_many, error_message
+from .mapping import ColumnMapping, match_header, project
 
 HOUSEHOLD_COLUMNS = ("户编号", "村代码", "自然村", "户主姓名", "联系电话", "户类型", "易地搬迁", "低保", "特困",
                      "住房安全等级", "饮水安全", "自主申报")  # fmt: skip
@@ -180,10 +181,22 @@ class Registry:
     # the sheet row (as Excel shows it) of every household and member, for errors found against the database
     household_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     member_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # with `preview_rows`: each sheet's header as in the file and its first rows as the checks read them
+    preview: dict[str, SheetPreview] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class SheetPreview:
+    """A sheet as the import reads it: the file's own header, the template column each file column feeds
+    (None: not imported), and the first data rows already in template column order."""
+
+    header: list[str] = field(default_factory=list)
+    used: list[str | None] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row as Excel shows it, cells)
 
 
 class RegistryFileError(ValueError):
@@ -234,6 +247,8 @@ def read_registry(
     row_limits: Mapping[str, int] | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
     sink: Sink | None = None,
+    mapping: ColumnMapping | None = None,
+    preview_rows: int = 0,
 ) -> Registry:
     """Read and validate a registry: a workbook (bytes of an upload, or a path), or one CSV per sheet
     given as a mapping {"户": …, "成员": …, "收支": …}.
@@ -244,39 +259,129 @@ def read_registry(
     columns the cross-sheet checks need stay in memory: the returned registry then holds 户编号 (户),
     户编号/身份证号 key/出生日期 (成员) and 户编号/年度 (收支). A caller writing chunks somewhere must
     discard them when the result has errors (the last row may be the bad one).
+
+    mapping: the county's own sheet and column names (`mapping.py`); headers are renamed and columns
+    rearranged before any check, so the checks and the report are the template's. Without one, the header
+    must be the template's exactly. preview_rows: keep each sheet's header and first rows in `preview`.
     """
     errors = _Errors(max_errors)
     today = today or dt.date.today()
     limits = {**ROW_LIMITS, **(row_limits or {})}
     parsed = _Parser(errors, today, village_codes, sink)
     tables: dict[str, dict[str, np.ndarray]] = {}
+    previews: dict[str, SheetPreview] = {}
+    reading = _Reading(limits, errors, mapping, previews if preview_rows else None)
     try:
         if isinstance(source, Mapping):
-            sheets = _csv_sheets(source, max_file_bytes, limits, errors)
+            sheets = _csv_sheets(source, max_file_bytes, reading)
         else:
-            sheets = _xlsx_sheets(_open(source, filename, max_file_bytes), limits, errors)
+            sheets = _xlsx_sheets(_open(source, filename, max_file_bytes), reading)
         for name, rows in sheets:
             if rows is None:
                 break
+            if preview_rows:
+                rows = _captured(rows, previews[name], preview_rows)
             tables[name] = parsed.sheet(name, rows)
     except RegistryFileError as exc:
-        return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1)
+        return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1, preview=previews)
     except MemoryError:
         return Registry(errors=[CellError("", 0, "", "文件太大，内存不足，请按乡镇分批导入")], error_count=1)
     if len(tables) < len(SHEETS):
-        return _failed(errors)
+        return _failed(errors, previews)
     households, members, finances = tables["户"], tables["成员"], tables["收支"]
     household_rows, member_rows = households["_row"], members["_row"]
     member_index, finance_index = _cross_checks(households, members, finances, errors)
     if errors.count:
-        return _failed(errors)
+        return _failed(errors, previews)
     return Registry(
         Records(households), Records(members), Records(finances), [], 0, member_index, finance_index,
-        household_rows, member_rows,
+        household_rows, member_rows, previews,
     )  # fmt: skip
 
 
-def _failed(errors: _Errors) -> Registry:
+@dataclass
+class _Reading:
+    """What the sheet readers share: limits, the error list, the mapping and where previews go."""
+
+    limits: Mapping[str, int]
+    errors: _Errors
+    mapping: ColumnMapping | None
+    previews: dict[str, SheetPreview] | None
+
+    def header(self, name: str, header_row: Sequence[Any], rows: int) -> list[int] | None:
+        """The file column of each template column (None: the header is wrong, reported), after the mapping."""
+        columns = SHEETS[name]
+        header = [_text(v) for v in header_row]
+        if self.mapping is None:
+            ok = _header_ok(name, columns, header, rows, self.limits, self.errors)
+            if self.previews is not None:
+                used = [h if h in columns else None for h in header]
+                self.previews[name] = SheetPreview(header, used)
+            return list(range(len(columns))) if ok else None
+        match = match_header(header, columns, self.mapping.columns.get(name, {}))
+        if self.previews is not None:
+            by_position = {p: c for c, p in zip(columns, match.positions, strict=True) if p >= 0}
+            self.previews[name] = SheetPreview(header, [by_position.get(k) for k in range(len(header))])
+        if not match.ok:
+            self.errors.add(name, 1, "", f"表头与列对应不符：{'；'.join(match.problems())}")
+            return None
+        if not _row_count_ok(name, rows, self.limits, self.errors):
+            return None
+        return match.positions
+
+    def rows(self, positions: list[int], rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        if positions == list(range(len(positions))):
+            return rows
+        return project(rows, positions)
+
+
+def _captured(rows: Iterator[Sequence[Any]], into: SheetPreview, count: int) -> Iterator[Sequence[Any]]:
+    """Pass rows through, keeping the first `count` non-empty ones (as text) for the preview."""
+    number = 1
+    for row in rows:
+        number += 1
+        if len(into.rows) < count and any(row):
+            into.rows.append((number, [_text(v) for v in row]))
+        yield row
+
+
+def registry_headers(
+    source: bytes | str | os.PathLike[str] | Mapping[str, bytes | str | os.PathLike[str]],
+    filename: str = "",
+    mapping: ColumnMapping | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The workbook's sheet names ([] for CSV) and the header row of each sheet found (through the mapping's
+    sheet names), so a mapping page can offer every file column even when a header is wrong.
+    Raises RegistryFileError for a file that cannot be read at all."""
+    headers: dict[str, list[str]] = {}
+    if isinstance(source, Mapping):
+        for name in SHEETS:
+            if name not in source:
+                continue
+            handle = _csv_text(name, source[name], max_file_bytes)
+            try:
+                headers[name] = [_text(v) for v in next(csv.reader(handle), [])]
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise RegistryFileError(f"「{name}」表的 CSV 文件无法读取：{exc}") from exc
+            finally:
+                handle.close()
+        return [], headers
+    workbook = _open(source, filename, max_file_bytes)
+    mapping = mapping or ColumnMapping()
+    for name in SHEETS:
+        own = mapping.sheet_name(name)
+        if own not in workbook.sheet_names:
+            continue
+        try:
+            rows = workbook.get_sheet_by_name(own).iter_rows()
+            headers[name] = [_text(v) for v in next(iter(rows), [])]
+        except Exception as exc:  # a broken sheet: the import reports it in full
+            raise RegistryFileError(f"「{own}」工作表无法读取，文件可能已损坏") from exc
+    return list(workbook.sheet_names), headers
+
+
+def _failed(errors: _Errors, previews: dict[str, SheetPreview] | None = None) -> Registry:
     sheet_order = {name: k for k, name in enumerate(SHEETS)}
     column_order = {name: k for columns in SHEETS.values() for k, name in enumerate(columns)}
     items = sorted(
@@ -284,7 +389,7 @@ def _failed(errors: _Errors) -> Registry:
     )
     if errors.count > len(items):
         items.append(CellError("", 0, "", f"另有 {errors.count - len(items)} 处错误未列出，请先改正以上错误"))
-    return Registry(errors=items, error_count=errors.count)
+    return Registry(errors=items, error_count=errors.count, preview=previews or {})
 
 
 # ---------------------------------------------------------------- opening the file
@@ -360,21 +465,23 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _xlsx_sheets(
-    workbook: python_calamine.CalamineWorkbook, limits: Mapping[str, int], errors: _Errors
-) -> Iterator[tuple[str, Iterator[list[Any]] | None]]:
+    workbook: python_calamine.CalamineWorkbook, reading: _Reading
+) -> Iterator[tuple[str, Iterator[Sequence[Any]] | None]]:
     """Each sheet's data rows (after a checked header), loading one sheet at a time: calamine holds a
     whole sheet in memory, so the next one is only loaded once the previous one has been read."""
-    missing = [name for name in SHEETS if name not in workbook.sheet_names]
+    errors = reading.errors
+    mapping = reading.mapping or ColumnMapping()
+    missing = [name for name in SHEETS if mapping.sheet_name(name) not in workbook.sheet_names]
     present = "、".join(workbook.sheet_names) or "无"
     for name in missing:
-        errors.add(
-            name, 0, "", f"工作簿中缺少「{name}」工作表（需要 户、成员、收支 三张表；现有：{present}）"
-        )
+        own = mapping.sheet_name(name)
+        wanted = f"「{name}」" if own == name else f"「{own}」（对应「{name}」表）"
+        errors.add(name, 0, "", f"工作簿中缺少{wanted}工作表（需要 户、成员、收支 三张表；现有：{present}）")
     if missing:
         return
-    for name, columns in SHEETS.items():
+    for name in SHEETS:
         try:
-            sheet = workbook.get_sheet_by_name(name)
+            sheet = workbook.get_sheet_by_name(mapping.sheet_name(name))
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
@@ -395,10 +502,11 @@ def _xlsx_sheets(
             yield name, None
             return
         rows = iter(sheet.iter_rows()) if sheet.height else iter(())
-        if not _header_ok(name, columns, next(rows, []), max(0, sheet.height - 1), limits, errors):
+        positions = reading.header(name, next(rows, []), max(0, sheet.height - 1))
+        if positions is None:
             yield name, None
             return
-        yield name, rows
+        yield name, reading.rows(positions, rows)
         del rows, sheet
 
 
@@ -423,6 +531,10 @@ def _header_ok(
             detail.append("列的顺序不对")
         errors.add(name, 1, "", f"表头应依次为「{'、'.join(columns)}」；{'；'.join(detail)}")
         return False
+    return _row_count_ok(name, rows, limits, errors)
+
+
+def _row_count_ok(name: str, rows: int, limits: Mapping[str, int], errors: _Errors) -> bool:
     if rows > limits[name]:
         errors.add(
             name, 0, "", f"数据行数过多（{rows} 行），单次导入上限为 {limits[name]} 行，请按乡镇分批导入"
@@ -432,19 +544,16 @@ def _header_ok(
 
 
 def _csv_sheets(
-    sources: Mapping[str, bytes | str | os.PathLike[str]],
-    max_bytes: int,
-    limits: Mapping[str, int],
-    errors: _Errors,
-) -> Iterator[tuple[str, Iterator[list[Any]] | None]]:
+    sources: Mapping[str, bytes | str | os.PathLike[str]], max_bytes: int, reading: _Reading
+) -> Iterator[tuple[str, Iterator[Sequence[Any]] | None]]:
     """Each CSV's data rows after a checked header; UTF-8 (with or without BOM) or GB18030 (what Excel
     saves as "CSV" on a Chinese Windows). The file is read as a stream, never held as rows."""
     missing = [name for name in SHEETS if name not in sources]
     for name in missing:
-        errors.add(name, 0, "", f"缺少「{name}」表的 CSV 文件（需要 户、成员、收支 三个文件）")
+        reading.errors.add(name, 0, "", f"缺少「{name}」表的 CSV 文件（需要 户、成员、收支 三个文件）")
     if missing:
         return
-    for name, columns in SHEETS.items():
+    for name in SHEETS:
         handle = _csv_text(name, sources[name], max_bytes)
         try:
             reader = csv.reader(handle)
@@ -452,10 +561,11 @@ def _csv_sheets(
                 header = next(reader, [])
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise RegistryFileError(f"「{name}」表的 CSV 文件无法读取：{exc}") from exc
-            if not _header_ok(name, columns, header, _csv_rows(sources[name]), limits, errors):
+            positions = reading.header(name, header, _csv_rows(sources[name]))
+            if positions is None:
                 yield name, None
                 return
-            yield name, _csv_records(name, reader)
+            yield name, reading.rows(positions, _csv_records(name, reader))
         finally:
             handle.close()
 
