@@ -429,8 +429,8 @@ def village_table(
     years = sorted({y for per in grouped.values() for y in per})
     townships = dict(Region.objects.filter(depth=4).values_list("path", "name"))
     out = []
-    for pk, name, path, households in villages.order_by("path").values_list(
-        "id", "name", "path", "households"
+    for pk, name, path, households in (
+        villages.current().order_by("path").values_list("id", "name", "path", "households")
     ):
         per = grouped.get(pk, {})
         total = sum(n for n, _ in per.values())
@@ -445,7 +445,7 @@ def rural_households(county: Region) -> int:
     settings = toilet_settings(county)
     if settings.rural_households:
         return settings.rural_households
-    total = Region.objects.filter(depth=5).within(county).aggregate(s=Sum("households"))["s"]
+    total = Region.objects.filter(depth=5).within(county).current().aggregate(s=Sum("households"))["s"]
     return int(total or 0)
 
 

@@ -25,6 +25,11 @@ class RegionQuerySet(models.QuerySet["Region"]):
     def at_depth(self, depth: int) -> RegionQuerySet:
         return self.filter(depth=depth)
 
+    def current(self) -> RegionQuerySet:
+        """Regions that still count: a village merged away (`retired_on` set by the merge) stays in the tree
+        for its history but is no longer a village of the county. The one rule every count uses."""
+        return self.filter(retired_on__isnull=True)
+
 
 def subtree_q(path: str, field: str = "path") -> Q:
     """Q for rows whose `field` (a materialised region path) lies in the subtree at `path`."""

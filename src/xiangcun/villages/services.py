@@ -36,7 +36,8 @@ def villages_of(county: Region) -> QuerySet[Region]:
 
 
 def merged_away(county: Region | None = None) -> dict[int, VillageMerge]:
-    """Villages merged into another one: {village id: the applied merge}."""
+    """The applied merge of each village merged away: {village id: merge}, for a merge's details (into which
+    village, on which day). Whether a village still counts is `Region.retired_on` (`Region.objects.current()`)."""
     merges = VillageMerge.objects.filter(status=VillageMerge.Status.APPLIED).select_related("target")
     if county is not None:
         merges = merges.filter(county=county)
@@ -203,10 +204,14 @@ def apply_merge(
         raise MergeError(f"这条合并的状态已是「{merge.get_status_display()}」，不能再应用")
     county = merge.county
     sources = list({s.pk: s for s in sources}.values())
-    away = merged_away(county)
+    retired = dict(
+        Region.objects.filter(
+            pk__in=[target.pk, *(s.pk for s in sources)], retired_on__isnull=False
+        ).values_list("pk", "retired_on")
+    )  # read again inside the transaction: the instances may be stale
     if target.depth != 5 or not target.is_within(county):
         raise MergeError("合并后的村必须是本县的行政村或社区")
-    if target.pk in away:
+    if target.pk in retired:
         raise MergeError(f"「{target.name}」已并入其他村，不能作为合并后的村")
     others = [s for s in sources if s.pk != target.pk]
     if not others:
@@ -214,8 +219,8 @@ def apply_merge(
     for s in others:
         if s.depth != 5 or not s.is_within(county):
             raise MergeError(f"「{s.name}」不是本县的行政村或社区")
-        if s.pk in away:
-            raise MergeError(f"「{s.name}」已于 {away[s.pk].effective_on} 并入其他村")
+        if s.pk in retired:
+            raise MergeError(f"「{s.name}」已于 {retired[s.pk]} 并入其他村")
         if s.parent_id != target.parent_id:
             raise MergeError(f"「{s.name}」与「{target.name}」不在同一乡镇，请先调整区划")
     before: dict[str, Any] = {}
@@ -303,7 +308,7 @@ def ensure_rules(county: Region) -> None:
 
 def layout_villages(county: Region, villages: QuerySet[Region]) -> list[layout.Village]:
     """The villages in `villages` as the layout rules see them (classes with their source, merges)."""
-    away = merged_away(county)
+    away = merged_away(county)  # only for the text: into which village
     classes: dict[int, dict[str, str]] = {}
     memberships = ClassMembership.objects.filter(village__in=villages).with_sources()
     for m in memberships:
@@ -315,7 +320,7 @@ def layout_villages(county: Region, villages: QuerySet[Region]) -> list[layout.V
             layout.Village(
                 v.pk, v.code, v.name, v.parent.code if v.parent else "", v.parent.name if v.parent else "",
                 v.population, v.level == "community", classes.get(v.pk, {}),
-                merge.target.name if merge and merge.target else "",
+                merge.target.name if merge and merge.target else "", v.retired_on,
             )
         )  # fmt: skip
     return result
@@ -379,6 +384,7 @@ def class_cards(villages: QuerySet[Region]) -> list[dict[str, Any]]:
     the dashboard's "示范村 vs others" at a glance."""
     from xiangcun.households.models import Case
 
+    villages = villages.current()  # a village merged away is part of another one now
     monitored_phases = ("帮扶", "消除")
     per_class = dict(
         ClassMembership.objects.filter(village__in=villages)

@@ -97,20 +97,24 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
             and f["klass"] not in classes
         ):
             continue
-        merge = away.get(v.pk)
-        if merge is not None and f["merged"] != "1":
+        if v.retired_on is not None and f["merged"] != "1":
             continue
-        status = f"已于 {merge.effective_on} 并入{merge.target.name}" if merge and merge.target else "现行"
+        status = "现行"
+        if v.retired_on is not None:
+            merge = away.get(v.pk)  # the merge's details, when it was one of ours
+            status = f"已于 {v.retired_on} 并入" + (merge.target.name if merge and merge.target else "其他村")
         rows.append(
             {"village": v, "memberships": ms, "classes": classes, "natural": natural.get(v.pk, 0),
              "households_registered": households.get(v.pk, 0), "monitored": monitored.get(v.pk, 0),
-             "status": status, "merged": merge is not None}
+             "status": status, "merged": v.retired_on is not None}
         )  # fmt: skip
     return rows, f, class_names
 
 
 def _by_class(rows: list[dict[str, Any]], class_names: list[str]) -> list[dict[str, Any]]:
-    """The disaggregation the plan's classes call for: each class against the villages in no list."""
+    """The disaggregation the plan's classes call for: each class against the villages in no list.
+    Villages merged away are listed (with ?merged=1) but counted in no group."""
+    rows = [r for r in rows if not r["merged"]]
     groups = [(name, [r for r in rows if name in r["classes"]]) for name in class_names]
     groups.append((NO_CLASS, [r for r in rows if not r["classes"]]))
     summary = []
@@ -189,7 +193,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
         .prefetch_related("sources")
         .distinct()
     )
-    merged_into = services.merged_away(county).get(village.pk)
+    merged_into = services.merged_away(county).get(village.pk) if village.retired_on else None
     cases = Case.objects.filter(household__village=village, phase__in=MONITORED_PHASES)
     by_category = dict(
         cases.values_list("category")
@@ -265,8 +269,7 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = request.user.can("edit_regions")  # type: ignore[union-attr]
     township = merge.region if merge.region.depth == 4 else None
     choices = Region.objects.within(township or merge.county).filter(depth=5).select_related("parent")
-    away = services.merged_away(merge.county)
-    choices = choices.exclude(pk__in=[pk for pk in away if pk != merge.target_id])
+    choices = choices.filter(Q(retired_on__isnull=True) | Q(pk=merge.target_id))
     initial = {
         "target": merge.target_id,
         "sources": [s.pk for s in merge.sources.all()],

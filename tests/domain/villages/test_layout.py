@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from xiangcun.domain.villages.layout import Rule, Village, check, parse_assignment, rows
 
 SRC = "示范规划 第12行"
+MERGED = dt.date(2021, 6, 1)
 
 
 def tree() -> list[Village]:
@@ -21,7 +24,16 @@ def tree() -> list[Village]:
         v(6, "100000001001", "甲社区", "1", 9000, community=True),
         v(7, "100000002201", "乙一村", "2", 1200),
         v(8, "100000002202", "乙二村", "2", None),
-        v(9, "100000001210", "旧村", "1", None, classes={"先行示范村": SRC}, merged_into="九村"),
+        v(
+            9,
+            "100000001210",
+            "旧村",
+            "1",
+            None,
+            classes={"先行示范村": SRC},
+            merged_into="九村",
+            retired_on=MERGED,
+        ),
     ]
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ class Village:
     population: int | None
     community: bool = False
     classes: dict[str, str] = field(default_factory=dict)  # class → where the plan says so ("某规划 第N行")
-    merged_into: str = ""  # the village it was merged into, when it was
+    merged_into: str = ""  # the village it was merged into, for the reason's text
+    retired_on: dt.date | None = None  # merged away on this day: no longer a village of its own
 
 
 @dataclass
@@ -209,7 +211,7 @@ def central(rule: Rule, villages: list[Village]) -> tuple[list[Finding], list[st
 def exclusive(rule: Rule, villages: list[Village]) -> list[Finding]:
     found = []
     for v in villages:
-        if v.merged_into:
+        if v.retired_on is not None:
             for name, source in v.classes.items():
                 if rule.class_name in (name, "") or rule.other_class in (name, ""):
                     found.append(
@@ -219,7 +221,7 @@ def exclusive(rule: Rule, villages: list[Village]) -> list[Finding]:
                             "已撤并仍在名单",
                             False,
                             None,
-                            f"已并入{v.merged_into}，但仍列入「{name}」（{source}）",
+                            f"已于 {v.retired_on} 并入{v.merged_into or '其他村'}，但仍列入「{name}」（{source}）",
                         )
                     )
             continue
@@ -233,7 +235,7 @@ def exclusive(rule: Rule, villages: list[Village]) -> list[Finding]:
 
 
 def _active(villages: list[Village]) -> list[Village]:
-    return [v for v in villages if not v.merged_into]
+    return [v for v in villages if v.retired_on is None]
 
 
 def _finding(
