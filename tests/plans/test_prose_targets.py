@@ -229,3 +229,28 @@ def test_a_year_the_plan_states_beats_the_plan_end_filled_in(users, county, pros
     assert (grain.year, grain.value) == (2025, 5.1)
     assert not Indicator.objects.filter(name="粮食总产").exists()  # no local twin of the national one
     assert "未另建目标" in version.items.get(kind="target", key__contains="4.9万吨").note
+
+
+def test_the_readers_scope_kind_decides_and_a_corrected_scope_is_read_again(users, county, prose_reader):  # type: ignore[no-untyped-def]
+    from xiangcun.regions.models import Region
+
+    # the reader's kind decides, whatever the words ("各乡镇（街道）")
+    every = {
+        **PROSE[4],
+        "scope": "各乡镇（街道）",
+        "scope_kind": "every_township",
+        "year": 2025,
+        "value": 1.0,
+    }
+    # the reader read "每个乡镇"; the reviewer corrects it to one township: the corrected words count
+    cold = {**PROSE[3], "scope": "每个乡镇", "scope_kind": "every_township", "year": 2025}
+    prose_reader["result"]["targets"] = [every, cold]
+    version = services.import_plan(b"doc", "plan.docx", users["county_admin"], county.county)
+    item = version.items.get(kind="target", key__contains="冷库")
+    services.correct(item, {"scope": county.town_a.name})
+    assert services.target_kind(item) == "township"
+    version.items.update(status=PlanItem.Status.CONFIRMED)
+    services.confirm_version(version, users["county_admin"])
+    hubs = Target.objects.filter(plan_version=version, indicator__name="产地集配中心数量")
+    assert {t.region for t in hubs} == set(Region.objects.filter(parent=county.county))
+    assert Target.objects.get(plan_version=version, indicator__name="冷库数量").region == county.town_a

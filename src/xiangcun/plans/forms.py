@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 
 from xiangcun.departments.models import Department
+from xiangcun.domain.extraction.targets import scope_kind
 
 from .models import PlanItem
 
@@ -350,6 +351,7 @@ class AddTargetForm(forms.Form):
             "approx": False,
             "year": c["year"],
             "scope": c["scope"].strip() or None,
+            "scope_kind": scope_kind(c["scope"]),
             "per_year": c["per_year"] == "1",
             "quote": c["quote"],
             "line": max(spans) if spans else c.get("line"),

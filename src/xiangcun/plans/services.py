@@ -20,6 +20,7 @@ from xiangcun.departments.services import resolve as resolve_department
 from xiangcun.domain import plan_targets, uploads
 from xiangcun.domain.catalog import NATIONAL, normalise
 from xiangcun.domain.extraction import DocumentError, extract_document
+from xiangcun.domain.extraction.targets import scope_kind
 from xiangcun.indicators.models import Indicator
 from xiangcun.indicators.services import ensure_national
 from xiangcun.indicators.services import match as match_indicator
@@ -612,14 +613,21 @@ def _table_targets(version: PlanVersion, create_local: bool) -> Iterator[Planned
             yield Planned(indicator, county, int(value["year"]), defaults, item)
 
 
-# 每个乡镇 / 各乡镇 / 每个镇（街道）…: every township carries the target itself.
-_EVERY_TOWNSHIP = re.compile(r"^(?:每个[\u4e00-\u9fff]{0,4}?(?:乡镇|镇|乡|街道)|每镇|每乡|各乡镇)")
+def target_kind(item: PlanItem) -> str | None:
+    """What the scope of a prose target covers (`domain.extraction.targets.SCOPE_KINDS`).
+
+    The reader's own reading when the scope is as it read it; a scope a reviewer corrected or typed, or an
+    item stored before the reader gave kinds, is read by the same rule from its words.
+    """
+    if "scope_kind" in item.data and "scope" not in item.corrections:
+        return item.data["scope_kind"]
+    return scope_kind(item.effective.get("scope"))
 
 
-def target_regions(scope: Any, county: Region) -> list[Region]:
+def target_regions(kind: str | None, scope: Any, county: Region) -> list[Region]:
     """The regions a prose target is set for: every township for "每个乡镇建成1个…" (each is assessed on its
     own values), else the one region `target_region` names. Per-village scopes stay with the county."""
-    if isinstance(scope, str) and _EVERY_TOWNSHIP.match(scope):
+    if kind == "every_township":
         townships = list(Region.objects.filter(parent=county, depth=county.depth + 1).order_by("code"))
         if townships:
             return townships
@@ -673,7 +681,7 @@ def _prose_targets(
         if department is None and not item.departments:
             owner = indicator.owner.name if indicator.owner_id else _NATIONAL_OWNERS.get(indicator.code)
             department = by_name.get(owner or "")
-        regions = target_regions(data.get("scope"), county)
+        regions = target_regions(target_kind(item), data.get("scope"), county)
         op = data.get("op") or "="
         for region, year in ((r, y) for r in regions for y in years):
             defaults = {

@@ -93,6 +93,33 @@ def test_per_year_scope_and_approx() -> None:
     assert targets("桃源镇建成示范村5个。")[0]["scope"] == "桃源镇"
 
 
+def test_each_target_says_what_its_scope_covers() -> None:
+    def kind(text: str) -> tuple[str | None, str | None]:
+        first = targets(text)[0]
+        return first["scope"], first["scope_kind"]
+
+    assert kind("每个乡镇（街道）建设1个高标准冷库。") == ("每个乡镇（街道）", "every_township")
+    assert kind("各乡镇建成便民服务中心1个。") == ("各乡镇", "every_township")
+    assert kind("每个行政村培育骨干法律明白人3名。") == ("每个行政村", "every_village")
+    assert kind("每村选派1名科技特派员。") == ("每村", "every_village")
+    assert kind("全县森林覆盖率达到72.8%。") == ("全县", "county")
+    assert kind("桃源镇建成示范村5个。") == ("桃源镇", "township")
+    assert kind("平川地区建设高标准农田2万亩。") == ("平川地区", "area")
+    assert kind("新建农村公路320公里。") == (None, None)
+
+
+def test_a_scope_as_a_reviewer_types_it_is_read_the_same_way() -> None:
+    from xiangcun.domain.extraction.targets import scope_kind
+
+    assert scope_kind("每个镇（街道）") == "every_township"
+    assert scope_kind(" 全县 ") == "county"
+    assert scope_kind("甲镇") == "township"
+    assert scope_kind("每个社区") == "every_village"
+    assert scope_kind("每户") == "every_household"
+    assert scope_kind("乡镇") == "area"  # no township of that name
+    assert scope_kind("") is None and scope_kind(None) is None
+
+
 def test_past_achievements_are_left_out() -> None:
     assert targets("“十三五”时期，全县完成退耕还林13.5万亩，森林覆盖率达到28.23%。") == []
     assert targets("2020年，全县农村居民可支配收入达到5815元。") == []

@@ -117,6 +117,15 @@ _SCOPE_GROUP = re.compile(
 _TOWNSHIP = re.compile(
     r"^(?:在)?([\u4e00-\u9fff]{2,5}?(?:镇|乡|街道))(?![\u4e00-\u9fff]{0,1}(?:村|级|域|镇|土|愁))"
 )
+# What a scope covers, read from how it ends: "每个乡镇（街道）", "各乡镇" are every township; "每个行政村",
+# "各村" every village; "每户" every household; "平川地区" a part of the county; "甲镇" one township.
+SCOPE_KINDS = ("county", "township", "every_township", "every_village", "every_household", "area")
+_EVERY = re.compile(r"^(?:每|各)")
+_KIND_BY_END = (
+    (re.compile(r"(?:镇|乡|街道)$"), "every_township"),
+    (re.compile(r"(?:行政村|村|社区)$"), "every_village"),
+    (re.compile(r"户$"), "every_household"),
+)
 _NOT_TOWNSHIP = re.compile(
     r"(?:城镇|村镇|乡镇|集镇|小城镇|城乡|全乡|全镇|各镇|各乡|重点镇|特色小镇|示范镇|示范乡|家乡|下乡|返乡|回乡|本乡|城市|美丽乡)$"
 )
@@ -363,12 +372,16 @@ def _sentence_targets(
             own_group = _SCOPE_GROUP.search(text[: quantity.start])
             group = own_group or _SCOPE_GROUP.search(sentence[:start])
             every_year = [m.end() for m in re.finditer(r"每年|年年|逐年", masked[: start + quantity.start])]
-            target.update(
-                year=year if year is not None else context.default_year,
-                scope=(own_group.group(1) if own_group else None)
+            target_scope = (
+                (own_group.group(1) if own_group else None)
                 or scope
                 or (group.group(1) if group else None)
-                or township,
+                or township
+            )
+            target.update(
+                year=year if year is not None else context.default_year,
+                scope=target_scope,
+                scope_kind=scope_kind(target_scope),
                 per_year=bool(every_year) and every_year[-1] > year_at,
                 quote=text.rstrip("，,；;：:。！？!?").strip(),
                 line=paragraph.line_at(offset + start + quantity.start),
@@ -415,6 +428,28 @@ def _future(year: int, ahead: bool, context: _Context) -> bool:
     """Whether a year is a deadline the plan looks forward to; only such a year makes a sentence in a
     section or paragraph on the past ("2021年以来……", "一、发展现状") state a target."""
     return ahead and (context.start_year is None or year >= context.start_year)
+
+
+def scope_kind(scope: str | None) -> str | None:
+    """What a target's scope covers, one of `SCOPE_KINDS` (None without a scope).
+
+    The reader gives it with each target; a scope a reviewer typed, or one stored before targets carried
+    their kind, is read the same way.
+    """
+    text = re.sub(r"\s+", "", scope or "")
+    if not text:
+        return None
+    if _SCOPE_COUNTY.fullmatch(text):
+        return "county"
+    if _EVERY.match(text):
+        text = re.sub(r"[（(][^（）()]*[)）]$", "", text)  # "每个镇（街道）"
+        for pattern, kind in _KIND_BY_END:
+            if pattern.search(text):
+                return kind
+        return "area"
+    if re.search(r"(?:镇|乡|街道)$", text) and not _NOT_TOWNSHIP.search(text):
+        return "township"
+    return "area"
 
 
 def _township(sentence: str) -> str | None:
@@ -566,6 +601,7 @@ def _target(
         "approx": quantity.approx,
         "year": None,
         "scope": None,
+        "scope_kind": None,
         "per_year": False,
         "quote": "",
         "line": 0,
