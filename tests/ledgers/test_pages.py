@@ -111,6 +111,23 @@ def test_progress_page(client_for, users, ledger):  # type: ignore[no-untyped-de
     assert ledger_county is not None
 
 
+def test_progress_pages_its_village_table_at_a_fixed_query_cost(  # type: ignore[no-untyped-def]
+    client_for, users, ledger, monkeypatch, django_assert_max_num_queries
+):
+    # 5 000 villages made a 1.4 MB page; the village table now comes a page at a time, the totals stay whole
+    monkeypatch.setattr("xiangcun.ledgers.views.VILLAGES_PER_PAGE", 1)
+    client = client_for(users["county_admin"])
+    with django_assert_max_num_queries(40):
+        first = client.get(reverse("ledgers:progress")).content.decode()
+    assert "甲一村" in first and "乙一村" not in first and "下一页" in first and "按年度对照规划" in first
+    pages = int(first.split("第 1/")[1].split(" ")[0])
+    last = client.get(reverse("ledgers:progress"), {"page": pages}).content.decode()
+    assert "甲一村" not in last and "上一页" in last
+    assert "乙一村" in "".join(
+        client.get(reverse("ledgers:progress"), {"page": n}).content.decode() for n in range(2, pages + 1)
+    )
+
+
 def test_schools_page_and_standards(client_for, users, ledger):  # type: ignore[no-untyped-def]
     page = client_for(users["county_admin"]).get(reverse("ledgers:schools")).content.decode()
     assert "东雷庄学校" in page and "教师富余" in page and "乙乡中学" in page and "教师不足" in page
