@@ -21,11 +21,22 @@ from xiangcun.core.queries import filter_in, values_in
 from xiangcun.domain.formatting import format_number
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households import screening
-from xiangcun.domain.households.workbook import CellError, read_registry, write_registry
+from xiangcun.domain.households.mapping import ColumnMapping as RegistryMapping
+from xiangcun.domain.households.mapping import parse_mapping
+from xiangcun.domain.households.workbook import SHEETS, CellError, Registry, read_registry, write_registry
 from xiangcun.regions.models import Region
 
 from . import bulk
-from .models import Finance, Household, Measure, Member, MonitoringThreshold, RegistryImport, RuleSetting
+from .models import (
+    ColumnMapping,
+    Finance,
+    Household,
+    Measure,
+    Member,
+    MonitoringThreshold,
+    RegistryImport,
+    RuleSetting,
+)
 from .sql_screening import run_screening_sql
 
 HOUSEHOLD_FIELDS = {"户类型": "household_type", "易地搬迁": "relocated", "低保": "dibao", "特困": "tekun",
@@ -68,22 +79,24 @@ RegistrySource = bytes | Path | Mapping[str, bytes | Path]
 
 
 def import_households(
-    data: RegistrySource, filename: str, actor: Any = None, scope: Region | None = None
+    data: RegistrySource,
+    filename: str,
+    actor: Any = None,
+    scope: Region | None = None,
+    mapping: RegistryMapping | None = None,
 ) -> ImportReport:
     """Import the registry (an .xlsx, or one CSV per sheet); re-imported households are updated in place,
     all or nothing. One `RegistryImport` records who imported which file and the counts; updated and
     removed rows are audited field by field, created rows are counted there.
 
     On PostgreSQL the rows stream through COPY into staging tables and merge in SQL (`bulk`), so memory
-    does not grow with the file; SQLite keeps the batched ORM path.
+    does not grow with the file; SQLite keeps the batched ORM path. `mapping` renames the county's own
+    sheet and column names before any check (see domain/households/mapping.py).
     """
-    villages = Region.objects.filter(depth=5)
-    if scope is not None:
-        villages = villages.within(scope)
-    village_ids = dict(villages.values_list("code", "id"))
+    village_ids = _village_ids(scope)
     if connection.vendor == "postgresql":
-        return _import_postgres(data, filename, actor, scope, village_ids)
-    registry = read_registry(_source(data), filename, village_ids.keys())
+        return _import_postgres(data, filename, actor, scope, village_ids, mapping)
+    registry = read_registry(_source(data), filename, village_ids.keys(), mapping=mapping)
     report = ImportReport(errors=registry.errors)
     if not registry.ok:
         return report
@@ -123,6 +136,55 @@ def import_households(
     return report
 
 
+def _village_ids(scope: Region | None) -> dict[str, int]:
+    villages = Region.objects.filter(depth=5)
+    if scope is not None:
+        villages = villages.within(scope)
+    return dict(villages.values_list("code", "id"))
+
+
+PREVIEW_ROWS = 10
+
+
+def preview_households(
+    data: RegistrySource, filename: str, scope: Region | None = None, mapping: RegistryMapping | None = None
+) -> Registry:
+    """Read and check the whole file as the import would, writing nothing: the errors, and each sheet's
+    header and first rows as the checks read them (`Registry.preview`). The rows are not kept."""
+    village_ids = _village_ids(scope)
+    return read_registry(
+        _source(data), filename, village_ids.keys(), mapping=mapping, preview_rows=PREVIEW_ROWS,
+        sink=lambda sheet, chunk: None,
+    )  # fmt: skip
+
+
+def saved_mapping(county: Region | None) -> RegistryMapping | None:
+    """The county's saved column mapping (None when it has none, or the stored one no longer parses)."""
+    if county is None:
+        return None
+    stored = ColumnMapping.objects.filter(region=county).values_list("mapping", flat=True).first()
+    if not stored:
+        return None
+    try:
+        return parse_mapping(stored, SHEETS)
+    except ValueError:
+        return None
+
+
+def save_mapping(county: Region, mapping: RegistryMapping) -> bool:
+    """Keep the mapping for the county's next import (audited through the model); True when it changed."""
+    value = mapping.to_json()
+    current = ColumnMapping.objects.filter(region=county).first()
+    if current is not None and current.mapping == value:
+        return False
+    if current is None:
+        ColumnMapping.objects.create(region=county, mapping=value)
+    else:
+        current.mapping = value
+        current.save()
+    return True
+
+
 def _source(data: RegistrySource) -> Any:
     if isinstance(data, Mapping):
         return {name: (v if isinstance(v, bytes) else Path(v)) for name, v in data.items()}
@@ -155,13 +217,19 @@ def _record_import(
 
 
 def _import_postgres(
-    data: RegistrySource, filename: str, actor: Any, scope: Region | None, village_ids: dict[str, int]
+    data: RegistrySource,
+    filename: str,
+    actor: Any,
+    scope: Region | None,
+    village_ids: dict[str, int],
+    mapping: RegistryMapping | None = None,
 ) -> ImportReport:
     with transaction.atomic(), connection.cursor() as cursor:
         bulk.create_staging(cursor)
         registry = read_registry(
-            _source(data), filename, village_ids.keys(), sink=bulk.sink_for(cursor, village_ids)
-        )
+            _source(data), filename, village_ids.keys(), sink=bulk.sink_for(cursor, village_ids),
+            mapping=mapping,
+        )  # fmt: skip
         report = ImportReport(errors=registry.errors)
         if not registry.ok:
             transaction.set_rollback(True)

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views, visit_views
+from . import upload_views, views, visit_views
 
 app_name = "households"
 urlpatterns = [
     path("", views.registry, name="registry"),
-    path("import/", views.upload, name="upload"),
+    path("import/", upload_views.upload, name="upload"),
     path("export.xlsx", views.export, name="export"),
     path("screening/", views.screening_page, name="screening"),
     path("screening/export.xlsx", views.screening_export, name="screening_export"),

@@ -6,7 +6,6 @@ from typing import Any
 
 import openpyxl
 from auditlog.models import LogEntry
-from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
+from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.audit.services import record_access
 from xiangcun.core.downloads import export_response
 from xiangcun.core.params import parse_id
@@ -165,25 +164,6 @@ def screening_export(request: HttpRequest) -> HttpResponse:
         f"（{context['rule_name']}）" if context["rule"] else ""
     )
     return export_response(request, buffer.getvalue(), f"screening-{context['year']}.xlsx", what)
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label="农户登记表（.xlsx：户、成员、收支三张工作表）")
-
-
-@login_required
-def upload(request: HttpRequest) -> HttpResponse:
-    require(request, "edit_households")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        scope = None if scope_of(request.user).everything else request.user.region  # type: ignore[union-attr]
-        report = services.import_households(f.read(), f.name, actor=request.user, scope=scope)
-        if report.ok:
-            messages.success(request, report.summary())
-            return redirect("households:registry")
-    return render(request, "households/upload.html", {"form": form, "report": report})
 
 
 @login_required
