@@ -666,8 +666,15 @@ def _number(value: Any) -> float | None:
 
 def _numbers(values: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray]:
     """A column of number cells as floats, and the positions of cells that are not numbers."""
-    if set(map(type, values)) <= {float, int}:
+    types = set(map(type, values))
+    if types <= {float, int}:
         return np.asarray(values, dtype=float), np.zeros(0, np.int64)
+    if types <= {str}:  # CSV: numpy parses the whole column; anything it refuses goes cell by cell below
+        text = np.strings.strip(np.asarray(values, dtype=str))
+        try:
+            return np.where(text == "", "0", text).astype(float), np.zeros(0, np.int64)
+        except ValueError:
+            pass
     parsed = [_number(v) for v in values]
     bad = np.flatnonzero(np.fromiter((p is None for p in parsed), dtype=bool, count=len(parsed)))
     return np.asarray([0.0 if p is None else p for p in parsed], dtype=float), bad
@@ -683,13 +690,15 @@ def _chunks(rows: Iterator[Sequence[Any]], width: int) -> Iterator[tuple[np.ndar
             return
         numbers = np.arange(first, first + len(chunk))
         first += len(chunk)
-        keep = [any(row[:width]) for row in chunk]
+        uniform = set(map(len, chunk)) == {width}  # the usual case: no per-row Python below
+        keep = list(map(any, chunk)) if uniform else [any(row[:width]) for row in chunk]
         if not all(keep):
             chunk = [row for row, k in zip(chunk, keep, strict=True) if k]
             numbers = numbers[np.asarray(keep, dtype=bool)]
             if not chunk:
                 continue
-        columns = list(zip(*(_padded(row, width) for row in chunk), strict=True))
+        rows_ = chunk if uniform else [_padded(row, width) for row in chunk]
+        columns = list(zip(*rows_, strict=True))
         yield numbers, columns
 
 
