@@ -1,16 +1,21 @@
 """Django settings, all from the environment.
 
 DATABASE_URL (dj-database-url form; default an SQLite file in the data folder), SECRET_KEY
-(generated once and kept in the data folder), DEBUG (off unless set), ALLOWED_HOSTS.
+(generated once and kept in the data folder), DEBUG (off unless set), ALLOWED_HOSTS, and the keys for personal
+numbers at rest: XIANGCUN_ENCRYPTION_KEYS (comma-separated, newest first) and XIANGCUN_LOOKUP_KEY (generated once
+into data/field_keys.json when unset; see docs/security.md).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("XIANGCUN_DATA_DIR", Path.cwd() / "data")).resolve()
@@ -40,6 +45,63 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> tuple[list[str], str]:
+    """Encryption keys (newest first) and the lookup-hash key: from the environment, else a file made once.
+
+    The file is written aside and hard-linked into place, so two processes starting together cannot each
+    keep their own key (data sealed with a key that is then lost could never be read). It is outside MEDIA_ROOT, so backups
+    do not carry it: a copied backup reveals no number, and the keys are kept (and backed up) apart.
+    """
+    sealed, lookup = os.environ.get("XIANGCUN_ENCRYPTION_KEYS", ""), os.environ.get("XIANGCUN_LOOKUP_KEY", "")
+    if sealed and lookup:
+        return [k.strip() for k in sealed.split(",") if k.strip()], lookup.strip()
+    if sealed or lookup:
+        raise ImproperlyConfigured("XIANGCUN_ENCRYPTION_KEYS 和 XIANGCUN_LOOKUP_KEY 须同时设置")
+    key_file = DATA_DIR / "field_keys.json"
+    if not key_file.exists():
+        text = json.dumps({"encryption": [_new_key()], "lookup": _new_key()})
+        try:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            draft = DATA_DIR / f".field_keys.{os.getpid()}.{secrets.token_hex(4)}"
+            draft.write_text(text, encoding="utf-8")
+            draft.chmod(0o600)
+            try:
+                os.link(draft, key_file)  # atomic, and fails if another process got there first
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"无法在 {DATA_DIR} 生成密钥文件，请设置 XIANGCUN_ENCRYPTION_KEYS 和 XIANGCUN_LOOKUP_KEY"
+            ) from exc
+    stored = json.loads(key_file.read_text(encoding="utf-8"))
+    return list(stored["encryption"]), stored["lookup"]
+
+
+def _new_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def _check_key(text: str, name: str) -> str:
+    """Refuse a malformed key at startup rather than at the first page that reads a number."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{name} 应为 32 字节密钥的 base64 文本（`xiangcun keys --new` 生成一个）")
+    return text
+
+
+FIELD_ENCRYPTION_KEYS, LOOKUP_HASH_KEY = _field_keys()
+FIELD_ENCRYPTION_KEYS = [_check_key(k, "XIANGCUN_ENCRYPTION_KEYS") for k in FIELD_ENCRYPTION_KEYS]
+LOOKUP_HASH_KEY = _check_key(LOOKUP_HASH_KEY, "XIANGCUN_LOOKUP_KEY")
+if not FIELD_ENCRYPTION_KEYS or LOOKUP_HASH_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("须有加密密钥，且查询哈希密钥不能与加密密钥相同")
+
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.domain.households.factory import finance, household, id_number, member, workbook
-from xiangcun.households.models import Household, Member
-from xiangcun.households.services import import_households
+from xiangcun.households.models import Household
+from xiangcun.households.services import import_households, member_by_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def test_a_village_cannot_pull_a_person_from_another_township(registered, county
     text = str(error)
     for secret in ("乙户主", "B001", "乙乡", "乙一村", "140000002201", "以外", "已登记", OUTSIDER):
         assert secret not in text
-    assert Member.objects.get(id_number=OUTSIDER).household.code == "B001"
-    assert Member.objects.get(id_number=OUTSIDER).name == "乙户主"
+    assert member_by_id_number(OUTSIDER).get().household.code == "B001"
+    assert member_by_id_number(OUTSIDER).get().name == "乙户主"
 
 
 def test_a_household_code_outside_the_scope_is_only_not_importable(registered, county) -> None:  # type: ignore[no-untyped-def]
@@ -56,4 +56,4 @@ def test_the_county_can_still_move_a_person_between_townships(registered, county
         [finance("A001", 2025)],
     )
     assert import_households(data, "r.xlsx").ok
-    assert Member.objects.get(id_number=OUTSIDER).household.code == "A001"
+    assert member_by_id_number(OUTSIDER).get().household.code == "A001"

@@ -24,8 +24,8 @@ class HouseholdsConfig(AppConfig):
             VisitPhoto,
         )
 
-        auditlog.register(Household, exclude_fields=["updated_at"], mask_fields=["phone"])
-        auditlog.register(Member, exclude_fields=["updated_at"], mask_fields=["id_number"])
+        auditlog.register(Household, exclude_fields=["updated_at", "phone_hash"], mask_fields=["phone"])
+        auditlog.register(Member, exclude_fields=["updated_at", "id_number_hash"], mask_fields=["id_number"])
         auditlog.register(Finance, exclude_fields=["updated_at"])
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)

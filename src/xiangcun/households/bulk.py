@@ -15,16 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from xiangcun.core.crypto import hasher, sealer, unseal
+from xiangcun.domain.households.idcard import mask_phone
 from xiangcun.domain.households.workbook import CHOICES, CellError, Registry, Sink
 
 from .models import Finance, Household, Member
 
 # staging column → (SQL type, target column); the order is the COPY order
 H_STAGE = [("code", "text"), ("village_id", "bigint"), ("natural_village", "text"), ("head_name", "text"),
-           ("phone", "text"), ("household_type", "text"), ("relocated", "boolean"), ("dibao", "boolean"),
+           ("phone", "text"), ("phone_hash", "text"), ("household_type", "text"), ("relocated", "boolean"), ("dibao", "boolean"),
            ("tekun", "text"), ("housing_grade", "text"), ("water_safe", "boolean"), ("self_applied", "boolean"),
            ("row", "integer")]  # fmt: skip
-M_STAGE = [("household_code", "text"), ("name", "text"), ("id_number", "text"), ("relation", "text"),
+M_STAGE = [("household_code", "text"), ("name", "text"), ("id_number", "text"), ("id_number_hash", "text"),
+           ("relation", "text"),
            ("work_status", "text"), ("labor", "text"), ("health", "text"), ("disability_grade", "text"),
            ("schooling", "text"), ("basic_medical", "boolean"), ("pension", "boolean"), ("birth_date", "date"),
            ("sex", "text"), ("row", "integer")]  # fmt: skip
@@ -36,7 +39,9 @@ STAGES = {"户": ("xc_stage_household", H_STAGE), "成员": ("xc_stage_member", 
           "收支": ("xc_stage_finance", F_STAGE)}  # fmt: skip
 
 H_FIELDS = ["village_id", "natural_village", "head_name", "phone", "household_type", "relocated", "dibao",
-            "tekun", "housing_grade", "water_safe", "self_applied"]  # fmt: skip
+            "tekun", "housing_grade", "water_safe", "self_applied", "phone_hash"]  # fmt: skip
+# the sealed phone differs on every write (random nonce): whether it changed is read from its hash
+H_COMPARED = [f for f in H_FIELDS if f != "phone"]
 M_FIELDS = ["labor", "health", "disability_grade", "schooling", "basic_medical", "pension", "household_id",
             "name", "relation", "work_status", "sex", "birth_date"]  # fmt: skip
 F_FIELDS = ["wage_income", "business_income", "business_cost", "property_income", "transfer_income",
@@ -100,6 +105,11 @@ class CopySink:
             return out["birth_date"].astype(str).tolist()
         if name == "year":
             return out["year"].tolist()
+        # personal numbers are sealed and hashed here, before anything reaches the database
+        if name in _SEALED:
+            return sealer().seal_many(out[name].tolist())
+        if name in _HASHED:
+            return hasher().many(out[_HASHED[name]].tolist())
         if name in F_FIELDS:
             return [f"{v:.2f}" for v in out[_MONEY[F_FIELDS.index(name)]].tolist()]
         chinese = _CHINESE.get(name)
@@ -116,6 +126,8 @@ _CHINESE = {"household_type": "户类型", "relocated": "易地搬迁", "dibao":
             "labor": "劳动能力", "health": "健康状况", "disability_grade": "残疾等级", "schooling": "在校状况",
             "basic_medical": "基本医保", "pension": "养老保险"}  # fmt: skip
 _BOOLEAN = {"relocated", "dibao", "water_safe", "self_applied", "basic_medical", "pension"}
+_SEALED = {"phone", "id_number"}
+_HASHED = {"phone_hash": "phone", "id_number_hash": "id_number"}
 
 
 def sink_for(cursor: Any, village_ids: Mapping[str, int]) -> Sink:
@@ -133,7 +145,7 @@ def outside_scope(cursor: Any, allowed: list[int], scoped: bool, message: str) -
     errors = [CellError("户", row, "户编号", message) for (row,) in cursor.fetchall()]
     if scoped:
         cursor.execute(
-            f"SELECT s.row FROM xc_stage_member s JOIN {m} m ON m.id_number = s.id_number "
+            f"SELECT s.row FROM xc_stage_member s JOIN {m} m ON m.id_number_hash = s.id_number_hash "
             f"JOIN {h} h ON h.id = m.household_id WHERE NOT (h.village_id = ANY(%s)) ORDER BY s.row LIMIT 200",
             [allowed],
         )
@@ -162,16 +174,20 @@ def merge(
     new = ", ".join(f"s.{c}" for c in H_FIELDS)
     cursor.execute(
         f"SELECT h.id, h.code, {old}, {new} FROM xc_stage_household s JOIN {h} h ON h.code = s.code "
-        f"WHERE {_distinct('h', H_FIELDS, 's')}"
+        f"WHERE {_distinct('h', H_COMPARED, 's')}"
     )
     for row in cursor.fetchall():
         pk, code, before, after = row[0], row[1], row[2 : 2 + len(H_FIELDS)], row[2 + len(H_FIELDS) :]
-        diff = {k: (b, a) for k, b, a in zip(H_FIELDS, before, after, strict=True) if b != a}
+        diff = {
+            k: (b, a) for k, b, a in zip(H_FIELDS, before, after, strict=True) if b != a and "phone" not in k
+        }
+        if before[-1] != after[-1]:  # the phone changed: the log gets it masked, never in full
+            diff["phone"] = (mask_phone(unseal(before[3])), mask_phone(unseal(after[3])))
         audit.append((Household, Household(pk=pk, code=code, head_name=after[2]), "update", diff))
     sets = ", ".join(f"{c} = s.{c}" for c in H_FIELDS)
     cursor.execute(
         f"UPDATE {h} h SET {sets}, updated_at = now() FROM xc_stage_household s "
-        f"WHERE h.code = s.code AND {_distinct('h', H_FIELDS, 's')}"
+        f"WHERE h.code = s.code AND {_distinct('h', H_COMPARED, 's')}"
     )
     households_updated = cursor.rowcount
     cursor.execute(
@@ -186,12 +202,12 @@ def merge(
         f"CREATE TEMP TABLE xc_stage_member_ids ON COMMIT DROP AS SELECT s.*, h.id AS household_id "
         f"FROM xc_stage_member s JOIN {h} h ON h.code = s.household_code"
     )
-    cursor.execute("CREATE INDEX ON xc_stage_member_ids (id_number)")
+    cursor.execute("CREATE INDEX ON xc_stage_member_ids (id_number_hash)")
     cursor.execute("ANALYZE xc_stage_member_ids")
     cursor.execute(
         f"DELETE FROM {m} m USING {h} h, xc_stage_household s "
         "WHERE m.household_id = h.id AND h.code = s.code "
-        "AND NOT EXISTS (SELECT 1 FROM xc_stage_member_ids n WHERE n.id_number = m.id_number) "
+        "AND NOT EXISTS (SELECT 1 FROM xc_stage_member_ids n WHERE n.id_number_hash = m.id_number_hash) "
         "RETURNING m.id, m.name, m.household_id"
     )
     removed = cursor.fetchall()
@@ -207,7 +223,7 @@ def merge(
     old = ", ".join(f"m.{c}" for c in M_FIELDS)
     new_m = ", ".join(f"s.{c}" for c in M_FIELDS)
     cursor.execute(
-        f"SELECT m.id, {old}, {new_m} FROM xc_stage_member_ids s JOIN {m} m ON m.id_number = s.id_number "
+        f"SELECT m.id, {old}, {new_m} FROM xc_stage_member_ids s JOIN {m} m ON m.id_number_hash = s.id_number_hash "
         f"WHERE {_distinct('m', M_FIELDS, 's')}"
     )
     for row in cursor.fetchall():
@@ -217,13 +233,13 @@ def merge(
     sets = ", ".join(f"{c} = s.{c}" for c in M_FIELDS)
     cursor.execute(
         f"UPDATE {m} m SET {sets}, updated_at = now() FROM xc_stage_member_ids s "
-        f"WHERE m.id_number = s.id_number AND {_distinct('m', M_FIELDS, 's')}"
+        f"WHERE m.id_number_hash = s.id_number_hash AND {_distinct('m', M_FIELDS, 's')}"
     )
     members_updated = cursor.rowcount
     cursor.execute(
-        f"INSERT INTO {m} (id_number, {', '.join(M_FIELDS)}, updated_at) "
-        f"SELECT s.id_number, {new_m}, now() FROM xc_stage_member_ids s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {m} m WHERE m.id_number = s.id_number)"
+        f"INSERT INTO {m} (id_number, id_number_hash, {', '.join(M_FIELDS)}, updated_at) "
+        f"SELECT s.id_number, s.id_number_hash, {new_m}, now() FROM xc_stage_member_ids s "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {m} m WHERE m.id_number_hash = s.id_number_hash)"
     )
     members_created = cursor.rowcount
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from xiangcun.core.crypto import EncryptedCharField, LookupHashField
+
 
 class Household(models.Model):
     """A registered rural household (户), reached from the region tree through its village."""
@@ -10,7 +12,8 @@ class Household(models.Model):
     village = models.ForeignKey("regions.Region", verbose_name="村（社区）", on_delete=models.PROTECT)
     natural_village = models.CharField("自然村", max_length=100, blank=True)
     head_name = models.CharField("户主姓名", max_length=50)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
+    phone = EncryptedCharField("联系电话", max_length=30, blank=True)
+    phone_hash = LookupHashField("联系电话（查询用）", source="phone", blank=True, db_index=True)
     household_type = models.CharField("户类型", max_length=10)  # 脱贫户 / 一般农户
     relocated = models.BooleanField("易地搬迁", default=False)
     dibao = models.BooleanField("低保", default=False)
@@ -34,7 +37,8 @@ class Household(models.Model):
 class Member(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    id_number = EncryptedCharField("身份证号", max_length=18)
+    id_number_hash = LookupHashField("身份证号（查询用）", source="id_number", unique=True)
     sex = models.CharField("性别", max_length=1)
     birth_date = models.DateField("出生日期")
     relation = models.CharField("与户主关系", max_length=20)

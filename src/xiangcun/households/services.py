@@ -17,10 +17,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
+from xiangcun.core.crypto import hasher, lookup_hash
 from xiangcun.core.queries import filter_in, values_in
 from xiangcun.domain.formatting import format_number
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households import screening
+from xiangcun.domain.households.idcard import mask_phone
 from xiangcun.domain.households.mapping import ColumnMapping as RegistryMapping
 from xiangcun.domain.households.mapping import parse_mapping
 from xiangcun.domain.households.workbook import SHEETS, CellError, Registry, read_registry, write_registry
@@ -75,6 +77,19 @@ def _changes(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
 
 
+def masked(diff: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """An import's audit diff with the phone masked: the log, like the database, never holds a full number."""
+    if "phone" in diff:
+        before, after = diff["phone"]
+        diff = {**diff, "phone": (mask_phone(before or ""), mask_phone(after or ""))}
+    return diff
+
+
+def member_by_id_number(number: str) -> QuerySet[Member]:
+    """Members with this 身份证号 (at most one), found through the keyed hash: the column itself is sealed."""
+    return Member.objects.filter(id_number_hash=lookup_hash(number.strip().upper()))
+
+
 RegistrySource = bytes | Path | Mapping[str, bytes | Path]
 
 
@@ -120,11 +135,12 @@ def import_households(
             elif diff := _changes(obj, values):
                 for k, v in values.items():
                     setattr(obj, k, v)
+                obj.phone_hash = lookup_hash(obj.phone)  # bulk_update does not run the field's pre_save
                 changed.append(obj)
-                audit.append((obj, "update", diff))
+                audit.append((obj, "update", masked(diff)))
         Household.objects.bulk_create(new, batch_size=2000)
         Household.objects.bulk_update(changed, [*HOUSEHOLD_FIELDS.values(), "village_id", "natural_village",
-                                                "head_name", "phone"], batch_size=2000)  # fmt: skip
+                                                "head_name", "phone", "phone_hash"], batch_size=2000)  # fmt: skip
         ids = dict(values_in(Household.objects.all(), "code", codes, "code", "id"))
         report.households = (len(new), len(changed))
         report.members = _import_members(registry.members, ids, audit)
@@ -269,37 +285,39 @@ def _outside_scope(
         if (h := existing.get(row["code"])) is not None and h.village_id not in allowed
     ]
     if scope is not None and len(registry.members):
-        numbers = registry.members.column("id_number")
+        hashes = np.asarray(hasher().many(registry.members.column("id_number").tolist()), dtype=object)
         foreign = {
-            number
-            for (number,) in values_in(
+            digest
+            for (digest,) in values_in(
                 Member.objects.exclude(household__village_id__in=allowed),
-                "id_number",
-                numbers.tolist(),
-                "id_number",
+                "id_number_hash",
+                hashes.tolist(),
+                "id_number_hash",
             )
         }
         if foreign:
             rows = registry.member_rows
             errors += [
                 CellError("成员", int(rows[i]) if i < len(rows) else 0, "身份证号", NOT_IMPORTABLE)
-                for i in np.flatnonzero(np.isin(numbers, list(foreign)))
+                for i in np.flatnonzero(np.isin(hashes, list(foreign)))
             ]
     return errors[:200]
 
 
 def _import_members(rows: list[dict[str, Any]], ids: dict[str, int], audit: list) -> tuple[int, int, int]:  # type: ignore[type-arg]
     household_ids = set(ids.values())
-    existing = {m.id_number: m for m in filter_in(Member.objects.all(), "household_id", household_ids)}
-    numbers = [r["id_number"] for r in rows]
-    existing.update({m.id_number: m for m in filter_in(Member.objects.all(), "id_number", numbers)})
+    # matched by the keyed hash; the sealed number is not even read (nothing here needs it in clear)
+    members = Member.objects.defer("id_number")
+    existing = {m.id_number_hash: m for m in filter_in(members, "household_id", household_ids)}
+    hashes = hasher().many([r["id_number"] for r in rows])
+    existing.update({m.id_number_hash: m for m in filter_in(members, "id_number_hash", hashes)})
     new, changed, seen = [], [], set()
-    for row in rows:
+    for row, digest in zip(rows, hashes, strict=True):
         values = {f: _value(f, row[k]) for k, f in MEMBER_FIELDS.items()}
         values.update(household_id=ids[row["household"]], name=row["name"], relation=row["relation"],
                       work_status=row["work_status"], sex=row["sex"], birth_date=row["birth_date"])  # fmt: skip
-        seen.add(row["id_number"])
-        obj = existing.get(row["id_number"])
+        seen.add(digest)
+        obj = existing.get(digest)
         if obj is None:
             new.append(Member(id_number=row["id_number"], **values))
         elif diff := _changes(obj, values):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.audit.services import record_access
+from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.downloads import export_response
 from xiangcun.core.params import parse_id
 from xiangcun.core.permissions import require
@@ -30,7 +31,7 @@ from xiangcun.domain.spreadsheets import append_row
 
 from . import cases as case_services
 from . import services
-from .models import Case, Household, MonitoringThreshold, RuleSetting
+from .models import Case, Household, Member, MonitoringThreshold, RuleSetting
 
 RULE_NAMES = {r.code: r.name for r in RULES}
 
@@ -40,8 +41,14 @@ def registry(request: HttpRequest) -> HttpResponse:
     households = scoped(Household.objects.select_related("village", "village__parent"), request.user)
     q = request.GET.get("q", "").strip()
     if q:
+        # a full 身份证号 or phone number is found through its keyed hash (the columns themselves are sealed)
+        by_member = Member.objects.filter(id_number_hash=lookup_hash(q.upper())).values("household_id")
         households = households.filter(
-            Q(code__icontains=q) | Q(head_name__icontains=q) | Q(village__name__icontains=q)
+            Q(code__icontains=q)
+            | Q(head_name__icontains=q)
+            | Q(village__name__icontains=q)
+            | Q(phone_hash=lookup_hash(q))
+            | Q(pk__in=by_member)
         )
     for field in ("household_type", "housing_grade", "tekun"):
         if value := request.GET.get(field):
