@@ -187,6 +187,53 @@ def test_dashboard_and_home_show_missed_targets_in_red(monkeypatch, client_for, 
     assert '<span class="light bad">未达标</span>' in detail and "趋势预计" not in detail
 
 
+def _listed(page: str) -> int:
+    return page.count('<tr class="extra">')
+
+
+def test_home_cards_lead_to_the_targets_they_count(monkeypatch, client_for, users, greening):  # type: ignore[no-untyped-def]
+    """Clicking a home card lists as many targets as the card says; the dashboard's cards agree with it.
+
+    Before, 严重滞后、倒退或未达标 opened ?status=严重滞后 (no row for a 未达标 target) and the dashboard's 预警
+    card counted only the rows left after the status filter (0 where the home page said 1).
+    """
+    monkeypatch.setattr(dashboard, "current_year", lambda: 2025)
+    client = client_for(users["county_admin"])
+    home = client.get(reverse("home")).content.decode()
+    import re
+
+    cards = dict(
+        (label, (int(figure), href.replace("&amp;", "&")))
+        for href, figure, label in re.findall(
+            r'<a class="card[^"]*" href="([^"]+)"><div class="figure">(\d+)</div><div class="label">([^<]+)</div>',
+            home,
+        )
+    )
+    behind, behind_link = cards["严重滞后、倒退或未达标"]
+    warned, warned_link = cards["约束性目标预警"]
+    assert (behind, warned) == (1, 2)  # 2022 missed; 2025 binding and 进度偏慢
+    for count, link in ((behind, behind_link), (warned, warned_link)):
+        page = client.get(link).content.decode()
+        assert _listed(page) == count
+        # the dashboard's own 预警 card still counts the whole selection, whatever the status filter
+        assert '<div class="figure">2</div><div class="label">约束性目标预警</div>' in page
+    filtered = client.get(reverse("indicators:dashboard") + "?status=严重滞后").content.decode()
+    assert "没有符合筛选条件的目标（当前选择共 3 个目标）" in filtered
+
+
+def test_export_holds_the_rows_the_filtered_page_shows(monkeypatch, client_for, users, greening):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    monkeypatch.setattr(dashboard, "current_year", lambda: 2025)
+    client = client_for(users["county_admin"])
+    response = client.get(reverse("indicators:dashboard_export") + "?status=未达标")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[4], r[12]) for r in rows] == [(2022, "未达标")]
+
+
 # -- Targets by plan (issue 16, item 2) ------------------------------------------------------------------
 
 

@@ -67,7 +67,10 @@ def test_home_counts_targets_behind_and_monitored_households(client_for, users, 
     Case.objects.create(household=household, channel="筛查规则", phase="帮扶", step_started=dt.date(2026, 1, 1),
                         opened_at=dt.date(2026, 1, 1))  # fmt: skip
     page = client_for(users["county_admin"]).get(reverse("home")).content.decode()
-    assert '<div class="figure" style="color:var(--red)">1</div><div class="label">约束性目标预警' in page
+    assert (
+        'class="card tone-bad" href="/indicators/dashboard/?warning=1"><div class="figure">1</div>'
+        '<div class="label">约束性目标预警'
+    ) in page
     assert '<div class="figure">1</div><div class="label">监测对象（帮扶中和消除审核中）' in page
     other = client_for(users["township_b"]).get(reverse("home")).content.decode()
     assert '<div class="figure">0</div><div class="label">登记农户' in other

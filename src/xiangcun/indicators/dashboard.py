@@ -27,6 +27,8 @@ STATUS_CLASSES = {
     "数据不足": "none",
 }
 BEHIND_STATUSES = ("严重滞后", "倒退", "未达标")
+# The status filter's value for all three at once (the home page's 严重滞后、倒退或未达标 card)
+BEHIND = "落后"
 
 
 def current_year() -> int:

@@ -225,15 +225,19 @@ def _plan_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return options
 
 
-@login_required
-def plan_dashboard(request: HttpRequest) -> HttpResponse:
-    """Every target in scope with its traffic light; filters by plan, dimension, department, attribute, status."""
+def _dashboard_rows(request: HttpRequest) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The dashboard's rows under every filter, and the figures for its cards.
+
+    The page and its export read the same rows, so an export of a filtered view holds what the page showed.
+    The cards count the selection before the status and 预警 filters, so they still show the whole picture.
+    """
     targets, plan_choice, plan_info = _plan_targets(request)
     filters = {k: request.GET.get(k, "") for k in ("dimension", "department", "attribute", "status", "year")}
     filters["plan"] = plan_choice
     filters["origin"] = (
         request.GET.get("origin", "") if request.GET.get("origin") in Target.Origin.values else ""
     )
+    filters["warning"] = "1" if request.GET.get("warning") == "1" else ""
     if filters["dimension"]:
         targets = targets.filter(indicator__dimension=filters["dimension"])
     if filters["department"]:
@@ -243,21 +247,34 @@ def plan_dashboard(request: HttpRequest) -> HttpResponse:
     if filters["year"].isdigit():
         targets = targets.filter(year=int(filters["year"]))
     rows = dashboard.rows(targets.order_by("indicator__code", "region__path", "year"))
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_CLASSES}
+    figures = {
+        "counts": {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_CLASSES},
+        "warnings": sum(1 for r in rows if r["warning"]),
+        "selected": len(rows),
+    }
+    wanted = dashboard.BEHIND_STATUSES if filters["status"] == dashboard.BEHIND else (filters["status"],)
     if filters["status"]:
-        rows = [r for r in rows if r["status"] == filters["status"]]
+        rows = [r for r in rows if r["status"] in wanted]
+    if filters["warning"]:
+        rows = [r for r in rows if r["warning"]]
+    return rows, {**plan_info, **figures, "filters": filters}
+
+
+@login_required
+def plan_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every target in scope with its traffic light; filters by plan, dimension, department, attribute, status."""
+    rows, info = _dashboard_rows(request)
     for r in rows:
         r["css"] = STATUS_CLASSES[r["status"]]
     visible = scoped(Target.objects.all(), request.user)
     context = {
-        **plan_info,
-        "duplicate_ids": {t.pk for group in plan_info["duplicates"] for t in group},
+        **info,
+        "duplicate_ids": {t.pk for group in info["duplicates"] for t in group},
         "plan_choices": _plan_choices(request),
         "query": request.GET.urlencode(),
         "rows": rows,
-        "counts": counts,
-        "warnings": sum(1 for r in rows if r["warning"]),
-        "filters": filters,
+        "status_cards": [(s, n, STATUS_CLASSES[s]) for s, n in info["counts"].items()],
+        "behind": dashboard.BEHIND,
         "dimensions": sorted(set(visible.values_list("indicator__dimension", flat=True))),
         "departments": sorted({d for d in visible.values_list("department__name", flat=True) if d}),
         "years": sorted(set(visible.values_list("year", flat=True))),
@@ -372,7 +389,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
-    rows = dashboard.rows(_plan_targets(request)[0].order_by("indicator__code", "region__path", "year"))
+    rows = _dashboard_rows(request)[0]
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "目标进度"
