@@ -84,3 +84,49 @@ class LookupHashField(models.CharField):
         value = lookup_hash(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value
+
+
+def reseal_all(batch: int = 5000) -> dict[str, int]:
+    """Re-seal every sealed value under the current key and recompute every lookup hash (key rotation).
+
+    Walks each model's encrypted fields in primary-key order through raw SQL (the field would seal again on
+    the way back) and rewrites only rows that change. Returns rows rewritten per "model.field".
+    """
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    seal, hash_ = sealer(), hasher()
+    quote = connection.ops.quote_name
+    done: dict[str, int] = {}
+    for model in apps.get_models():
+        hashes = {f.source: f.column for f in model._meta.concrete_fields if isinstance(f, LookupHashField)}
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, EncryptedCharField):
+                continue
+            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            column, digest = quote(field.column), hashes.get(field.name)
+            select = f"SELECT {pk}, {column}{f', {quote(digest)}' if digest else ''} FROM {table}"
+            last, count = None, 0
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    where = "" if last is None else f" WHERE {pk} > %s"
+                    cursor.execute(
+                        f"{select}{where} ORDER BY {pk} LIMIT {batch}", [] if last is None else [last]
+                    )
+                    rows = cursor.fetchall()
+                    if not rows:
+                        break
+                    last = rows[-1][0]
+                    changed = []
+                    for row in rows:
+                        plain = seal.open(row[1])
+                        new_hash = hash_(plain)
+                        if not seal.is_current(row[1]) or (digest and row[2] != new_hash):
+                            changed.append((seal.seal(plain), new_hash, row[0]))
+                    if changed:
+                        sets = f"{column} = %s" + (f", {quote(digest)} = %s" if digest else "")
+                        values = changed if digest else [(c[0], c[2]) for c in changed]
+                        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", values)
+                    count += len(changed)
+            done[f"{model._meta.label}.{field.name}"] = count
+    return done
