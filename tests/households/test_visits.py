@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from xiangcun.domain.households.photos import MAX_SIDE, PhotoError, prepare
@@ -142,3 +144,50 @@ def test_other_township_gets_404(users, registry) -> None:  # type: ignore[no-un
     leader = login(users["leader"])
     assert leader.get(reverse("households:visit_new", args=["A001"])).status_code in (403, 404)
     assert Household.objects.filter(code="B001").exists()
+
+
+def test_a_visit_form_opened_before_a_colleague_completed_the_step_saves_nothing(users, registry) -> None:  # type: ignore[no-untyped-def]
+    """The form carries the step it was opened on; when 入户核实 was done meanwhile, the visit is not saved
+    as if it had completed it: the user is told, and may save the visit alone."""
+    client = login(users["village_a1"])
+    client.post(reverse("households:case_open", args=["A001"]), {"channel": "基层干部排查", "note": "患病"})
+    case = Case.objects.get()
+    url = reverse("households:visit_new", args=["A001"]) + f"?case={case.pk}"
+    assert 'name="step_key" value="识别:0"' in client.get(url).content.decode()
+    login(users["township_a"]).post(
+        reverse("households:case", args=[case.pk]),
+        {"action": "step", "step_key": "识别:0", "passed": "1", "reason": "农户申报", "note": "已核实"},
+    )
+    case.refresh_from_db()
+    assert case.step == 1
+    sent = {**visit_data(), "case": case.pk, "complete": "1", "reason": "筛查预警", "passed": "1"}
+    stale = client.post(url, {**sent, "step_key": "识别:0", "photos": [photo()]})
+    text = stale.content.decode()
+    assert stale.status_code == 400 and "在您打开本页后已经办理" in text and "走访记录没有保存" in text
+    assert "同时办结本案的「入户核实」步骤" not in text and "务工收入下降" in text  # what was typed stays
+    assert not Visit.objects.exists() and not VisitPhoto.objects.exists() and case.steps.count() == 1
+    assert client.post(url, visit_data(case=case.pk)).status_code == 302  # the visit alone
+    assert Visit.objects.get().step is None and case.steps.count() == 1
+
+
+def test_the_step_done_while_the_visit_was_being_saved_rolls_the_visit_back(
+    users, registry, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """The same check under the case's row lock: a colleague's step between the form's check and the save."""
+    from xiangcun.households import cases as case_services
+    from xiangcun.households.visits import STALE, Upload, VisitError, record_visit
+
+    case = case_services.open_case(Household.objects.get(code="A001"), "基层干部排查", "患病")
+    opened = Case.objects.get(pk=case.pk)  # the visit form's view of the case: still at 入户核实
+    case_services.record(case, users["township_a"], True, "已核实", facts={"reason": "农户申报"})
+    with pytest.raises(VisitError) as raised:
+        record_visit(
+            opened.household, users["village_a1"], kind="入户核实", checked=[], findings="患病住院",
+            visited_at=timezone.now(),
+            uploads=[Upload("a.jpg", jpeg(50, 50))], case=opened, complete_step=True, reason="筛查预警",
+            expected="识别:0",
+        )  # fmt: skip
+    assert raised.value.errors == {"case": STALE}
+    assert not Visit.objects.exists() and not VisitPhoto.objects.exists() and case.steps.count() == 1
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert not stored  # the photo's file was removed with the rolled-back rows

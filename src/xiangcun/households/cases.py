@@ -16,6 +16,10 @@ from .models import Case, CaseSettings, CaseStep, Household, Measure
 from .services import enabled_rules, run_screening, threshold_for
 
 
+class StaleStepError(flow.CaseError):
+    """The step a form was opened on has been recorded since (`record`'s `expected`)."""
+
+
 def open_case(household: Household, channel: str, note: str, rule_codes: list[str] | None = None) -> Case:
     if channel not in flow.CHANNELS:
         raise flow.CaseError(f"发现渠道「{channel}」无效")
@@ -124,7 +128,7 @@ def record(
     """
     case = Case.objects.select_for_update().get(pk=case.pk)  # two clicks never record one step twice
     if expected is not None and expected != step_key(case):
-        raise flow.CaseError("该步骤已经办理（他人刚刚办理或重复提交），请查看下面的办理记录")
+        raise StaleStepError("该步骤已经办理（他人刚刚办理或重复提交），请查看下面的办理记录")
     state = _state(case)
     name = state.step_name
     admitting = passed and state.phase == flow.IDENTIFYING and name == flow.STEPS[-1]

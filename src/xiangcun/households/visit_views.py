@@ -18,6 +18,7 @@ from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.photos import MAX_BYTES, MAX_PHOTOS
 from xiangcun.domain.households.screening import RULES
 
+from . import cases as case_services
 from . import services
 from .models import Case, Household, Visit, VisitPhoto
 from .visits import Upload, VisitError, record_visit
@@ -96,6 +97,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
             for k in ("kind", "visited_at", "reason", "findings", "complete", "recheck", "risk")
         }
         values["checked"] = request.POST.getlist("checked")
+        expected = request.POST.get("step_key") or None
         files = [f for f in request.FILES.getlist("photos") if f.name]
         uploads = [
             Upload(
@@ -109,9 +111,11 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
             visit = record_visit(
                 household, request.user, kind=values["kind"], checked=checked, findings=values["findings"],
                 visited_at=_parse_time(values["visited_at"]), uploads=uploads, case=case,
-                complete_step=can_complete and values["complete"] == "1",
+                # Asked for on a form opened at 入户核实 (its step_key says so), even if the step was done
+                # meanwhile: record_visit then refuses, instead of saving the visit as if it completed it.
+                complete_step=values["complete"] == "1" and (can_complete or bool(expected)),
                 passed=request.POST.get("passed", "1") == "1", reason=values["reason"],
-                recheck=values["recheck"] if can_recheck else "", risk=values["risk"],
+                recheck=values["recheck"] if can_recheck else "", risk=values["risk"], expected=expected,
             )  # fmt: skip
         except VisitError as exc:
             errors = exc.errors
@@ -140,6 +144,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
         "max_photos": MAX_PHOTOS,
         "max_mb": MAX_BYTES // 1024 // 1024,
         "draft_key": f"visit-{household.code}-{case.pk if case else ''}",
+        "step_key": case_services.step_key(case) if can_complete and case is not None else "",
     }
     return render(request, "households/visit_form.html", context, status=400 if errors else 200)
 

@@ -17,6 +17,12 @@ from xiangcun.domain.households.photos import MAX_BYTES, MAX_PHOTOS, Photo, Phot
 from . import cases as case_services
 from .models import Case, Household, Visit, VisitPhoto
 
+# The visit form was opened on 入户核实, and the step was done before it was sent.
+STALE = (
+    "本案的「入户核实」在您打开本页后已经办理（他人刚刚办理或重复提交），走访记录没有保存。"
+    "如仍需保存这次走访，请再次点击保存（不再办结该步骤）"
+)
+
 
 class VisitError(ValueError):
     """Errors by field (field → Chinese message); nothing was saved."""
@@ -67,9 +73,14 @@ def record_visit(
     reason: str = "",
     recheck: str = "",
     risk: str = "",
+    expected: str | None = None,
 ) -> Visit:
     """Save a visit with its photos; with complete_step, record the case's 入户核实 step from it; with
     recheck ("stable" or "risk"), record the cleared case's 回头看 from it (all or nothing).
+
+    `expected`: the case's step when the form was opened (`cases.step_key`). When the step was done
+    meanwhile (a colleague in another tab, or a second click), nothing is saved and the user is told,
+    rather than the visit being saved as if it had completed the step.
 
     Raises VisitError (field → message); the step's rules are the case services' (StepFactsError/CaseError
     come back as VisitError too).
@@ -86,7 +97,14 @@ def record_visit(
         errors["visited_at"] = "走访时间不能晚于现在"
     if case is not None and case.household_id != household.pk:
         errors["case"] = "该案件不属于这户"
-    if complete_step and (case is None or flow.CaseState(case.phase, case.step).step_name != flow.VERIFY):
+    if (
+        complete_step
+        and case is not None
+        and expected is not None
+        and expected != case_services.step_key(case)
+    ):
+        errors["case"] = STALE
+    elif complete_step and (case is None or flow.CaseState(case.phase, case.step).step_name != flow.VERIFY):
         errors["case"] = "该案件当前不在「入户核实」步骤，不能从走访办结"
     if recheck and (case is None or case.phase != flow.CLEARED or kind != flow.RECHECK):
         errors["case"] = "只有风险已消除的案件、走访类型为「回头看」时才能登记回头看结论"
@@ -104,7 +122,7 @@ def record_visit(
     stored: list[VisitPhoto] = []
     try:
         return _save(household, user, kind, checked, findings, visited_at, photos, case, complete_step,
-                     passed, reason, stored, recheck, risk)  # fmt: skip
+                     passed, reason, stored, recheck, risk, expected)  # fmt: skip
     except VisitError:
         for item in stored:  # the rows were rolled back: remove their files too
             item.file.delete(save=False)
@@ -115,6 +133,7 @@ def _save(
     household: Household, user: Any, kind: str, checked: list[dict[str, Any]], findings: str,
     visited_at: dt.datetime, photos: list[tuple[str, Photo]], case: Case | None, complete_step: bool,
     passed: bool, reason: str, stored: list[VisitPhoto], recheck: str = "", risk: str = "",
+    expected: str | None = None,
 ) -> Visit:  # fmt: skip
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -140,12 +159,16 @@ def _save(
             stored.append(item)
         if complete_step and case is not None:
             try:
-                case_services.record(case, user, passed, findings, facts={"reason": reason, "note": findings})
+                case_services.record(case, user, passed, findings, facts={"reason": reason, "note": findings},
+                                     expected=expected)  # fmt: skip
             except flow.StepFactsError as exc:
                 transaction.set_rollback(True)
                 raise VisitError(
                     {k if k != "note" else "findings": v for k, v in exc.errors.items()}
                 ) from exc
+            except case_services.StaleStepError as exc:
+                transaction.set_rollback(True)
+                raise VisitError({"case": STALE}) from exc
             except flow.CaseError as exc:
                 transaction.set_rollback(True)
                 raise VisitError({"case": str(exc)}) from exc
