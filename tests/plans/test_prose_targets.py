@@ -254,3 +254,40 @@ def test_the_readers_scope_kind_decides_and_a_corrected_scope_is_read_again(user
     hubs = Target.objects.filter(plan_version=version, indicator__name="产地集配中心数量")
     assert {t.region for t in hubs} == set(Region.objects.filter(parent=county.county))
     assert Target.objects.get(plan_version=version, indicator__name="冷库数量").region == county.town_a
+
+
+def test_a_target_skipped_for_want_of_a_year_gets_one_after_confirmation(
+    client_for, users, county, prose_reader
+):  # type: ignore[no-untyped-def]
+    version = services.import_plan(b"doc", "plan.docx", users["county_admin"], county.county)
+    version.plan.period_start = version.plan.period_end = None
+    version.plan.save()
+    version.items.update(status=PlanItem.Status.CONFIRMED)
+    services.confirm_version(version, users["county_admin"])
+    farmland = version.items.get(kind="target", key__contains="高标准农田")
+    assert not Target.objects.filter(plan_item=farmland).exists()  # no year, no plan period
+
+    client = client_for(users["county_admin"])
+    page = client.get(reverse("plans:item", args=[farmland.pk])).content.decode()
+    assert "补填目标年" in page
+    url = reverse("plans:item_year", args=[farmland.pk])
+    # a township administrator of this county may not; another county's administrator gets 404
+    assert client_for(users["township_a"]).post(url, {"year": "2024"}).status_code in (302, 403)
+    assert not Target.objects.filter(plan_item=farmland).exists()
+    assert client_for(other_county_admin()).post(url, {"year": "2024"}).status_code == 404
+    # garbage is refused in Chinese, nothing written
+    client = client_for(users["county_admin"])
+    bad = client.post(url, {"year": "二〇二四"}, follow=True).content.decode()
+    assert "整数" in bad and not Target.objects.filter(plan_item=farmland).exists()
+
+    assert client.post(url, {"year": "2024"}).status_code == 302
+    target = Target.objects.get(plan_item=farmland)
+    assert (target.year, target.value, target.indicator.name) == (2024, 2.0, "高标准农田面积")
+    farmland.refresh_from_db()
+    assert farmland.corrections["year"] == 2024 and "补填" in farmland.note
+    # once given, the year cannot be given again (the target exists), and a table row is never doubled
+    again = client.post(url, {"year": "2025"}, follow=True).content.decode()
+    assert "只有确认时因没有目标年" in again and Target.objects.filter(plan_item=farmland).count() == 1
+    toilet = version.items.get(kind="target", key__contains="农村卫生厕所普及率")
+    with pytest.raises(services.PlanImportError):
+        services.give_year(toilet, 2025)

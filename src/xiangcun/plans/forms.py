@@ -300,6 +300,17 @@ class CorrectionForm(forms.Form):
         return values
 
 
+class TargetYearForm(forms.Form):
+    """The year of a confirmed prose target that got no target for want of one (given after confirming)."""
+
+    year = _year_field("目标年")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].required = True
+        self.fields["year"].error_messages["required"] = "请填写目标年"
+
+
 class AddTargetForm(forms.Form):
     """A prose target the reader missed, added by a reviewer from words selected in the source text."""
 

@@ -757,3 +757,57 @@ def create_targets(version: PlanVersion) -> int:
         item.note = reason[:300]
         item.save(update_fields=["note", "updated_at"])
     return count
+
+
+def needs_year(item: PlanItem) -> bool:
+    """Whether `item` is a confirmed prose target of a confirmed version that became no target for want
+    of a year (the plan states none and has no plan period): the reviewer can still give it one."""
+    from xiangcun.indicators.models import Target
+
+    version = item.version
+    return (
+        item.kind == PlanItem.Kind.TARGET
+        and item.status == PlanItem.Status.CONFIRMED
+        and version.status == PlanVersion.Status.CONFIRMED
+        and item.effective.get("value") is not None
+        and not plan_targets.target_years(
+            item.effective, (version.plan.period_start, version.plan.period_end)
+        )
+        and not Target.objects.filter(plan_item=item).exists()
+    )
+
+
+@transaction.atomic
+def give_year(item: PlanItem, year: int) -> int:
+    """Give a year to a confirmed prose target that was skipped for having none, after its version was
+    confirmed: the year is recorded as a correction and the item's targets are created as confirming would
+    have (returns how many). A target that would then set the same indicator, region and year as one in
+    force is refused, since confirming would have asked which one counts."""
+    from xiangcun.indicators.models import Target
+
+    if not needs_year(item):
+        raise PlanImportError("只有确认时因没有目标年而未生成目标的文中目标可以补填年份")
+    version = item.version
+    correct(item, {"year": year})
+    skipped: list[tuple[PlanItem, str]] = []
+    planned = [p for p in _planned_targets(version, skipped=skipped) if p.item.pk == item.pk]
+    reasons = [reason for other, reason in skipped if other.pk == item.pk]
+    if not planned:
+        raise PlanImportError(reasons[0] if reasons else "补填年份后仍不能生成目标")
+    for p in planned:
+        taken = (
+            Target.objects.in_force()
+            .filter(indicator=p.indicator, region=p.region, year=p.year)
+            .select_related("plan_version__plan")
+            .first()
+        )
+        if taken is not None:
+            raise PlanImportError(
+                f"{p.year}年的{p.indicator.name}已有目标（{taken.source or '手工目标'}），没有补填"
+            )
+        Target.objects.create(
+            plan_version=version, indicator=p.indicator, region=p.region, year=p.year, **p.defaults
+        )
+    item.note = f"确认后补填目标年 {year}"
+    item.save()
+    return len(planned)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("items/<int:pk>/", views.item_edit, name="item"),
     path("items/<int:pk>/status/", views.item_status, name="item_status"),
+    path("items/<int:pk>/year/", views.item_year, name="item_year"),
 ]

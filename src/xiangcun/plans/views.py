@@ -20,7 +20,7 @@ from xiangcun.indicators.models import Indicator
 from xiangcun.regions.models import Region
 
 from . import services
-from .forms import AddTargetForm, CorrectionForm, join_lines
+from .forms import AddTargetForm, CorrectionForm, TargetYearForm, join_lines
 from .models import Plan, PlanItem, PlanVersion
 
 # Which fields of each kind of item a reviewer sees and may correct, in order.
@@ -296,6 +296,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "indicators": indicators,
             "editable": editable,
+            "needs_year": not editable and services.needs_year(item),
             "quote": item.effective.get("quote") or "",
             "source_line": (line, item.version.source_lines[line - 1]) if line else None,
             "extracted": _extracted_summary(item),
@@ -420,6 +421,25 @@ def _prefill(version: PlanVersion, request: HttpRequest) -> dict[str, Any]:
         "scope": read["scope"],
         "department": (proposal.get("lead") or [None])[0],
     }
+
+
+@require_POST
+@login_required
+def item_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a year to a confirmed prose target that confirming skipped for having none; its targets follow."""
+    item = get_scoped_or_404(PlanItem.objects.select_related("version__plan"), request.user, pk=pk)
+    require(request, "edit_plans")
+    form = TargetYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            count = services.give_year(item, form.cleaned_data["year"])
+        except services.PlanImportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已补填目标年，生成 {count} 个目标。")
+    return redirect(reverse("plans:item", args=[item.pk]))
 
 
 @require_POST
