@@ -21,10 +21,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import python_calamine
 
-from ..spreadsheets import append_row
+from ..spreadsheets import XlsxWriter, amount
 from .ledger import CATEGORIES, DISPOSED, INCOME_CATEGORY, OPERATING_MODES, STATES, owner_type
 
 SHEET = "资产"
@@ -334,16 +333,16 @@ def write_assets(rows: Iterable[Mapping[str, Any]]) -> bytes:
 
     Amounts are written as numbers with the cell format 0.0000, so Excel shows the 4 decimals.
     """
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    append_row(sheet, COLUMNS)
+    book = XlsxWriter()
+    sheet = book.sheet(SHEET)
+    sheet.append(COLUMNS)
     names = list(FIELDS.values())
     for row in rows:
         values = [row.get(n, "") for n in names]
-        values = ["" if v is None else v for v in values]
         value = values[5]
-        values[5] = float(value) if isinstance(value, Decimal) else value
-        append_row(sheet, values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        if isinstance(value, Decimal):
+            values[5] = amount(value)
+        sheet.append(values)
+    data = book.close()
+    assert data is not None
+    return data

@@ -22,12 +22,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import python_calamine
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from ..spreadsheets import append_row
+from ..spreadsheets import XlsxWriter, amount, bold
 from . import STATUS_BY_LABEL, STATUSES, TYPE_BY_LABEL, TYPES, format_amount, parse_amount
 
 SHEET = "项目"
@@ -366,69 +363,39 @@ def write_projects(
     amounts as Decimal). Amount cells are written as numbers with the 0.0000 format.
     """
     rows = list(rows)
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    append_row(sheet, COLUMNS)
+    book = XlsxWriter(target)
+    sheet = book.sheet(SHEET)
+    sheet.append(COLUMNS)
+    amounts = list(AMOUNTS.values())
     for row in rows:
-        append_row(
-            sheet,
+        sheet.append(
             [row["code"], row["name"], TYPES[row["project_type"]], "是" if row["work_relief"] else "否",
              row["region_code"], row.get("content", ""), row.get("department_name", ""), row["year"],
-             *(_amount_cell(sheet, row[k]) for k in AMOUNTS.values()),
+             *(amount(Decimal(row[k] or 0)) for k in amounts),
              row.get("poor_households", 0), row.get("monitored_households", 0), STATUSES[row["status"]]]
         )  # fmt: skip
-    _write_notice(workbook, rows, title)
-    buffer: Any = io.BytesIO() if target is None else target
-    workbook.save(buffer)
-    return buffer.getvalue() if target is None else None
+    _write_notice(book, rows, title)
+    return book.close()
 
 
-def _amount_cell(sheet: Any, value: Decimal | None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=Decimal(value or 0))
-    cell.number_format = "0.0000"
-    return cell
-
-
-def _write_notice(workbook: Any, rows: list[Mapping[str, Any]], title: str) -> None:
-    sheet = workbook.create_sheet(NOTICE_SHEET)
-    sheet.column_dimensions["B"].width = 40
-    sheet.column_dimensions["D"].width = 24
-
-    def cell(value: Any, bold: bool = False, amount: bool = False) -> Any:
-        c = WriteOnlyCell(sheet, value=value)
-        if bold:
-            c.font = Font(bold=True)
-        if amount:
-            c.number_format = "0.0000"
-        return c
-
-    append_row(sheet, [cell(title or "衔接推进乡村振兴补助资金分配计划公告", bold=True)])
-    append_row(sheet, ["单位：万元"])
-    sheet.append([cell(h, bold=True) for h in ("序号", "项目名称", "项目编号", "实施单位", "建设地点代码",
-                                               "衔接资金", "其中中央", "其中省级", "其中市县")])  # fmt: skip
+def _write_notice(book: XlsxWriter, rows: list[Mapping[str, Any]], title: str) -> None:
+    sheet = book.sheet(NOTICE_SHEET, widths={"B": 40, "D": 24})
+    sheet.append([bold(title or "衔接推进乡村振兴补助资金分配计划公告")])
+    sheet.append(["单位：万元"])
+    sheet.append([bold(h) for h in ("序号", "项目名称", "项目编号", "实施单位", "建设地点代码",
+                                    "衔接资金", "其中中央", "其中省级", "其中市县")])  # fmt: skip
     groups, total = notice_groups(rows)
     for index, group in enumerate(groups, start=1):
-        append_row(
-            sheet,
-            [cell(_chinese_ordinal(index), bold=True), cell(f"{group.label}（小计）", bold=True), "", "", "",
-             *(cell(group.subtotal[k], bold=True, amount=True) for k in NOTICE_AMOUNTS)]
+        sheet.append(
+            [bold(_chinese_ordinal(index)), bold(f"{group.label}（小计）"), "", "", "",
+             *(amount(group.subtotal[k], bold=True) for k in NOTICE_AMOUNTS)]
         )  # fmt: skip
         for number, row in enumerate(group.rows, start=1):
-            append_row(
-                sheet,
+            sheet.append(
                 [number, row["name"], row["code"], row.get("department_name", ""), row["region_code"],
-                 *(cell(Decimal(row[k]), amount=True) for k in NOTICE_AMOUNTS)]
+                 *(amount(Decimal(row[k])) for k in NOTICE_AMOUNTS)]
             )  # fmt: skip
-    sheet.append(
-        [
-            "",
-            cell("合计", bold=True),
-            "",
-            "",
-            "",
-            *(cell(total[k], bold=True, amount=True) for k in NOTICE_AMOUNTS),
-        ]
-    )
+    sheet.append(["", bold("合计"), "", "", "", *(amount(total[k], bold=True) for k in NOTICE_AMOUNTS)])
 
 
 def _chinese_ordinal(n: int) -> str:
