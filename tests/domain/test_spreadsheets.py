@@ -24,7 +24,9 @@ def _book() -> bytes:
     sheet.append([None, "<b>&amp;", amount(Decimal("0.0001"), bold=True), -3, 2.5])
     append_row(sheet, HOSTILE)
     second = book.sheet("公告")
-    second.append([bold("合计"), "", amount(Decimal("1E+3")), dt.date(2025, 3, 1), "多行\n文字", "控\x00制\x1f符"])
+    second.append(
+        [bold("合计"), "", amount(Decimal("1E+3")), dt.date(2025, 3, 1), "多行\n文字", "控\x00制\x1f符"]
+    )
     data = book.close()
     assert data is not None
     return data
