@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from xiangcun.core.crypto import EncryptedCharField
 from xiangcun.domain import passwords, user_agents
 
 
@@ -178,7 +179,9 @@ class TotpDevice(models.Model):
     """A user's authenticator app (TOTP, RFC 6238). `last_step` refuses a code that was already used."""
 
     user = models.OneToOneField(User, verbose_name="用户", on_delete=models.CASCADE, related_name="totp")
-    secret = models.CharField("密钥", max_length=64)
+    secret = EncryptedCharField(
+        "密钥", max_length=64
+    )  # sealed like 身份证号: a copied database cannot make codes
     created_at = models.DateTimeField("启用时间", default=timezone.now)
     last_step = models.BigIntegerField("最近使用的时间片", default=0)
 
@@ -190,3 +193,23 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的动态验证码"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code to log in without the phone; shown once, stored as a keyed hash, used at most once."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField("恢复码摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    scope_region_path = "user__region__path"
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.user} 的恢复码"

@@ -208,6 +208,15 @@ class CodeForm(forms.Form):
     )
 
 
+class LoginCodeForm(forms.Form):
+    code = forms.CharField(
+        label="动态验证码或恢复码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text="输入手机验证器应用中显示的 6 位数字；手机不在身边时，可输入一个绑定时保存的恢复码（每个只能用一次）。",
+    )
+
+
 def totp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of a login: the code from the authenticator app."""
     pending = request.session.get(PENDING)
@@ -219,11 +228,23 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     if user is None:
         request.session.pop(PENDING, None)
         return redirect("login")
-    form = CodeForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp.verify(user, form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        if totp.verify(user, code):
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
+            return redirect(pending["next"])
+        if totp.use_recovery_code(user, code):
+            left = totp.recovery_codes_left(user)
+            del request.session[PENDING]
+            record_security(
+                user, "recovery_code_used", f"剩余 {left} 个，IP {sessions.client_ip(request) or '未知'}"
+            )
+            login(request, user, backend=pending["backend"])
+            messages.warning(
+                request, f"您用恢复码登录，还剩 {left} 个恢复码。如手机已丢失，请在“二次验证”中重新绑定。"
+            )
             return redirect(pending["next"])
         pending["tries"] += 1
         request.session[PENDING] = pending
@@ -253,15 +274,22 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     device = TotpDevice.objects.filter(user=user).first()
     form = CodeForm(request.POST or None)
     if device is not None:
+        new_codes = request.POST.get("action") == "recovery"
         if request.method == "POST" and form.is_valid():
             if totp.verify(user, form.cleaned_data["code"]):
-                device.delete()
+                if new_codes:
+                    return _show_recovery_codes(request, user, "本人重新生成")
+                totp.remove(user)
                 record_security(user, "totp_disabled", "本人停用", actor=user)
                 sessions.refresh(request, user)
                 messages.success(request, "已停用二次验证，今后登录只需密码。")
                 return redirect("accounts:totp")
-            form.add_error("code", "动态验证码不正确，二次验证仍在使用中。")
-        return render(request, "accounts/totp.html", {"device": device, "form": form})
+            form.add_error(
+                "code", "动态验证码不正确" + ("，恢复码没有更换。" if new_codes else "，二次验证仍在使用中。")
+            )
+        context = {"device": device, "form": form, "codes_left": totp.recovery_codes_left(user),
+                   "recovery_form": form if new_codes else CodeForm(), "disable_form": CodeForm() if new_codes else form}  # fmt: skip
+        return render(request, "accounts/totp.html", context)
     secret = request.session.get(ENROL) or totp.new_secret()
     request.session[ENROL] = secret
     if request.method == "POST" and form.is_valid():
@@ -272,7 +300,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             record_security(user, "totp_enabled", "本人绑定验证器应用", actor=user)
             sessions.refresh(request, user)
             messages.success(request, "已启用二次验证。今后登录时，输入密码后还需输入手机上的动态验证码。")
-            return redirect("accounts:totp")
+            return _show_recovery_codes(request, user, "绑定时生成")
         form.add_error("code", "动态验证码不正确。请确认手机时间准确，并输入当前显示的 6 位数字。")
     context = {
         "form": form,
@@ -283,12 +311,21 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp.html", context)
 
 
+def _show_recovery_codes(request: HttpRequest, user: User, how: str) -> HttpResponse:
+    """The new recovery codes, on this one response only (not stored in clear, not cached)."""
+    codes = totp.new_recovery_codes(user)
+    record_security(user, "recovery_codes_created", f"{how} {len(codes)} 个，原有恢复码作废", actor=user)
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_POST
 @login_required
 def user_totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator removes a lost authenticator, so the user logs in with the password and binds a new one."""
     account = _managed_user(request, pk)
-    deleted, _ = TotpDevice.objects.filter(user=account).delete()
+    deleted = totp.remove(account)
     if deleted:
         record_security(account, "totp_reset", "手机丢失或更换，由管理员解除", actor=request.user)
         messages.success(request, f"已解除 {account.username} 的二次验证，本人可用密码登录后重新绑定。")

@@ -93,6 +93,8 @@ SECURITY_EVENTS = {
     "totp_disabled": "停用二次验证",
     "totp_reset": "管理员解除二次验证",
     "totp_failed": "动态验证码错误",
+    "recovery_codes_created": "生成恢复码",
+    "recovery_code_used": "使用恢复码登录",
 }
 SECURITY_KEY = "security"
 
