@@ -191,3 +191,24 @@ def test_the_step_done_while_the_visit_was_being_saved_rolls_the_visit_back(
     assert not Visit.objects.exists() and not VisitPhoto.objects.exists() and case.steps.count() == 1
     stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
     assert not stored  # the photo's file was removed with the rolled-back rows
+
+
+def test_a_double_tap_on_save_lands_on_the_visit_saved_by_the_first(users, registry) -> None:  # type: ignore[no-untyped-def]
+    client = login(users["village_a1"])
+    client.post(reverse("households:case_open", args=["A001"]), {"channel": "基层干部排查", "note": "患病"})
+    case = Case.objects.get()
+    url = reverse("households:visit_new", args=["A001"]) + f"?case={case.pk}"
+    sent = {
+        **visit_data(),
+        "case": case.pk,
+        "complete": "1",
+        "reason": "筛查预警",
+        "passed": "1",
+        "step_key": "识别:0",
+    }
+    first = client.post(url, sent)
+    second = client.post(url, sent)
+    visit = Visit.objects.get()
+    assert first["Location"] == second["Location"] == reverse("households:visit", args=[visit.pk])
+    assert "重复提交的内容没有再次保存" in client.get(second["Location"]).content.decode()
+    assert case.steps.count() == 1

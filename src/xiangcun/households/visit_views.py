@@ -21,7 +21,7 @@ from xiangcun.domain.households.screening import RULES
 from . import cases as case_services
 from . import services
 from .models import Case, Household, Visit, VisitPhoto
-from .visits import Upload, VisitError, record_visit
+from .visits import STALE, Upload, VisitError, record_visit
 
 RULE_NAMES = {r.code: r.name for r in RULES}
 # What every visit looks at besides the household's warnings: 两不愁三保障 and 饮水安全, income.
@@ -58,6 +58,17 @@ def _parse_time(text: str) -> dt.datetime | None:
         except ValueError:
             continue
     return None
+
+
+def _same_visit(case: Case | None, user: Any, findings: str) -> Visit | None:
+    """The visit that completed the case's 入户核实 when it is this one sent again (a double tap)."""
+    if case is None:
+        return None
+    return (
+        Visit.objects.filter(case=case, visitor=user, findings=findings.strip(), step__name=flow.VERIFY)
+        .order_by("-pk")
+        .first()
+    )
 
 
 @login_required
@@ -119,6 +130,11 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
             )  # fmt: skip
         except VisitError as exc:
             errors = exc.errors
+            if errors.get("case") == STALE and (
+                earlier := _same_visit(case, request.user, values["findings"])
+            ):
+                messages.info(request, "这次走访已经保存并办结了「入户核实」，重复提交的内容没有再次保存。")
+                return redirect("households:visit", pk=earlier.pk)
         else:
             done = ""
             if visit.step_id:
