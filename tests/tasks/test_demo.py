@@ -25,7 +25,7 @@ def _december(monkeypatch):  # type: ignore[no-untyped-def]
 def test_demo_tasks(county):  # type: ignore[no-untyped-def]
     ensure_defaults(county.county)
     message = build_demo(county.county)
-    assert message.startswith("演示任务：20 项")
+    assert message.startswith("演示任务：2026年 20 项") and "2025年 20 项" in message
     six = Task.objects.get(code="2026-06")
     assert six.content == "（六）推进乡村系统化治理"
     assert sorted(u.name for u in six.units.filter(role="lead")) == ["宣传部", "政法委"]
@@ -41,4 +41,9 @@ def test_demo_tasks(county):  # type: ignore[no-untyped-def]
         "by_status"
     ]
     assert summary["overdue"] and summary["missing_reports"]
+    # last year is closed: every report reviewed, every task judged, so the 2025 report has a chapter 6
+    last_year = ProgressReport.objects.filter(task__year=2025)
+    assert last_year.exists() and not last_year.exclude(review="approved").exists()
+    closed = selectors.task_summary(county.county, 2025)
+    assert closed["by_status"]["已完成"] > 0 and closed["by_status"]["滞后"] > 0, closed["by_status"]
     assert build_demo(county.county) == "演示任务已存在，未重复生成。"
