@@ -236,3 +236,23 @@ def test_scorecards_scoped(county, users, tasks, client_for):  # type: ignore[no
     assert leader.get(reverse("tasks:scorecard", args=["nothing", 1])).status_code == 404
     what_if = leader.get(reverse("tasks:scorecards"), {"year": 2026, "kind": "department", "w_targets": "0"})
     assert "调整权重后" in what_if.content.decode()
+
+
+def test_scorecards_page_a_ranking_and_rerank_without_gathering_again(  # type: ignore[no-untyped-def]
+    county, users, tasks, client_for, monkeypatch, django_assert_max_num_queries
+):
+    # 400 townships made a 420 KB page, and other weights gathered every fact a second time
+    monkeypatch.setattr("xiangcun.tasks.views.SCORECARDS_PER_PAGE", 1)
+    client = client_for(users["county_admin"])
+    url = reverse("tasks:scorecards")
+    with django_assert_max_num_queries(25) as plain:
+        first = client.get(url, {"year": 2026, "kind": "department"}).content.decode()
+    with django_assert_max_num_queries(len(plain) + 1):
+        what_if = client.get(url, {"year": 2026, "kind": "department", "w_targets": "0"}).content.decode()
+    assert "调整权重后" in what_if and "第 1/" in what_if
+    assert "下一页" in first and "上一页" not in first
+    pages = int(first.split("第 1/")[1].split(" ")[0])
+    shown = [client.get(url, {"year": 2026, "kind": "department", "page": n}).content.decode()
+             for n in range(1, pages + 1)]  # fmt: skip
+    assert sum("农业农村局</a>" in p for p in shown) == 1 and sum("教育局</a>" in p for p in shown) == 1
+    assert "kind=department" in shown[1].split("上一页")[0].rsplit("href=", 1)[1]

@@ -168,6 +168,14 @@ def check_weights(weights: Mapping[str, float], kind: str) -> dict[str, float]:
     return merged
 
 
+def weighted(scores: Mapping[str, tuple[float | None, str]], weights: Mapping[str, float]) -> float | None:
+    """The total of `combine` without its sentence (ranks over many weightings need only the number)."""
+    used = [(scores[k][0], w) for k, w in weights.items() if w > 0 and scores[k][0] is not None]
+    if not used:
+        return None
+    return sum(s * w for s, w in used) / sum(w for _, w in used)  # type: ignore[operator]
+
+
 def combine(
     scores: Mapping[str, tuple[float | None, str]], weights: Mapping[str, float]
 ) -> tuple[float | None, str]:
@@ -220,7 +228,7 @@ def rank_all(
     for card, rank in zip(cards, ranks([c.score for c in cards]), strict=True):
         card.rank = rank
     all_scores = [item_scores(f) for f in facts]
-    per_scenario = [ranks([combine(s, w)[0] for s in all_scores]) for _, w in scenarios(kind, weights)]
+    per_scenario = [ranks([weighted(s, w) for s in all_scores]) for _, w in scenarios(kind, weights)]
     for i, card in enumerate(cards):
         seen = [r[i] for r in per_scenario if r[i] is not None]
         card.best_rank, card.worst_rank = (min(seen), max(seen)) if seen else (None, None)
@@ -231,4 +239,4 @@ def rank_all(
 def rank_under(facts: Sequence[Facts], kind: str, weights: Mapping[str, float]) -> list[int | None]:
     """Ranks (in the order of `facts`) under other weights, for the page's what-if form."""
     w = check_weights(weights, kind)
-    return ranks([combine(item_scores(f), w)[0] for f in facts])
+    return ranks([weighted(item_scores(f), w) for f in facts])

@@ -205,13 +205,13 @@ def _assessments(
     ).values_list("indicator_id", "region_id", "year", "value"):  # fmt: skip
         history[(indicator_id, region_id)][y] = value
     per_township: dict[int, list[str]] = {t.pk: [] for t in townships}
+    # each target's spec once, not once per township
+    specs = [(target.indicator_id, dashboard.spec_of(target)) for target in relative]
     for township in townships:
-        for target in relative:
-            series = history.get((target.indicator_id, township.pk))
+        for indicator_id, spec in specs:
+            series = history.get((indicator_id, township.pk))
             if series:
-                per_township[township.pk].append(
-                    assess(dashboard.spec_of(target), series, as_of=as_of).status
-                )
+                per_township[township.pk].append(assess(spec, series, as_of=as_of).status)
     return county_rows, per_township
 
 
@@ -290,29 +290,37 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
         for pk, statuses in per_township.items():
             if pk in facts:
                 facts[pk].target_statuses.extend(statuses)
-    # Tasks: lead tasks due by `as_of`, and every unit's period reports.
-    tasks = list(Task.objects.filter(county=county, year=year).prefetch_related("units", "reports"))
-    for task in tasks:
-        for unit in task.units.all():
-            f = facts.get(getattr(unit, unit_field))
-            if f is None:
-                continue
-            lead = unit.role == TaskUnit.Role.LEAD  # the lead answers for the task itself
-            if lead and task.deadline is not None and task.deadline <= as_of:
-                f.tasks_due += 1
-                f.tasks_on_time += bool(domain.completed_on_time(task.deadline, task.completed_on))
-            if not owes_reports(unit, setting):
-                continue
-            reports = {
-                r.period: r for r in task.reports.all() if r.unit_id == unit.pk and r.review in COUNTING
-            }
-            for period in domain.required_periods(task.year, setting.period, as_of, setting.grace_days,
-                                                  task.completed_on):  # fmt: skip
-                f.reports_due += 1
-                report = reports.get(period.key)
-                f.reports_on_time += bool(
-                    report and timezone.localdate(report.reported_at) <= period.due(setting.grace_days)
-                )
+    # Tasks: lead tasks due by `as_of`, and every unit's period reports. Plain rows, not model instances:
+    # a county of 400 townships has thousands of task units and reports.
+    this_year = Task.objects.filter(county=county, year=year)
+    tasks = {pk: (deadline, completed_on) for pk, deadline, completed_on in this_year.values_list(
+        "pk", "deadline", "completed_on")}  # fmt: skip
+    reported = {
+        (unit_id, period): timezone.localdate(at)
+        for unit_id, period, at in ProgressReport.objects.filter(task__in=this_year, review__in=COUNTING)
+        .order_by()
+        .values_list("unit_id", "period", "reported_at")
+    }
+    periods: dict[int, list[Any]] = {}
+    assigned = TaskUnit.objects.filter(task__in=this_year).order_by("task_id", "pk")
+    for unit_pk, task_pk, role, owner in assigned.values_list("pk", "task_id", "role", unit_field):
+        f = facts.get(owner)
+        if f is None:
+            continue
+        deadline, completed_on = tasks[task_pk]
+        lead = role == TaskUnit.Role.LEAD  # the lead answers for the task itself
+        if lead and deadline is not None and deadline <= as_of:
+            f.tasks_due += 1
+            f.tasks_on_time += bool(domain.completed_on_time(deadline, completed_on))
+        if not (lead or setting.cooperating_report):  # owes_reports, without a TaskUnit instance
+            continue
+        if task_pk not in periods:
+            periods[task_pk] = [(p.key, p.due(setting.grace_days)) for p in domain.required_periods(
+                year, setting.period, as_of, setting.grace_days, completed_on)]  # fmt: skip
+        for key, due in periods[task_pk]:
+            f.reports_due += 1
+            on = reported.get((unit_pk, key))
+            f.reports_on_time += bool(on and on <= due)
     # Data reports of `year`: due on the county's day of the next year.
     data_due = dt.date(year + 1, setting.data_due_month, setting.data_due_day)
     if kind == "department":
@@ -399,15 +407,18 @@ def scorecards(
     kind: str,
     weights: dict[str, float] | None = None,
     today: dt.date | None = None,
+    facts: list[cards.Facts] | None = None,
 ) -> list[dict[str, Any]]:
     """Ranked scorecards of `kind` ("department" or "township") in `region`'s county for `year`.
 
     Each: {"unit", "key" (department or region id), "score" (0–100 or None), "rank", "best_rank",
     "worst_rank", "explanation", "lines": [{"code", "label", "weight", "score", "explanation"}]}.
-    Units with nothing to score are listed last without a rank.
+    Units with nothing to score are listed last without a rank. `facts` from an earlier `unit_facts`
+    call ranks the same units under other weights without gathering them again.
     """
     county = county_of_region(region)
-    facts = unit_facts(county, year, kind, today)
+    if facts is None:
+        facts = unit_facts(county, year, kind, today)
     stored = _settings(county).weights(kind)
     ranked = cards.rank_all(facts, kind, weights or stored)
     return [

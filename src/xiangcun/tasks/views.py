@@ -260,6 +260,9 @@ def _kind(request: HttpRequest, value: str | None = None) -> str:
     return "township" if services.township_of(request.user) is not None else "department"
 
 
+SCORECARDS_PER_PAGE = 100
+
+
 @login_required
 def scorecard_list(request: HttpRequest) -> HttpResponse:
     county = _county(request)
@@ -274,11 +277,14 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
             what_if[code] = max(0.0, float(text)) if text else stored[code]
         except ValueError:
             what_if[code] = stored[code]
-    rows = selectors.scorecards(county, year, kind)
+    facts = selectors.unit_facts(selectors.county_of_region(county), year, kind)
+    rows = selectors.scorecards(county, year, kind, facts=facts)
     changed = what_if != stored
     if changed and visible is None:
-        try:
-            other = {r["key"]: r for r in selectors.scorecards(county, year, kind, weights=what_if)}
+        try:  # the same facts under the other weights: gathering them is most of the page's time
+            other = {
+                r["key"]: r for r in selectors.scorecards(county, year, kind, weights=what_if, facts=facts)
+            }
         except ValueError as exc:
             messages.error(request, str(exc))
             other = {}
@@ -289,10 +295,14 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
             r["move_text"] = f" ↑{move}" if move > 0 else (f" ↓{-move}" if move < 0 else "")
     if visible is not None:
         rows = [r for r in rows if r["key"] in visible]
+    # ranked over all units, shown a page at a time: 400 townships made a 420 KB table
+    page = Paginator(rows, SCORECARDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "tasks/scorecards.html",
-        {"rows": rows, "kind": kind, "kinds": cards.KINDS, "kind_label": cards.KINDS[kind], "year": year, "weights": stored,
+        {"rows": page.object_list, "page": page, "query": query.urlencode(), "kind": kind, "kinds": cards.KINDS, "kind_label": cards.KINDS[kind], "year": year, "weights": stored,
          "what_if": [(code, cards.ITEMS[code], what_if[code], stored[code]) for code in stored],
          "changed": changed and visible is None, "all": visible is None, "items": cards.ITEMS,
          "is_county": services.is_county(request.user)},
