@@ -260,6 +260,9 @@ class Visit(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form's one-time token: a resend of the same form (a double tap, a retry after a lost response)
+    # finds the visit already saved instead of saving it, its photos and its 回头看 a second time.
+    submission = models.UUIDField("表单标识", null=True, blank=True, unique=True, editable=False)
 
     scope_region_path = "household__village__path"
 
