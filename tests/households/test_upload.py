@@ -144,3 +144,23 @@ def test_the_command_reads_a_mapping_file_and_saves_it(county, tmp_path) -> None
     mapping.write_text('{"columns": {"成员": {"证件号码": "证件"}}}')
     with pytest.raises(CommandError, match="「成员」表没有这一列"):
         call_command("import_households", *paths, "--mapping", str(mapping))
+
+
+def test_bad_files_and_a_tampered_mapping_get_chinese_messages(client_for, users, county) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(users["township_a"])
+    files = csv_files()
+    files["成员"] = b"PK\x03\x04" + b"\x00" * 100  # a workbook in the CSV field
+    page = post_files(client, files).content.decode()
+    assert "「成员」表的文件不是 CSV 文本" in page
+    xlsx = client.post(
+        reverse("households:upload"), {"file": SimpleUploadedFile("r.xlsx", "纯文本".encode())}
+    )
+    assert "不是 Excel 工作簿" in xlsx.content.decode()
+    both = {"file": SimpleUploadedFile("r.xlsx", b"x"), **{FIELDS["户"]: SimpleUploadedFile("户.csv", b"x")}}
+    assert "不要同时上传" in client.post(reverse("households:upload"), both).content.decode()
+
+    page = post_files(client, csv_files(renamed=True), action="preview").content.decode()
+    choices = {**selects(page), "map:户:3": "不存在的列", "map:成员:2": "身份证号", "action": "import"}
+    refused = client.post(reverse("households:upload"), choices)
+    assert refused.status_code == 200 and "「户」表没有这一列" in refused.content.decode()
+    assert not Household.objects.exists() and not ColumnMapping.objects.exists()
