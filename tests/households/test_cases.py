@@ -148,3 +148,22 @@ def test_statistics_monthly_report_and_settings(client_for, users, registry):  #
         RuleSetting.objects.get(code="WATER").enabled is False
         and RuleSetting.objects.get(code="HOUSING").enabled
     )
+
+
+def test_a_measure_department_must_be_of_the_households_county(client_for, users, county, registry):  # type: ignore[no-untyped-def]
+    from xiangcun.departments.models import Department
+    from xiangcun.regions.models import Region
+
+    elsewhere = Region.objects.create(code="150000000000", name="外县", level="county", parent=None)
+    foreign = Department.objects.create(region=elsewhere, name="外县农业农村局")
+    case = Case.objects.create(household=Household.objects.get(code="A001"), channel="筛查规则", phase="帮扶",
+                               step_started=dt.date(2024, 1, 1), opened_at=dt.date(2024, 1, 1))  # fmt: skip
+    url = reverse("households:case", args=[case.pk])
+    client = client_for(users["township_a"])
+    page = client.get(url).content.decode()
+    assert county.education.name in page and "外县农业农村局" not in page  # only this county's are offered
+    refused = client.post(url, {"action": "measure", "name": "产业帮扶", "department": foreign.pk})
+    assert refused.status_code == 400 and "不是本县的部门" in refused.content.decode()
+    assert not case.measures.exists()
+    client.post(url, {"action": "measure", "name": "教育资助", "department": county.education.pk})
+    assert case.measures.get().department == county.education

@@ -254,8 +254,9 @@ def add_measure(case: Case, name: str, department: Any) -> Measure:
     catalog = dict(flow.MEASURES)
     if name not in catalog:
         raise flow.CaseError(f"帮扶措施「{name}」不在措施目录中")
+    county = county_of_household(case.household)
     if department is None:  # the department that usually delivers it, in the household's county
-        department = Department.objects.filter(
-            region=county_of_household(case.household), name=catalog[name]
-        ).first()
+        department = Department.objects.filter(region=county, name=catalog[name]).first()
+    elif county is None or department.region_id != county.pk:
+        raise flow.CaseError("所选部门不是本县的部门，请从列表中选择")
     return Measure.objects.create(case=case, name=name, department=department, started=timezone.localdate())

@@ -286,7 +286,7 @@ def _case_page(
         "categories": flow.CATEGORIES,
         "causes": flow.CAUSES,
         "measures": flow.MEASURES,
-        "departments": scoped(Department.objects.all(), request.user),
+        "departments": Department.objects.filter(region=case_services.county_of_household(case.household)),
         "rule_names": [RULE_NAMES.get(c, c) for c in case.rule_codes],
         "clock": case_services.clock(case),
         "note_label": labels.get("note", "说明"),
