@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from xiangcun.domain.households.screening import RULES
 from . import cases as case_services
 from . import services
 from .models import Case, Household, Visit, VisitPhoto
-from .visits import STALE, Upload, VisitError, record_visit
+from .visits import STALE, AlreadySaved, Upload, VisitError, record_visit
 
 RULE_NAMES = {r.code: r.name for r in RULES}
 # What every visit looks at besides the household's warnings: 两不愁三保障 and 饮水安全, income.
@@ -71,6 +72,18 @@ def _same_visit(case: Case | None, user: Any, findings: str) -> Visit | None:
     )
 
 
+def _submission(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        return None
+
+
+ALREADY_SAVED = (
+    "这份走访表单已经保存过（重复点击或网络中断后重新提交），重复提交的内容没有再次保存。以下是已保存的记录。"
+)
+
+
 @login_required
 def visit_new(request: HttpRequest, code: str) -> HttpResponse:
     household = get_scoped_or_404(
@@ -102,7 +115,9 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
         "recheck": "",
         "risk": "",
     }
+    submission = uuid.uuid4()  # rendered in the form and kept in its draft; one visit per form
     if request.method == "POST":
+        submission = _submission(request.POST.get("submission", "")) or submission
         values = {
             k: request.POST.get(k, "")
             for k in ("kind", "visited_at", "reason", "findings", "complete", "recheck", "risk")
@@ -127,7 +142,11 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
                 complete_step=values["complete"] == "1" and (can_complete or bool(expected)),
                 passed=request.POST.get("passed", "1") == "1", reason=values["reason"],
                 recheck=values["recheck"] if can_recheck else "", risk=values["risk"], expected=expected,
+                submission=_submission(request.POST.get("submission", "")),
             )  # fmt: skip
+        except AlreadySaved as exc:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("households:visit", pk=exc.visit.pk)
         except VisitError as exc:
             errors = exc.errors
             if errors.get("case") == STALE and (
@@ -147,6 +166,8 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
                 done += "；该户已重新纳入监测识别（新的监测案件，从入户核实开始）"
             messages.success(request, f"走访记录已保存{done}。")
             return redirect("households:visit", pk=visit.pk)
+    if "submission" in errors:  # a token of someone else's visit: this form starts over with its own
+        submission = uuid.uuid4()
     context = {
         "household": household,
         "case": case,
@@ -161,6 +182,7 @@ def visit_new(request: HttpRequest, code: str) -> HttpResponse:
         "max_mb": MAX_BYTES // 1024 // 1024,
         "draft_key": f"visit-{household.code}-{case.pk if case else ''}",
         "step_key": case_services.step_key(case) if can_complete and case is not None else "",
+        "submission": submission,
     }
     return render(request, "households/visit_form.html", context, status=400 if errors else 200)
 

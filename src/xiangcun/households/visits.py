@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xiangcun.domain.households import cases as flow
@@ -22,6 +22,28 @@ STALE = (
     "本案的「入户核实」在您打开本页后已经办理（他人刚刚办理或重复提交），走访记录没有保存。"
     "如仍需保存这次走访，请再次点击保存（不再办结该步骤）"
 )
+
+
+# The form's token belongs to another household or visitor (never the case for a form this site rendered).
+BAD_SUBMISSION = "这份表单的标识无效（可能来自别的农户或别人的页面），请重新打开走访页填写"
+
+
+class AlreadySaved(Exception):
+    """The form was saved before (a double tap, a retry after a lost response): here is that visit."""
+
+    def __init__(self, visit: Visit) -> None:
+        super().__init__(f"走访记录 {visit.pk} 已经保存")
+        self.visit = visit
+
+
+def _earlier(household: Household, user: Any, submission: uuid.UUID | None) -> Visit | None:
+    """The visit this form already saved, if any (raises VisitError for a token of someone else's visit)."""
+    if submission is None:
+        return None
+    earlier = Visit.objects.filter(submission=submission).first()
+    if earlier is not None and (earlier.household_id != household.pk or earlier.visitor_id != user.pk):
+        raise VisitError({"submission": BAD_SUBMISSION})
+    return earlier
 
 
 class VisitError(ValueError):
@@ -74,6 +96,7 @@ def record_visit(
     recheck: str = "",
     risk: str = "",
     expected: str | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Visit:
     """Save a visit with its photos; with complete_step, record the case's 入户核实 step from it; with
     recheck ("stable" or "risk"), record the cleared case's 回头看 from it (all or nothing).
@@ -82,9 +105,15 @@ def record_visit(
     meanwhile (a colleague in another tab, or a second click), nothing is saved and the user is told,
     rather than the visit being saved as if it had completed the step.
 
+    `submission`: the form's one-time token. When a visit was already saved under it (the same form sent
+    again), nothing is checked or saved and AlreadySaved(that visit) is raised; two sends racing each
+    other meet at the unique column and the loser raises AlreadySaved too.
+
     Raises VisitError (field → message); the step's rules are the case services' (StepFactsError/CaseError
     come back as VisitError too).
     """
+    if (earlier := _earlier(household, user, submission)) is not None:
+        raise AlreadySaved(earlier)
     errors: dict[str, str] = {}
     if kind not in Visit.KINDS:
         errors["kind"] = "请选择走访类型（入户核实或回头看）"
@@ -122,10 +151,12 @@ def record_visit(
     stored: list[VisitPhoto] = []
     try:
         return _save(household, user, kind, checked, findings, visited_at, photos, case, complete_step,
-                     passed, reason, stored, recheck, risk, expected)  # fmt: skip
-    except VisitError:
+                     passed, reason, stored, recheck, risk, expected, submission)  # fmt: skip
+    except (VisitError, IntegrityError):
         for item in stored:  # the rows were rolled back: remove their files too
             item.file.delete(save=False)
+        if submission is not None and (earlier := _earlier(household, user, submission)) is not None:
+            raise AlreadySaved(earlier) from None  # the other send of this form saved it first
         raise
 
 
@@ -133,7 +164,7 @@ def _save(
     household: Household, user: Any, kind: str, checked: list[dict[str, Any]], findings: str,
     visited_at: dt.datetime, photos: list[tuple[str, Photo]], case: Case | None, complete_step: bool,
     passed: bool, reason: str, stored: list[VisitPhoto], recheck: str = "", risk: str = "",
-    expected: str | None = None,
+    expected: str | None = None, submission: uuid.UUID | None = None,
 ) -> Visit:  # fmt: skip
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -144,6 +175,7 @@ def _save(
             findings=findings.strip(),
             visitor=user,
             visited_at=visited_at,
+            submission=submission,
         )
         for name, photo in photos:
             item = VisitPhoto(

@@ -37,6 +37,8 @@
 
   // <form data-draft="key">: typed values are saved to localStorage on every change and restored on load;
   // a page carrying data-draft-saved="key" (shown after the server accepted the form) removes the draft.
+  // Hidden fields are not kept, except those marked data-draft-keep (the visit form's one-time token: a form
+  // reopened after a lost response sends the same token again and lands on the visit already saved).
   var store;
   try { store = window.localStorage; } catch (e) { store = null; }
   if (!store) { return; }
@@ -47,7 +49,7 @@
     var key = "draft:" + form.getAttribute("data-draft");
     var fields = function () {
       return Array.prototype.filter.call(form.elements, function (el) {
-        return el.name && el.type !== "file" && el.type !== "hidden" && el.type !== "submit" && el.type !== "button";
+        return el.name && el.type !== "file" && (el.type !== "hidden" || el.hasAttribute("data-draft-keep")) && el.type !== "submit" && el.type !== "button";
       });
     };
     var saved = null;
