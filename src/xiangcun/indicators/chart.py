@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -17,6 +18,23 @@ class Series:
     dashed: bool = False
 
 
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round axis values (steps of 1, 2 or 5 × 10ⁿ) covering low..high, about `count` of them.
+
+    An axis reading 220.9, 509.2, 797.5 for household counts looks like a defect; 200, 400 … does not.
+    """
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / max(1, count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    ticks = [round(first, 10)]
+    while ticks[-1] < high - step * 1e-9 or len(ticks) < 2:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
 def line_chart(series: list[Series], width: int = 720, height: int = 280, unit: str = "") -> str:
     points = [p for s in series for p in s.points]
     if not points:
@@ -27,8 +45,9 @@ def line_chart(series: list[Series], width: int = 720, height: int = 280, unit: 
     low, high = min(values), max(values)
     if high == low:
         low, high = low - 1, high + 1
-    pad = (high - low) * 0.1
-    low, high = low - pad, high + pad
+    pad = (high - low) * 0.05
+    ticks = nice_ticks(low - pad, high + pad)
+    low, high = ticks[0], ticks[-1]
     left, right, top, bottom = 56, 16, 16, 48
 
     def x(year: float) -> float:
@@ -40,8 +59,7 @@ def line_chart(series: list[Series], width: int = 720, height: int = 280, unit: 
     parts = [
         f'<svg viewBox="0 0 {width} {height}" role="img" class="chart" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for k in range(5):
-        v = low + (high - low) * k / 4
+    for v in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e8eb"/>'
         )
