@@ -699,3 +699,109 @@ def ledger_counts(ledgers: Iterable[Ledger], user_rows: QuerySet[LedgerRow]) -> 
     return dict(
         user_rows.filter(ledger__in=list(ledgers)).values_list("ledger").annotate(n=Count("id")).order_by()
     )
+
+
+# ---------------------------------------------------------------- schools from the plan's table
+
+
+@dataclass
+class PlanSchool:
+    """One confirmed school row of a plan in force, as the ledger would take it."""
+
+    item: Any  # plans.PlanItem
+    version: Any  # plans.PlanVersion
+    row: schools.PlanRow
+    township_id: int | None
+    year: int | None
+    existing: SchoolRecord | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def plan_schools(county: Region, scope: Region | None = None) -> list[PlanSchool]:
+    """The confirmed school rows of the county's plans in force (latest confirmed version of each plan not
+    archived), matched to townships within `scope`, with what the ledger already holds for them."""
+    from xiangcun.domain.villages.names import place_key
+    from xiangcun.plans.models import Plan, PlanItem
+
+    townships = Region.objects.filter(depth=4).within(scope or county).current()
+    by_key: dict[str, list[int]] = {}
+    for pk, name in townships.values_list("id", "name"):
+        by_key.setdefault(place_key(name), []).append(pk)
+    found: list[PlanSchool] = []
+    for plan in Plan.objects.filter(region=county, archived_at__isnull=True).order_by("pk"):
+        version = plan.current_version()
+        if version is None:
+            continue
+        items = version.items.filter(kind=PlanItem.Kind.SCHOOL, status=PlanItem.Status.CONFIRMED)
+        for item in items.order_by("position"):
+            data = item.effective
+            row = schools.plan_row(data)
+            matches = by_key.get(place_key(row.township), []) if row.township else []
+            offer = PlanSchool(
+                item, version, row, matches[0] if len(matches) == 1 else None, data.get("year")
+            )
+            offer.problems = list(row.problems)
+            if row.township and not matches:
+                offer.problems.append(f"「{row.township}」不是本县的乡镇，或不在您的管辖范围内")
+            elif len(matches) > 1:
+                offer.problems.append(f"有多个名为「{row.township}」的乡镇")
+            found.append(offer)
+    existing = {(s.name, s.year): s for s in SchoolRecord.objects.filter(county=county)}
+    for offer in found:
+        offer.existing = existing.get((offer.row.name, offer.year)) if offer.year else None
+    return found
+
+
+def apply_plan_schools(
+    county: Region, offers: list[PlanSchool], year: int, actor: Any, scope: Region | None = None
+) -> ImportReport:
+    """Write the chosen plan rows into the schools ledger as the rows of `year` (a row whose plan states
+    its own year keeps it): all or nothing, one import record naming the plan version, each new row
+    audited, changed rows audited field by field."""
+    report = ImportReport()
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for offer in offers:
+        line = offer.item.effective.get("line") or 0
+        if offer.problems:
+            report.errors.extend(
+                RowError(line, offer.row.name or offer.row.township, p) for p in offer.problems
+            )
+            continue
+        row_year = offer.year or year
+        key = (offer.row.name, row_year)
+        if key in seen:
+            report.errors.append(RowError(line, offer.row.name, f"与原文第{seen[key]}行是同一学校同一年度"))
+            continue
+        seen[key] = line
+        rows.append({"row": line, "township_id": offer.township_id, "name": offer.row.name,
+                     "level": offer.row.level, "year": row_year, "students": offer.row.students,
+                     "teachers": offer.row.teachers, "area": offer.row.area_mu})  # fmt: skip
+    if report.errors:
+        return report
+    if not rows:
+        report.errors.append(RowError(0, "", "没有选择要写入的学校"))
+        return report
+    versions = {o.version.pk: o.version for o in offers}
+    with transaction.atomic():
+        before = set(SchoolRecord.objects.filter(county=county).values_list("pk", flat=True))
+        _upsert_schools(rows, county, actor, scope, report)
+        if report.errors:
+            transaction.set_rollback(True)
+            return report
+        created = SchoolRecord.objects.filter(county=county).exclude(pk__in=before).select_related("township")
+        record_bulk(SchoolRecord, [(s, "create", {f: (None, str(getattr(s, f))) for f in
+                                                  ("name", "township", "level", "year", "students", "teachers", "area")})
+                                   for s in created], actor, note="规划学校统计表写入学校台账")  # fmt: skip
+        for version in versions.values():
+            LedgerImport.objects.create(
+                actor=actor if getattr(actor, "is_authenticated", False) else None, county=county,
+                region=scope or county, kind="schools", ledger_name="学校台账",
+                filename=f"规划：{version}"[:200], sha256=version.sha256, created=report.created,
+                updated=report.updated, unchanged=report.unchanged,
+            )  # fmt: skip
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_schools, views
 
 app_name = "ledgers"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("schools/template.xlsx", views.schools_template, name="schools_template"),
     path("schools/import/", views.schools_import, name="schools_import"),
     path("schools/settings/", views.school_settings, name="school_settings"),
+    path("schools/from-plan/", plan_schools.from_plan, name="schools_from_plan"),
     path("new/", views.ledger_new, name="new"),
     path("<int:pk>/", views.ledger_page, name="ledger"),
     path("<int:pk>/export/", views.ledger_export, name="ledger_export"),

@@ -392,6 +392,8 @@ def schools_page(request: HttpRequest) -> HttpResponse:
                "levels": schools.LEVELS, "standards": standards, "min_students": min_students, "totals": totals,
                "query": _query(request), "townships": scoped(Region.objects.filter(depth=4), request.user),
                "imports": _imports(request, "schools")}  # fmt: skip
+    if services.is_county(request.user):  # the plan's school table, offered until its rows are in the ledger
+        context["plan_offer"] = sum(1 for o in services.plan_schools(county) if o.ok and o.existing is None)
     return _render(request, "ledgers/schools.html", context)
 
 

@@ -14,6 +14,7 @@ from django import forms
 
 from xiangcun.departments.models import Department
 from xiangcun.domain.extraction.targets import scope_kind
+from xiangcun.domain.ledgers.schools import LEVELS
 
 from .models import PlanItem
 
@@ -23,6 +24,8 @@ VALUE_KINDS = [("baseline", "基期值"), ("target", "目标值"), ("increase", 
 ATTRIBUTES = [("", "（未注明）"), ("约束性", "约束性"), ("预期性", "预期性")]
 YES_NO = [("1", "是"), ("0", "否")]
 PLACE_KINDS = [("village", "行政村"), ("community", "社区")]
+SCHOOL_LEVELS = [("", "（未注明）"), *((level, level) for level in LEVELS)]
+AREA_UNITS = [("", "（未注明）"), ("亩", "亩"), ("平方米", "平方米"), ("万平方米", "万平方米")]
 EXTRA_VALUE_ROWS = 1
 _VALUE_FIELD = re.compile(r"^v\d+_")
 
@@ -179,6 +182,19 @@ class CorrectionForm(forms.Form):
         self._add("township", _text("乡镇"), data.get("township") or "")
         self._add("villages", _list_text("村"), "、".join(data.get("villages") or []))
 
+    def _build_school(self, data: dict[str, Any]) -> None:
+        self._add("township", _text("乡镇"), data.get("township") or "")
+        self._add("name", _text("学校名称", size=30), data.get("name") or "")
+        self._add("level", forms.ChoiceField(label="规模", choices=SCHOOL_LEVELS, required=False),
+                  data.get("level") or "")  # fmt: skip
+        for name, label in (("students", "在校人数"), ("teachers", "教职人数"), ("schools", "学校数")):
+            self._add(name, forms.IntegerField(label=label, required=False, min_value=0), data.get(name))
+        self._add("area", _number_field("面积"), data.get("area"))
+        self._add("area_unit", forms.ChoiceField(label="面积单位", choices=AREA_UNITS, required=False),
+                  data.get("area_unit") or "")  # fmt: skip
+        self._add("year", _year_field("年度"), data.get("year"))
+        self.fields["year"].help_text = "表中数字是哪一年的；不填时写入台账时再选"
+
     def main_fields(self) -> list[forms.BoundField]:
         """The item's own fields (the value rows are laid out as a table of their own)."""
         return [self[name] for name in self.fields if not _VALUE_FIELD.match(name)]
@@ -245,6 +261,18 @@ class CorrectionForm(forms.Form):
             }
         if kind == PlanItem.Kind.TASK:
             return {"number": c["number"].strip(), "title": c["title"].strip()}
+        if kind == PlanItem.Kind.SCHOOL:
+            return {
+                "township": c["township"].strip() or None,
+                "name": c["name"].strip() or None,
+                "level": c["level"] or None,
+                "students": c["students"],
+                "teachers": c["teachers"],
+                "schools": c["schools"],
+                "area": c["area"],
+                "area_unit": c["area_unit"] or None,
+                "year": c["year"],
+            }
         if kind == PlanItem.Kind.PLACE:
             return {
                 "township": c["township"].strip(),

@@ -115,6 +115,7 @@ class PlanItem(models.Model):
         TASK = "task", "任务分工"
         PLACE = "place", "村庄"
         PLACE_LIST = "place_list", "村庄名单"
+        SCHOOL = "school", "学校"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审核"

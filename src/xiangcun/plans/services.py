@@ -37,6 +37,7 @@ SECTIONS = {
     "tasks": PlanItem.Kind.TASK,
     "places": PlanItem.Kind.PLACE,
     "place_lists": PlanItem.Kind.PLACE_LIST,
+    "schools": PlanItem.Kind.SCHOOL,
 }
 
 
@@ -85,6 +86,8 @@ def item_key(kind: str, data: dict[str, Any]) -> str:
         key = f"{n(data.get('number'))}|{n(data.get('title'))}"
     elif kind == PlanItem.Kind.PLACE:
         key = f"{n(data.get('township'))}|{n(data.get('village'))}"
+    elif kind == PlanItem.Kind.SCHOOL:
+        key = f"{n(data.get('township'))}|{n(data.get('name'))}"
     else:
         key = f"{n(data.get('list'))}|{n(data.get('township'))}"
     return key[:300]

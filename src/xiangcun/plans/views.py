@@ -35,6 +35,9 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
     PlanItem.Kind.PLACE: [("township", "乡镇"), ("village", "村（社区）"), ("kind", "类别"),
                           ("population", "人口"), ("natural_villages", "自然村")],
     PlanItem.Kind.PLACE_LIST: [("list", "名单"), ("township", "乡镇"), ("villages", "村")],
+    PlanItem.Kind.SCHOOL: [("township", "乡镇"), ("name", "学校"), ("level", "规模"), ("students", "在校人数"),
+                           ("teachers", "教职人数"), ("area", "面积"), ("area_unit", "面积单位"),
+                           ("schools", "学校数"), ("year", "年度")],
 }  # fmt: skip
 
 

@@ -26,7 +26,8 @@ def test_json_contract(tmp_path: Path) -> None:
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert set(data) == {"source", "title", "region", "period", "outline", "indicators", "targets", "projects",
-                         "tasks", "places", "place_lists", "merges", "warnings"}  # fmt: skip
+                         "tasks", "places", "place_lists", "merges", "schools",
+                         "warnings"}  # fmt: skip
     assert "青山县" in result.stdout  # UTF-8, not ASCII-escaped
     assert data["source"] == "plan.txt"
 

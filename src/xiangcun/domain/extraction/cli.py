@@ -45,6 +45,8 @@ def main(argv: list[str]) -> int:
     print(
         f"村庄 {kinds.get('village', 0)} 个行政村、{kinds.get('community', 0)} 个社区；村庄名单 {len(result['place_lists'])} 组"
     )
+    if result["schools"]:
+        print(f"学校统计表 {len(result['schools'])} 行")
     if result["warnings"]:
         print(f"未能解析 {len(result['warnings'])} 处，例如：{result['warnings'][0]}")
     return 0

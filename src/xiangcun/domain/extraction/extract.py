@@ -13,6 +13,7 @@ from .outline import heading, outline
 from .places import extract_places
 from .projects import extract_projects_and_warnings
 from .readers import read
+from .schools import extract_schools
 from .targets import extract_targets
 from .tasks import extract_tasks
 
@@ -56,6 +57,7 @@ def analyse(document: Document, source: str) -> dict[str, Any]:
         "places": places,
         "place_lists": place_lists,
         "merges": extract_merges(document),
+        "schools": extract_schools(document),
         "warnings": warnings + target_warnings + place_warnings + project_warnings,
     }
 

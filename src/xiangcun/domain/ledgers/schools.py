@@ -81,3 +81,60 @@ def utilisation(
     if students < min_students:
         notes.append(f"在校生少于 {min_students} 人（小规模学校，考虑撤并或教学点）")
     return Utilisation(ratio, area, tuple(notes))
+
+
+AREA_TO_MU = {"亩": 1.0, "平方米": 1 / SQUARE_METRES_PER_MU, "万平方米": 10000 / SQUARE_METRES_PER_MU}
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A school the plan's table counts, as a starting row of the ledger, or why it cannot be one."""
+
+    name: str
+    township: str
+    level: str | None
+    students: int | None
+    teachers: int | None
+    area_mu: Decimal | None
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def plan_row(data: Mapping[str, Any]) -> PlanRow:
+    """What the ledger can take from one reviewed school row of a plan (`extraction.schools` fields).
+
+    A row per township (no school named) cannot be a school; the level must be one the ledger knows;
+    pupils and staff are required as in an import. Land area is converted to 亩; a building area (建筑面积,
+    校舍面积) is not land and is left out, with a note.
+    """
+    problems: list[str] = []
+    notes: list[str] = []
+    name = str(data.get("name") or "").strip()
+    township = str(data.get("township") or "").strip()
+    if not name:
+        problems.append("这一行是乡镇汇总（没有学校名称），不能作为学校台账的一行")
+    if not township:
+        problems.append("没有写明所在乡镇")
+    level = data.get("level") if data.get("level") in LEVELS else None
+    if name and level is None:
+        problems.append("规模（小学、初中、小初一体……）未注明：请在规划审核中更正")
+    students, teachers = data.get("students"), data.get("teachers")
+    for label, value in (("在校人数", students), ("教职人数", teachers)):
+        if value is None:
+            problems.append(f"没有{label}")
+    area: Decimal | None = None
+    if data.get("area") is not None:
+        factor = AREA_TO_MU.get(str(data.get("area_unit") or ""))
+        if data.get("area_kind") == "建筑":
+            notes.append("表中是建筑面积，不是占地面积，未写入")
+        elif factor is None:
+            notes.append("面积没有注明单位，未写入")
+        else:
+            area = Decimal(str(round(float(data["area"]) * factor, 2)))
+            if data.get("area_unit") != "亩":
+                notes.append(f"占地 {data['area']:g} {data['area_unit']} 折合 {float(area):g} 亩")
+    return PlanRow(
+        name, township, level,
+        int(students) if students is not None else None, int(teachers) if teachers is not None else None,
+        area, tuple(problems), tuple(notes),
+    )  # fmt: skip
