@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import delivery, tasks, views
+from . import delivery, ledgers, tasks, views
 
 app_name = "api"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("v1/tasks/<int:pk>/reports/", tasks.task_reports, name="task_reports"),
     path("v1/supervision/", tasks.supervision, name="supervision"),
     path("v1/scorecards/", tasks.scorecards, name="scorecards"),
+    path("v1/ledgers/", ledgers.ledgers, name="ledgers"),
+    path("v1/ledgers/toilets/progress/", ledgers.toilet_progress, name="toilet_progress"),
+    path("v1/ledgers/<str:key>/rows/", ledgers.ledger_rows, name="ledger_rows"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke, name="revoke"),
 ]
