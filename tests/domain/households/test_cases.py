@@ -4,6 +4,9 @@ import pytest
 
 from xiangcun.domain.households.cases import (
     CATEGORY_CODES,
+    DEFAULT_DEADLINES,
+    DEFAULT_IDENTIFICATION_DAYS,
+    DEFAULT_PUBLICITY_DAYS,
     MEASURE_CATALOG,
     MEASURES,
     STEP_FACTS,
@@ -18,6 +21,7 @@ from xiangcun.domain.households.cases import (
     check_policy,
     check_separation,
     check_step,
+    deadline_warnings,
     elimination_blockers,
     identification_clock,
     overdue,
@@ -145,14 +149,14 @@ def test_the_measure_catalog_names_a_department_for_each_measure():
 
 
 def test_deadlines_overdue_and_configuration():
-    assert overdue("入户核实", dt.date(2026, 5, 20), TODAY) == 5  # 12 days, 7 allowed
-    assert overdue("县级审定", dt.date(2026, 5, 20), TODAY) == 0
-    assert overdue("村内公示", dt.date(2026, 5, 20), TODAY) == 2  # 12 days, 10 allowed
-    assert overdue("入户核实", dt.date(2026, 5, 20), TODAY, {"入户核实": 3}) == 9
+    assert overdue("入户核实", dt.date(2026, 5, 20), TODAY) == 9  # 12 days, 3 allowed
+    assert overdue("县级审定", dt.date(2026, 5, 31), TODAY) == 0  # 1 day, 2 allowed
+    assert overdue("村内公示", dt.date(2026, 5, 20), TODAY) == 6  # 12 days, 6 allowed
+    assert overdue("入户核实", dt.date(2026, 5, 20), TODAY, {"入户核实": 7}) == 5
     assert overdue(None, dt.date(2020, 1, 1), TODAY) == 0
     late = overdue_cases([(1, "入户核实", dt.date(2026, 5, 20)), (2, "乡镇审核", dt.date(2026, 4, 1)),
                           (3, None, dt.date(2020, 1, 1)), (4, "县级审定", TODAY)], TODAY)  # fmt: skip
-    assert late == [(2, "乡镇审核", 51), (1, "入户核实", 5)]
+    assert late == [(2, "乡镇审核", 59), (1, "入户核实", 9)]
     assert check_deadlines({"乡镇审核": 5})["乡镇审核"] == 5
     with pytest.raises(CaseError, match="正整数"):
         check_deadlines({"乡镇审核": 0})
@@ -254,3 +258,18 @@ def test_identification_clock_and_policy():
         check_policy(4, 15)
     with pytest.raises(CaseError, match="识别时限"):
         check_policy(10, 8)
+
+
+def test_default_step_deadlines_fit_inside_the_identification_limit():
+    """The defect: 7 + 7 + 10 + 10 + 15 = 49 days of steps against a 15-day limit, so a case could be past
+    the 15-day clock with no step late. On time at every step now means identified in time."""
+    assert sum(DEFAULT_DEADLINES.values()) <= DEFAULT_IDENTIFICATION_DAYS
+    assert deadline_warnings(None, DEFAULT_PUBLICITY_DAYS, DEFAULT_IDENTIFICATION_DAYS) == []
+    old = {"入户核实": 7, "村内评议": 7, "村内公示": 10, "乡镇审核": 10, "县级审定": 15}
+    (warning,) = deadline_warnings(old, 5, 15)
+    assert "合计 49 天" in warning and "超过识别时限 15 天" in warning
+    assert deadline_warnings(None, 5, 12)[0].startswith(
+        "各步骤办理时限合计 15 天"
+    )  # a county's shorter limit
+    (notice,) = deadline_warnings(None, 7, 30)  # a 7-day notice does not fit the 6-day notice step
+    assert "「村内公示」步骤时限 6 天，短于公示期 7 天" in notice

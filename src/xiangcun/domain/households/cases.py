@@ -79,13 +79,16 @@ STEP_ROLES = {
     "乡镇审核": ("township_admin", "county_admin", "system_admin"),
     "县级审定": ("county_admin", "system_admin"),
 }
+# Days per step, from the day the step became due. They add up to the 15-day identification limit, so a case
+# whose every step is on time is identified in time: 村内公示 holds the 5-day notice (posted the day after
+# the meeting, passed the day after it ends); the other four share the remaining 9 days.
 DEFAULT_DEADLINES = {
-    "入户核实": 7,
-    "村内评议": 7,
-    "村内公示": 10,
-    "乡镇审核": 10,
-    "县级审定": 15,
-}  # days per step
+    "入户核实": 3,
+    "村内评议": 2,
+    "村内公示": 6,
+    "乡镇审核": 2,
+    "县级审定": 2,
+}
 DEFAULT_PUBLICITY_DAYS = 5  # 村内公示 lasts at least this many days (counting the first and the last)
 DEFAULT_IDENTIFICATION_DAYS = 15  # identification is generally completed within this many days of discovery
 DEFAULT_RECHECK_DAYS = 180
@@ -414,6 +417,32 @@ def check_deadlines(deadlines: Mapping[str, int]) -> dict[str, int]:
     if bad:
         raise CaseError(f"办理时限须为正整数天：{'、'.join(bad)}")
     return merged
+
+
+def deadline_warnings(
+    deadlines: Mapping[str, int] | None, publicity_days: int, identification_days: int
+) -> list[str]:
+    """Why a county's step deadlines do not fit its procedure (empty when they do), in Chinese.
+
+    Each step's deadline runs from the day the step became due, so the five add up to the longest an
+    identification can take with every step on time; above the identification limit a case can be
+    late on the 15-day clock while no step is late. The notice step needs the notice and the day after it.
+    """
+    merged = {**DEFAULT_DEADLINES, **(deadlines or {})}
+    total = sum(merged[step] for step in STEPS)
+    warnings = []
+    if total > identification_days:
+        parts = "、".join(f"{step} {merged[step]} 天" for step in STEPS)
+        warnings.append(
+            f"各步骤办理时限合计 {total} 天（{parts}），超过识别时限 {identification_days} 天："
+            "每一步都按时办理的案件也可能超过识别时限"
+        )
+    if merged[PUBLICITY] < publicity_days + 1:
+        warnings.append(
+            f"「{PUBLICITY}」步骤时限 {merged[PUBLICITY]} 天，短于公示期 {publicity_days} 天加公示结束后的 1 天："
+            "按规定公示的案件也会显示步骤超期"
+        )
+    return warnings
 
 
 def overdue(
