@@ -1,8 +1,11 @@
-"""Every response carries a Content-Security-Policy that forbids inline script, and no template needs one;
+"""Every response carries a Content-Security-Policy that forbids inline script and style, and no template needs
+them;
 a NUL character in any query or form value is refused with a Chinese 400 before a view sees it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -10,11 +13,14 @@ import pytest
 from django.urls import reverse
 
 import xiangcun
+from xiangcun.core.middleware import INLINE_STYLE_TEMPLATES
 
 pytestmark = pytest.mark.django_db
 
 TEMPLATE_TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<[a-z][^>]*\son[a-z]+\s*=|javascript:", re.I)
+# a style="" attribute anywhere in a tag, or a <style> block
+INLINE_STYLE = re.compile(r"<[a-z][^>]*\sstyle\s*=|<style[^>]*>", re.I)
 
 
 def test_no_template_has_inline_script_or_event_handlers() -> None:
@@ -26,6 +32,33 @@ def test_no_template_has_inline_script_or_event_handlers() -> None:
         for match in INLINE_SCRIPT.finditer(TEMPLATE_TAGS.sub("x", path.read_text(encoding="utf-8")))
     ]
     assert not found, found
+
+
+def test_no_template_has_inline_style() -> None:
+    """style-src is 'self' plus the hashes of the public pages' fixed <style> block: looks live in static CSS
+    (site.css, plans/plans.css) as classes."""
+    root = Path(xiangcun.__file__).parent
+    allowed = {f"public/templates/{name}" for name in INLINE_STYLE_TEMPLATES}
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)[:80]}"
+        for path in sorted(root.rglob("templates/**/*.html"))
+        for match in INLINE_STYLE.finditer(TEMPLATE_TAGS.sub("x", path.read_text(encoding="utf-8")))
+        if not (str(path.relative_to(root)) in allowed and match.group(0) == "<style>")
+    ]
+    assert not found, found
+
+
+def test_inline_style_is_refused_but_the_public_pages_block_is_allowed_by_hash(client, county) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("public:index"))
+    policy = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+    assert "unsafe-inline" not in policy["style-src"]
+    (block,) = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
+    digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+    assert policy["style-src"] == f"'self' 'sha256-{digest}'"  # a changed or added block would be refused
+    source = (Path(xiangcun.__file__).parent / "public/templates/public/base.html").read_text(
+        encoding="utf-8"
+    )
+    assert block in source and not TEMPLATE_TAGS.search(block)  # fixed text: the hash holds for every page
 
 
 def test_pages_and_errors_carry_the_policy(client, client_for, users) -> None:  # type: ignore[no-untyped-def]

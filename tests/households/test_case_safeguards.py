@@ -161,7 +161,7 @@ def test_identification_clock_on_the_case_and_in_the_inbox(users, county, regist
     page = township.get(reverse("households:case", args=[on_time.pk])).content.decode()
     assert "已用 10 天，剩余 5 天（时限 15 天）" in page
     page = township.get(reverse("households:case", args=[late.pk])).content.decode()
-    assert 'style="color:var(--red)">已用 20 天，超期 5 天' in page
+    assert 'class="text-bad">已用 20 天，超期 5 天' in page
     inbox = township.get(reverse("households:cases")).content.decode()
     assert '<span class="light bad">已用 20 天，超期 5 天' in inbox and "已用 10 天，剩余 5 天" in inbox
     assert inbox.index("A002") < inbox.index("A001")  # the late one first

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 
-# No inline script, no plugins, no framing, forms only to this site: a name or note that slipped past escaping
-# still cannot run. Styles may be inline (style="" attributes carry no script).
+# No inline script or style, no plugins, no framing, forms only to this site: a name or note that slipped past
+# escaping still cannot run or restyle the page. The only inline <style> blocks allowed are those of
+# INLINE_STYLE_TEMPLATES (the public pages, which `xiangcun publish` also writes as standalone files), by their
+# SHA-256: fixed text without template tags, so the hash is known before any page is rendered.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
+        "style-src 'self' {STYLE_HASHES}",
         "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'self'",
@@ -24,6 +29,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+INLINE_STYLE_TEMPLATES = ("public/base.html",)
+_STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+@functools.cache
+def content_security_policy() -> str:
+    hashes = []
+    for name in INLINE_STYLE_TEMPLATES:
+        for block in _STYLE_BLOCK.findall(get_template(name).template.source):  # type: ignore[attr-defined]
+            digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+            hashes.append(f"'sha256-{digest}'")
+    return CONTENT_SECURITY_POLICY.replace("{STYLE_HASHES}", " ".join(hashes)).replace("'self' ;", "'self';")
+
 
 NUL_MESSAGE = "提交的内容含有不可见的控制字符（NUL），请删除后重新填写。"
 YEAR_MESSAGE = "年度应为 1900–2199 之间的四位数字年份（如 2025）。"
@@ -70,7 +88,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            response["Content-Security-Policy"] = content_security_policy()
         response.setdefault("Referrer-Policy", "same-origin")
         return response
 
