@@ -37,6 +37,10 @@ PAGES = [
     ("county", "/assets/", 25),
     ("county", "/tasks/", 25),
     ("county", "/tasks/supervision/", 40),
+    ("county", "/tasks/scorecards/", 25),
+    ("county", "/tasks/scorecards/?kind=township", 30),
+    ("county", "/tasks/scorecards/?kind=township&w_targets=10", 30),
+    ("county", "/ledgers/toilets/progress/", 45),
     ("leader", "/", 30),
 ]
 
