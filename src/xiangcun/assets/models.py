@@ -122,6 +122,8 @@ class Distribution(models.Model):
         verbose_name = "收益分配"
         verbose_name_plural = "收益分配"
         ordering = ["income", "id"]
+        # covers the public income page's sums by use and its count of households reached
+        indexes = [models.Index(fields=["income", "use", "amount", "household"], name="distribution_totals")]
 
     def __str__(self) -> str:
         return f"{self.income} {self.use} {self.amount}元"

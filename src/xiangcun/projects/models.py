@@ -109,6 +109,19 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["county", "year", "status"]),
             models.Index(fields=["year", "project_type"]),
+            # covers the fund figures (by year and type, by township, the funds JSON): index-only on 20 000
+            models.Index(
+                fields=[
+                    "county",
+                    "year",
+                    "project_type",
+                    "status",
+                    "link_fund",
+                    "total_investment",
+                    "region",
+                ],
+                name="project_fund_totals",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Round
 from xiangcun.accounts.scopes import scoped
 from xiangcun.domain import projects as domain
 from xiangcun.domain.projects.funds import Rules, summarise
-from xiangcun.domain.projects.workbook import notice_groups
+from xiangcun.domain.projects.workbook import NOTICE_AMOUNTS
 from xiangcun.regions.models import Region
 
 from .models import FundRule, Project, ProjectStatus
@@ -144,34 +144,38 @@ def public_fund_summary(county: Region, year: int | None = None) -> dict[str, An
     years = list(projects.order_by("-year").values_list("year", flat=True).distinct())
     if year is None:
         year = years[0] if years else 0
+    # Amounts come out of SQL as whole 0.0001 units (exact), so subtotals are integer sums and the
+    # strings are made by arithmetic: Decimal conversion and quantize per cell cost 0.1 s at 4 000 rows.
+    units = {f"u_{k}": Cast(Round(F(k) * 10000), output_field=BigIntegerField()) for k in NOTICE_AMOUNTS}
     fields = ("code", "name", "project_type", "status", "region__depth", "region__name", "region__parent__name",
-              "department__name", "link_fund", "central_fund", "provincial_fund", "local_fund")  # fmt: skip
-    rows = []
-    for values in counted(projects.filter(year=year)).order_by("code").values_list(*fields):
-        p = dict(zip(fields, values, strict=True))
-        village = p["region__depth"] == 5
-        rows.append(
-            {"code": p["code"], "name": p["name"], "project_type": p["project_type"],
-             "type": domain.TYPES[p["project_type"]], "department": p["department__name"] or "",
-             "township": p["region__parent__name"] if village else (p["region__name"] if p["region__depth"] == 4 else ""),
-             "village": p["region__name"] if village else "", "status": domain.STATUSES[p["status"]],
-             **{k: p[k] for k in ("link_fund", "central_fund", "provincial_fund", "local_fund")}}
+              "department__name", *units)  # fmt: skip
+    by_type: dict[str, list[dict[str, Any]]] = {code: [] for code in domain.TYPES}
+    sums: dict[str, list[int]] = {code: [0] * len(NOTICE_AMOUNTS) for code in domain.TYPES}
+    query = counted(projects.filter(year=year)).annotate(**units).order_by("code").values_list(*fields)
+    for code, name, kind, status, depth, region, parent, department, *amounts in query:
+        amounts = [a or 0 for a in amounts]
+        subtotal = sums[kind]
+        for i, a in enumerate(amounts):
+            subtotal[i] += a
+        by_type[kind].append(
+            {"code": code, "name": name, "project_type": kind, "type": domain.TYPES[kind], "department": department or "",
+             "township": parent if depth == 5 else (region if depth == 4 else ""),
+             "village": region if depth == 5 else "", "status": domain.STATUSES[status],
+             **{k: _money(a) for k, a in zip(NOTICE_AMOUNTS, amounts, strict=True)}}
         )  # fmt: skip
-    groups, total = notice_groups(rows)
+    groups = [
+        {"type": domain.TYPES[kind], "rows": rows,
+         "subtotal": {k: _money(a) for k, a in zip(NOTICE_AMOUNTS, sums[kind], strict=True)}}
+        for kind, rows in by_type.items() if rows
+    ]  # fmt: skip
+    total = [sum(sums[kind][i] for kind in by_type if by_type[kind]) for i in range(len(NOTICE_AMOUNTS))]
     money = domain.format_amount
     return {
         "county": county.name,
         "years": years,
         "year": year,
-        "groups": [
-            {
-                "type": g.label,
-                "rows": [{**r, **{k: money(r[k]) for k in total}} for r in g.rows],
-                "subtotal": {k: money(v) for k, v in g.subtotal.items()},
-            }
-            for g in groups
-        ],  # fmt: skip
-        "total": {k: money(v) for k, v in total.items()},
+        "groups": groups,
+        "total": {k: _money(a) for k, a in zip(NOTICE_AMOUNTS, total, strict=True)},
         "by_township": [
             {"township": t["name"], "count": t["count"], "link_fund": money(t["link"])}
             for t in by_township(projects, year, county)
@@ -179,3 +183,9 @@ def public_fund_summary(county: Region, year: int | None = None) -> dict[str, An
         "status_counts": status_counts(projects.filter(year=year)),
         "summary": fund_summary(projects, year, county),
     }
+
+
+def _money(units: int) -> str:
+    """Whole 0.0001 units as the 公告 prints 万元: 12345 → '1.2345' (what `format_amount` gives)."""
+    whole, rest = divmod(abs(units), 10000)
+    return f"{'-' if units < 0 else ''}{whole}.{rest:04d}"

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from xiangcun.assets.models import Asset, AssetIncome, Distribution
 from xiangcun.domain.assets.distribution import USES
@@ -79,8 +80,27 @@ def index_page(county: Region) -> dict[str, Any]:
 
 def funds_page(county: Region, year: int | None = None) -> dict[str, Any]:
     summary = public_fund_summary(county, year)
+    for group in summary["groups"]:
+        group["rows_html"] = _project_rows_html(group["rows"])
     share = summary["summary"]["industry_share"]
     return {**_base(county, "funds.html"), "summary": summary, "industry_percent": f"{share * 100:.2f}"}
+
+
+_ROW_TEXT = ("code", "name", "department", "township", "village", "status")
+_ROW_AMOUNTS = ("link_fund", "central_fund", "provincial_fund", "local_fund")
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _project_rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The 公告's project rows as HTML, every value escaped. Why not the template: a county lists
+    thousands of projects a year, and Django's template engine spends about 0.1 ms per printed value
+    (4 000 projects: 40 000 values, over 1 s of CPU); this joins the same markup in a few ms."""
+    out = []
+    for r in rows:
+        text = "</td><td>".join(str(r[k]).translate(_HTML) for k in _ROW_TEXT)
+        amounts = '</td><td class="num">'.join(r[k] for k in _ROW_AMOUNTS)  # digits and a point only
+        out.append(f'<tr><td>{text}</td><td class="num">{amounts}</td></tr>')
+    return mark_safe("".join(out))  # noqa: S308 — every text value above is escaped
 
 
 def progress_page(county: Region) -> dict[str, Any]:
@@ -171,24 +191,27 @@ def income_page(county: Region, year: int | None = None) -> dict[str, Any]:
         .annotate(n=Count("id"), s=Sum("amount"))
         .order_by()
     )
+    # One pass over the distributions: sums by (village, use, household); rows without a household
+    # collapse to one per (village, use), and the (village, household) pairs give both the per-village
+    # counts and the county's distinct total (separate COUNT DISTINCT queries each cost the whole join).
     shares = Distribution.objects.filter(income__asset__county=county, income__year=year)
     share_rows = list(
-        shares.values_list("income__asset__region_id", "use").annotate(s=Sum("amount")).order_by()
-    )
-    reached = list(
-        shares.filter(household__isnull=False)
-        .values_list("income__asset__region_id")
-        .annotate(n=Count("household", distinct=True))
+        shares.values_list("income__asset__region_id", "use", "household_id")
+        .annotate(s=Sum("amount"))
         .order_by()
     )
-    paths = _paths({r[0] for r in income_rows} | {r[0] for r in share_rows} | {r[0] for r in reached})
+    pairs = {(region_id, household) for region_id, _use, household, _s in share_rows if household is not None}
+    reached: dict[int, int] = defaultdict(int)
+    for region_id, _household in pairs:
+        reached[region_id] += 1
+    paths = _paths({r[0] for r in income_rows} | {r[0] for r in share_rows} | set(reached))
     for region_id, n, total in income_rows:
         row = row_for(paths[region_id])
         row["income"] += total or 0
         row["assets"] += n
-    for region_id, use, total in share_rows:
+    for region_id, use, _household, total in share_rows:
         row_for(paths[region_id])["uses"][use] += total or 0
-    for region_id, n in reached:
+    for region_id, n in reached.items():
         row_for(paths[region_id])["households"] += n
     names = _names({r["township"] for r in rows.values()} | {r["village"] for r in rows.values()})
     lines = []
@@ -200,7 +223,7 @@ def income_page(county: Region, year: int | None = None) -> dict[str, Any]:
         lines.append(r)
     total = {"income": sum((r["income"] for r in lines), Decimal(0)),
              "uses": [sum((r["uses"][u] for r in lines), Decimal(0)) for u in USES],
-             "households": shares.filter(household__isnull=False).values("household").distinct().count(),
+             "households": len({household for _region, household in pairs}),
              "assets": sum(r["assets"] for r in lines)}  # fmt: skip
     return {**_base(county, "income.html"), "year": year, "years": years, "uses": USES, "lines": lines,
             "total": total}  # fmt: skip
