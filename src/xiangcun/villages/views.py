@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -9,7 +10,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,10 +21,12 @@ from xiangcun.assets.models import Asset
 from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import StaleEdit
 from xiangcun.core.permissions import require
+from xiangcun.domain.ledgers.toilets import COUNTED_USE
 from xiangcun.households.models import Case, Household
 from xiangcun.indicators.models import Observation, Target
+from xiangcun.ledgers.models import ToiletRecord
 from xiangcun.plans.models import PlanVersion
-from xiangcun.projects.models import Project
+from xiangcun.projects.models import Project, ProjectStatus
 from xiangcun.regions.models import Region
 from xiangcun.tasks.models import Task
 
@@ -71,6 +74,25 @@ def _counts(villages: QuerySet[Region]) -> tuple[dict[int, int], dict[int, int],
     return natural, households, monitored
 
 
+def _village_figures(villages: QuerySet[Region]) -> tuple[dict[int, int], dict[int, Decimal]]:
+    """Per village, two grouped queries: conversions in the toilet ledger that the county accepted and that are
+    in normal use, and the total investment of its projects in the library (储备 and 已终止 left out)."""
+    toilets = dict(
+        ToiletRecord.objects.filter(village__in=villages, county_date__isnull=False, use_status=COUNTED_USE)
+        .values_list("village_id")
+        .annotate(n=Count("id"))
+        .values_list("village_id", "n")
+    )
+    money = dict(
+        Project.objects.filter(region__in=villages)
+        .exclude(status__in=(ProjectStatus.RESERVE, ProjectStatus.TERMINATED))
+        .values_list("region_id")
+        .annotate(s=Sum("total_investment"))
+        .values_list("region_id", "s")
+    )
+    return toilets, money
+
+
 def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], dict[str, str], list[str]]:
     """Every village row the filters keep, with classes, counts and status (merged or not)."""
     villages = _villages(request, county)
@@ -81,6 +103,7 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
     class_names = sorted({m.name for ms in memberships.values() for m in ms})
     away = services.merged_away(county)
     natural, households, monitored = _counts(villages)
+    toilets, money = _village_figures(villages)
     if f["q"]:
         villages = villages.filter(Q(name__icontains=f["q"]) | Q(code__startswith=f["q"]))
     if f["township"].isdigit():
@@ -106,6 +129,7 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
         rows.append(
             {"village": v, "memberships": ms, "classes": classes, "natural": natural.get(v.pk, 0),
              "households_registered": households.get(v.pk, 0), "monitored": monitored.get(v.pk, 0),
+             "toilets": toilets.get(v.pk, 0), "investment": money.get(v.pk) or Decimal(0),
              "status": status, "merged": v.retired_on is not None}
         )  # fmt: skip
     return rows, f, class_names
@@ -119,12 +143,18 @@ def _by_class(rows: list[dict[str, Any]], class_names: list[str]) -> list[dict[s
     groups.append((NO_CLASS, [r for r in rows if not r["classes"]]))
     summary = []
     for name, members in groups:
+        population = sum(r["village"].population or 0 for r in members)
+        households = sum(r["village"].households or 0 for r in members)
+        monitored = sum(r["monitored"] for r in members)
+        toilets = sum(r["toilets"] for r in members)
+        investment = sum((r["investment"] for r in members), Decimal(0))
         summary.append(
-            {"name": name, "villages": len(members),
-             "population": sum(r["village"].population or 0 for r in members),
-             "households": sum(r["village"].households or 0 for r in members),
-             "registered": sum(r["households_registered"] for r in members),
-             "monitored": sum(r["monitored"] for r in members)}
+            {"name": name, "villages": len(members), "population": population, "households": households,
+             "registered": sum(r["households_registered"] for r in members), "monitored": monitored,
+             # rates, so that a class of 8 villages compares with 90 others (None when the base is missing)
+             "monitored_per_1000": round(1000 * monitored / population, 2) if population else None,
+             "toilet_share": round(100 * toilets / households, 1) if households else None,
+             "investment_per_village": (investment / len(members)).quantize(Decimal("0.01")) if members else None}
         )  # fmt: skip
     return summary
 
