@@ -225,7 +225,7 @@ def test_import_screen_and_take_a_case_through_every_step_to_the_statistics(
         page.locator(".breadcrumb").get_by_role("link", name="监测对象").click()
     page.get_by_role("navigation", name="防返贫监测").get_by_role("link", name="统计").click()
     town = page.get_by_role("row").filter(has_text="甲镇")
-    expect(town.locator("td")).to_have_text(["甲镇", "0", "1", "0", "0", "0", "0"])
+    expect(town.locator("td")).to_have_text(["甲镇", "0", "1", "0", "0", "0", "0", "0"])  # 识别超期, 步骤超期
     expect(page.get_by_text("脱贫不稳定户：1")).to_be_visible()
     expect(page.get_by_text("因病：1")).to_be_visible()
     expect(page.get_by_text("医疗保障：1")).to_be_visible()
@@ -235,7 +235,8 @@ def test_import_screen_and_take_a_case_through_every_step_to_the_statistics(
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     book = openpyxl.load_workbook(saved)
-    assert [c.value for c in book["分乡镇统计"][2]] == ["甲镇", 0, 1, 0, 0, 0, 0]
+    assert [c.value for c in book["分乡镇统计"][1]][-2:] == ["识别超过15天的案件", "步骤超期的案件"]
+    assert [c.value for c in book["分乡镇统计"][2]] == ["甲镇", 0, 1, 0, 0, 0, 0, 0]
     detail = {row[0]: row for row in book["本月案件"].iter_rows(min_row=2, values_only=True)}
     assert detail["JY0001"][1:7] == ("李四", "甲一村", "筛查规则", "帮扶", "脱贫不稳定户", "因病")
 

@@ -347,6 +347,7 @@ def households(data: ReportData) -> Section:
             f"识别中 {phases.get('识别', 0)} 户、帮扶中 {phases.get('帮扶', 0)} 户、消除审核中 {phases.get('消除', 0)} 户，"
             f"累计已消除风险 {phases.get('已消除', 0)} 户、经核实未纳入 {phases.get('未纳入', 0)} 户。"
             f"{data.year}年新发现 {h.get('opened', 0)} 户、新纳入 {h.get('admitted', 0)} 户、风险消除 {h.get('closed', 0)} 户；"
+            f"{h.get('identification_label', '识别超过15天的案件')} {h.get('identification_overdue', 0)} 件，"
             f"办理步骤超过时限的案件 {h.get('overdue', 0)} 件。"
         )
     ]
@@ -361,11 +362,12 @@ def households(data: ReportData) -> Section:
         blocks.append(_count_table("帮扶措施", "措施", h["by_measure"], "项"))
     if h.get("by_township"):
         blocks.append(Heading("（四）分乡镇情况", 2))
-        cols = ["识别", "帮扶", "消除", "已消除", "未纳入", "超期"]
+        cols = ["识别", "帮扶", "消除", "已消除", "未纳入", "识别超期", "步骤超期"]
+        late = h.get("identification_label", "识别超过15天的案件")
         blocks.append(
             Table(
                 "分乡镇监测案件（户）",
-                ["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", "步骤超期"],
+                ["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", late, "步骤超期的案件"],
                 [[name, *[str(row.get(c, 0)) for c in cols]] for name, row in h["by_township"].items()],
             )
         )
@@ -491,8 +493,12 @@ def suggestions(data: ReportData) -> Section:
             problems.append(f"{worst[0]}维度得分 {n(worst[1], '指数')} 分，为五个维度中最低。")
             actions.append(f"把{worst[0]}作为下一年度的重点补短板方向。")
     overdue = int(data.households.get("overdue", 0) or 0)
+    late = int(data.households.get("identification_overdue", 0) or 0)
+    if late:
+        problems.append(f"防返贫监测有 {late} 件案件自发现之日起超过识别时限仍未完成识别。")
     if overdue:
         problems.append(f"防返贫监测有 {overdue} 件案件的办理步骤超过时限。")
+    if overdue or late:
         actions.append("有关乡镇对超期案件逐件督办，按时限完成核实、评议、审核和审定。")
     if data.projects is not None and data.projects.warnings:
         problems.append("项目资金：" + "；".join(data.projects.warnings) + "。")

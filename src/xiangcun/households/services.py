@@ -556,26 +556,40 @@ def run_screening_numpy(
 
 
 def case_statistics(cases: QuerySet[Any], today: Any = None) -> dict[str, Any]:
-    """Counts of monitored households by township, category, cause and measure, and overdue steps.
+    """Counts of monitored households by township, category, cause and measure, and late cases.
 
-    Used by the statistics page, the monthly report and the yearly evaluation report; `today` is the day
-    overdue steps are counted on (default: today).
+    Two kinds of late, kept apart because they are different questions: 识别超期 — an identification still
+    open past its county's limit (15 days from discovery by default), and 步骤超期 — a case whose pending
+    step is past that step's deadline (`overdue`, kept for the reports). Used by the statistics page, the
+    monthly report and the yearly evaluation report; `today` is the day both are counted on (default: today).
     """
+    from .cases import identification_limits  # cases imports this module
+
     today = today or timezone.localdate()
+    deadlines = settings.MONITORING["step_deadlines"]
     by_township: dict[str, dict[str, int]] = {}
     by_category: dict[str, int] = {}
     by_cause: dict[str, int] = {}
-    overdue_total = 0
-    for case in cases.select_related("household__village__parent"):
+    overdue_total = identification_total = 0
+    listed = list(cases.select_related("household__village__parent"))
+    limits = identification_limits(list({c.household.village.path for c in listed}))
+    for case in listed:
         township = case.household.village.parent.name if case.household.village.parent else "—"
         row = by_township.setdefault(
-            township, {"识别": 0, "帮扶": 0, "消除": 0, "已消除": 0, "未纳入": 0, "超期": 0}
+            township,
+            {"识别": 0, "帮扶": 0, "消除": 0, "已消除": 0, "未纳入": 0, "识别超期": 0, "步骤超期": 0},
         )
         row[case.phase] = row.get(case.phase, 0) + 1
         step = flow.STEPS[case.step] if case.phase in ("识别", "消除") else None
-        if flow.overdue(step, case.step_started, today, settings.MONITORING["step_deadlines"]):
-            row["超期"] += 1
+        if flow.overdue(step, case.step_started, today, deadlines):
+            row["步骤超期"] += 1
             overdue_total += 1
+        if (
+            case.phase == flow.IDENTIFYING
+            and flow.identification_clock(case.opened_at, today, limits[case.household.village.path]).overdue
+        ):
+            row["识别超期"] += 1
+            identification_total += 1
         if case.category and case.phase in ("帮扶", "消除"):
             by_category[case.category] = by_category.get(case.category, 0) + 1
             for cause in case.causes:
@@ -586,5 +600,8 @@ def case_statistics(cases: QuerySet[Any], today: Any = None) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .values_list("name", "n")
     )
+    days = set(limits.values()) or {flow.DEFAULT_IDENTIFICATION_DAYS}
+    label = f"识别超过{min(days)}天的案件" if len(days) == 1 else "识别超过时限的案件"
     return {"by_township": dict(sorted(by_township.items())), "by_category": by_category, "by_cause": by_cause,
-            "by_measure": measures, "overdue": overdue_total}  # fmt: skip
+            "by_measure": measures, "overdue": overdue_total, "identification_overdue": identification_total,
+            "identification_label": label}  # fmt: skip

@@ -376,12 +376,18 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "分乡镇统计"
-    append_row(sheet, ["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", "超期"])
+    late = [stats["identification_label"], "步骤超期的案件"]
+    append_row(sheet, ["乡镇", "识别中", "帮扶中", "消除审核中", "已消除", "未纳入", *late])
     for township, row in stats["by_township"].items():
         append_row(
             sheet,
-            [township, row["识别"], row["帮扶"], row["消除"], row["已消除"], row["未纳入"], row["超期"]],
+            [
+                township,
+                *(row[k] for k in ("识别", "帮扶", "消除", "已消除", "未纳入", "识别超期", "步骤超期")),
+            ],
         )
+    append_row(sheet, ["合计", *(sum(r[k] for r in stats["by_township"].values()) for k in ("识别", "帮扶", "消除", "已消除", "未纳入")),
+                       stats["identification_overdue"], stats["overdue"]])  # fmt: skip
     detail = workbook.create_sheet("本月案件")
     append_row(
         detail,
@@ -457,6 +463,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     enabled = set(request.POST.getlist("rules")) if errors else set(services.enabled_rules(county))
     used = services.threshold_used(county, year)
     history = services.stored_thresholds(county)
+    step_deadlines = flow.check_deadlines(django_settings.MONITORING["step_deadlines"])
     context = {
         "county": county,
         "year": year,
@@ -467,6 +474,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "history": history,
         "rules": [(r, r.code in enabled) for r in RULES],
         "procedure": procedure,
+        "step_deadlines": list(step_deadlines.items()),
+        "step_total": sum(step_deadlines.values()),
+        "deadline_warnings": flow.deadline_warnings(
+            step_deadlines, procedure.publicity_days, procedure.identification_days
+        ),
         "values": values,
         "errors": errors,
     }
