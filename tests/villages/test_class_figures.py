@@ -51,6 +51,11 @@ def test_summary_compares_each_class_with_villages_in_no_list(client_for, users,
     assert other["investment_per_village"] == Decimal("0.00")
     text = page.content.decode()
     assert "每千人监测对象户" in text and "村均项目投资" in text and "0.36" in text
+    home = client_for(users["county_admin"]).get("/").content.decode()
+    assert (
+        "先行示范村 · 监测对象 1 户 · 每千人 0.36 户" in home
+        and "不在任何名单的村 · 监测对象 0 户 · 每千人 0.0 户" in home
+    )
     township_b = client_for(users["township_b"]).get("/villages/").context["summary"]
     assert {s["name"]: s["villages"] for s in township_b}["先行示范村"] == 1  # its own villages only
 

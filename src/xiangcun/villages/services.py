@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -401,9 +401,21 @@ def class_cards(villages: QuerySet[Region]) -> list[dict[str, Any]]:
         .annotate(n=Count("household", distinct=True))
         .values_list("household__village__class_memberships__name", "n")
     )
+    population: dict[str, int] = {}
+    for name, _, people in set(
+        ClassMembership.objects.filter(village__in=villages).values_list(
+            "name", "village_id", "village__population"
+        )
+    ):  # a village listed twice in one class (two plans) counts once
+        population[name] = population.get(name, 0) + (people or 0)
     unlisted = villages.filter(class_memberships__isnull=True)
     cards = [
-        {"name": name, "villages": n, "monitored": monitored.get(name, 0)}
+        {
+            "name": name,
+            "villages": n,
+            "monitored": monitored.get(name, 0),
+            "population": population.get(name, 0),
+        }
         for name, n in sorted(per_class.items())
     ]
     cards.append(
@@ -411,6 +423,11 @@ def class_cards(villages: QuerySet[Region]) -> list[dict[str, Any]]:
             "name": "",
             "villages": unlisted.count(),
             "monitored": cases.filter(household__village__in=unlisted).values("household").distinct().count(),
+            "population": unlisted.aggregate(s=Sum("population"))["s"] or 0,
         }
     )
+    for card in cards:  # a rate, so that 8 示范村 compare with 90 other villages
+        card["per_1000"] = (
+            round(1000 * card["monitored"] / card["population"], 2) if card["population"] else None
+        )
     return cards
