@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -154,19 +155,25 @@ class Period:
 
 def periods(year: int, kind: str) -> list[Period]:
     """The reporting periods of `year`: four quarters or twelve months."""
+    return list(_periods(year, kind))
+
+
+@functools.lru_cache(maxsize=256)
+def _periods(year: int, kind: str) -> tuple[Period, ...]:
+    """Built once per year and kind: the 督办 page asks for them for every unit of every task."""
     if kind == "month":
-        return [
+        return tuple(
             Period(f"{year}-M{m:02d}", f"{year}年{m}月", dt.date(year, m, 1),
                    dt.date(year, m, calendar.monthrange(year, m)[1]))
             for m in range(1, 13)
-        ]  # fmt: skip
+        )  # fmt: skip
     if kind != "quarter":
         raise ValueError(f"未知的报送周期「{kind}」，应为 quarter 或 month")
-    return [
+    return tuple(
         Period(f"{year}-Q{q}", f"{year}年第{q}季度", dt.date(year, 3 * q - 2, 1),
                dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1]))
         for q in range(1, 5)
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 def period_by_key(key: str) -> Period:
