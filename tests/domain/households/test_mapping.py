@@ -186,18 +186,3 @@ def test_csv_money_cells_read_like_workbook_cells() -> None:
     first, second = registry.finances[0], registry.finances[1]
     assert (first["工资性收入"], first["生产经营性收入"], first["财产性收入"]) == (2.0, 0.0, 1000.0)
     assert second["工资性收入"] == 1000.0
-
-
-def test_the_garbage_collector_is_paused_only_while_reading() -> None:
-    import gc
-
-    seen = []
-    read(workbook(*rows()), sink=lambda sheet, chunk: seen.append(gc.isenabled()))
-    assert seen == [False, False, False] and gc.isenabled()
-    assert not read(b"garbage").ok and gc.isenabled()
-    gc.disable()
-    try:
-        read(workbook(*rows()))
-        assert not gc.isenabled()  # a caller's own choice is left alone
-    finally:
-        gc.enable()

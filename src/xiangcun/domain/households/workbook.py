@@ -21,10 +21,8 @@ Decisions, documented in docs/households.md:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import os
 import zipfile
@@ -273,24 +271,21 @@ def read_registry(
     tables: dict[str, dict[str, np.ndarray]] = {}
     previews: dict[str, SheetPreview] = {}
     reading = _Reading(limits, errors, mapping, previews if preview_rows else None)
-    with _gc_paused():
-        try:
-            if isinstance(source, Mapping):
-                sheets = _csv_sheets(source, max_file_bytes, reading)
-            else:
-                sheets = _xlsx_sheets(_open(source, filename, max_file_bytes), reading)
-            for name, rows in sheets:
-                if rows is None:
-                    break
-                if preview_rows:
-                    rows = _captured(rows, previews[name], preview_rows)
-                tables[name] = parsed.sheet(name, rows)
-        except RegistryFileError as exc:
-            return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1, preview=previews)
-        except MemoryError:
-            return Registry(
-                errors=[CellError("", 0, "", "文件太大，内存不足，请按乡镇分批导入")], error_count=1
-            )
+    try:
+        if isinstance(source, Mapping):
+            sheets = _csv_sheets(source, max_file_bytes, reading)
+        else:
+            sheets = _xlsx_sheets(_open(source, filename, max_file_bytes), reading)
+        for name, rows in sheets:
+            if rows is None:
+                break
+            if preview_rows:
+                rows = _captured(rows, previews[name], preview_rows)
+            tables[name] = parsed.sheet(name, rows)
+    except RegistryFileError as exc:
+        return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1, preview=previews)
+    except MemoryError:
+        return Registry(errors=[CellError("", 0, "", "文件太大，内存不足，请按乡镇分批导入")], error_count=1)
     if len(tables) < len(SHEETS):
         return _failed(errors, previews)
     households, members, finances = tables["户"], tables["成员"], tables["收支"]
@@ -338,21 +333,6 @@ class _Reading:
         if positions == list(range(len(positions))):
             return rows
         return project(rows, positions)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while reading: the reader makes millions of row lists and tuples
-    and no reference cycles, and the collector walking the rows of a held chunk again and again took about a
-    quarter of the reading time (10.8 → 7.8 s CPU for 100 000 households). Reference counting still frees
-    everything; the collector is switched back on (if it was on) when the reading ends, also on an error."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _captured(rows: Iterator[Sequence[Any]], into: SheetPreview, count: int) -> Iterator[Sequence[Any]]:
