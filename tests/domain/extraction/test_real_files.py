@@ -101,6 +101,56 @@ def test_the_pdf_really_runs_a_table_over_a_page(composed_files: dict[str, Path]
     assert pages_with_tables[:2] == [0, 1] and composed.RUNNING_HEADER in text
 
 
+def test_ruled_pages_read_through_pdfium_give_pdfplumbers_tables(composed_files: dict[str, Path]) -> None:
+    """PDFium reads every page (it is several times faster than pdfminer); on a ruled page pdfplumber's own
+    table finder runs on PDFium's lines and characters, and must find the tables pdfplumber finds."""
+    import pdfplumber
+    import pypdfium2
+
+    path = composed_files["pdf"]
+    fast = pypdfium2.PdfDocument(path.read_bytes())
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            if not page.find_tables():
+                continue
+            read = readers._pdfium_lines(fast, number)
+            assert read is not None, number  # not handed back to pdfplumber
+            assert [line.cells for line in read if line.cells] == [
+                line.cells for line in readers._page_lines(page) if line.cells
+            ], number
+    fast.close()
+
+
+def test_a_page_drawing_curves_is_left_to_pdfplumber(tmp_path: Path) -> None:
+    import pypdfium2
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "curves.pdf"
+    pdf = canvas.Canvas(str(path))
+    for n in range(3):
+        pdf.circle(100 + 50 * n, 400, 20)
+    pdf.drawString(72, 700, "2025 target 85%")
+    pdf.save()
+    fast = pypdfium2.PdfDocument(path.read_bytes())
+    assert readers._pdfium_lines(fast, 0) is None
+    fast.close()
+    assert "2025 target 85%" in [b.text for b in readers.read_pdf(path.read_bytes()).blocks]
+
+
+def test_chapters_that_each_begin_a_page_are_no_running_header() -> None:
+    # "第5章 …" at the top of every page differs in its number only; a page number does too, a heading is kept
+    pages = [
+        [readers._Line(30, "青山县人民政府文件"), readers._Line(80, f"第{n}章 推进第{n}项重点工作"),
+         readers._Line(120, "正文"), readers._Line(800, f"— {n} —")]
+        for n in range(1, 7)
+    ]  # fmt: skip
+    repeated = readers._repeated_edges(pages)
+    assert "青山县人民政府文件" in repeated and "— 3 —" in repeated
+    assert not any(t.startswith("第") for t in repeated)
+    same_title = [[readers._Line(30, "第三章 产业振兴"), readers._Line(120, "正文")] for _ in range(4)]
+    assert "第三章 产业振兴" in readers._repeated_edges(same_title)  # a chapter title repeated on its pages
+
+
 # -- old Word and WPS files ------------------------------------------------------------------------
 
 needs_libreoffice = pytest.mark.skipif(

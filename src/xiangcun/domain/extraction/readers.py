@@ -6,6 +6,7 @@ row per line with tabs between cells; both become table rows here.
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 import re
@@ -345,35 +346,127 @@ def _pdfium(data: bytes) -> Any:
 
 
 def _pdfium_lines(document: Any, number: int) -> list[_Line] | None:
-    """The text lines of a page without drawn lines (so without ruled tables), read with PDFium; None for a
-    page that draws lines or rectangles, which pdfplumber reads for its tables."""
+    """The text lines (and ruled tables) of a page, read with PDFium; None for a page PDFium's reading may
+    not match pdfplumber's on (curves, drawings inside forms, a rotated or offset page), which pdfplumber
+    then reads."""
     import pypdfium2.raw as pdfium_c
 
     page = document[number]
     try:
-        for paths, _ in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2), 1):
-            if paths >= 3:
-                return None
+        paths = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
         height = page.get_height()
+        edges: list[dict[str, Any]] = []
+        if len(paths) >= 3:
+            box = page.get_mediabox()
+            if page.get_rotation() or box[0] or box[1] or any(p.level for p in paths):
+                return None
+            for path in paths:
+                found = _path_edges(path, height)
+                if found is None:
+                    return None
+                edges += found
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
             chars = [
                 (ch, textpage.get_charbox(index, loose=True))
                 for index, ch in enumerate(text)
-                if not ch.isspace()
-            ]
+                if not ch.isspace() or ch == " " and not pdfium_c.FPDFText_IsGenerated(textpage.raw, index)
+            ]  # the spaces the PDF draws ("表2 2023年"), not those PDFium makes up between words
         finally:
             textpage.close()
+        width = page.get_width()
     finally:
         page.close()
-    return _chars_to_lines(chars, height)
+    if not edges:
+        return _chars_to_lines(chars, height)
+    return _ruled_lines(chars, edges, width, height)
+
+
+def _path_edges(path: Any, height: float) -> list[dict[str, Any]] | None:
+    """The straight segments of a drawn path as pdfplumber's edges (top-down coordinates); None when the
+    path has a curve, which pdfplumber reads differently."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    m = path.get_matrix()
+    points: list[tuple[float, float]] = []
+    edges: list[dict[str, Any]] = []
+    start: tuple[float, float] | None = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+
+    def add(p0: tuple[float, float], p1: tuple[float, float]) -> None:
+        x0, x1 = min(p0[0], p1[0]), max(p0[0], p1[0])
+        top, bottom = min(p0[1], p1[1]), max(p0[1], p1[1])
+        orientation = "v" if p0[0] == p1[0] else ("h" if p0[1] == p1[1] else None)
+        edges.append({"object_type": "curve_edge", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                      "doctop": top, "width": x1 - x0, "height": bottom - top, "orientation": orientation})  # fmt: skip
+
+    for index in range(pdfium_c.FPDFPath_CountSegments(path.raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path.raw, index)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind not in (pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO):
+            return None
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        point = (m.a * x.value + m.c * y.value + m.e, height - (m.b * x.value + m.d * y.value + m.f))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif points:
+            add(points[-1], point)
+        points.append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and point != start:
+            add(point, start)
+            points.append(start)
+    return edges
+
+
+class _RuledPage:
+    """What pdfplumber's table finder reads of a page (its edges, characters and box), from PDFium."""
+
+    def __init__(self, edges: list[dict[str, Any]], chars: list[dict[str, Any]], width: float, height: float):
+        self.edges = edges
+        self.chars = chars
+        self.bbox = (0.0, 0.0, width, height)
+
+
+def _ruled_lines(
+    chars: list[tuple[str, tuple[float, float, float, float]]],
+    edges: list[dict[str, Any]],
+    width: float,
+    height: float,
+) -> list[_Line]:
+    """A page with drawn lines: pdfplumber's own table finder on PDFium's edges and characters, the text
+    outside the tables as lines, like `_page_lines` does with pdfplumber's parse of the page."""
+    from pdfplumber.table import TableFinder
+
+    plumber_chars = [
+        {"text": ch, "x0": box[0], "x1": box[2], "top": height - box[3], "bottom": height - box[1],
+         "doctop": height - box[3], "upright": True}
+        for ch, box in chars
+    ]  # fmt: skip
+    tables = TableFinder(_RuledPage(edges, plumber_chars, width, height)).tables  # type: ignore[arg-type]
+    boxes = [t.bbox for t in tables]
+
+    def outside(char: dict[str, Any]) -> bool:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    items = _chars_to_lines([c for c, p in zip(chars, plumber_chars, strict=True) if outside(p)], height)
+    for table in tables:
+        for r, row in enumerate(table.extract()):
+            items.append(_Line(table.bbox[1] + r * 0.01, "", [c or "" for c in row]))
+    items.sort(key=lambda item: item.top)
+    return items
 
 
 def _chars_to_lines(chars: list[tuple[str, tuple[float, float, float, float]]], height: float) -> list[_Line]:
     """Characters (with PDF boxes: left, bottom, right, top) into lines, each read left to right: a PDF may
-    write a line's quotation marks or fallback-font glyphs after the rest of it."""
-    chars = sorted(chars, key=lambda c: (-(c[1][1] + c[1][3]) / 2, c[1][0]))
+    write a line's quotation marks or fallback-font glyphs after the rest of it. A space the PDF draws
+    between two characters of a line is kept, as pdfplumber keeps it."""
+    spaces = [box for ch, box in chars if ch == " "]
+    chars = sorted((c for c in chars if c[0] != " "), key=lambda c: (-(c[1][1] + c[1][3]) / 2, c[1][0]))
     rows: list[list[tuple[str, tuple[float, float, float, float]]]] = []
     for item in chars:
         middle = (item[1][1] + item[1][3]) / 2
@@ -389,10 +482,17 @@ def _chars_to_lines(chars: list[tuple[str, tuple[float, float, float, float]]], 
         row.sort(key=lambda c: c[1][0])
         sizes = sorted(box[3] - box[1] for _, box in row)
         size = sizes[len(sizes) // 2]
+        middle = (row[0][1][1] + row[0][1][3]) / 2
+        drawn = sorted(
+            (b[0] + b[2]) / 2 for b in spaces if abs((b[1] + b[3]) / 2 - middle) <= max(size, 1.0) * 0.45
+        )
         text = row[0][0]
         for (_, before), (ch, box) in zip(row, row[1:], strict=False):
-            if box[0] - before[2] > size * 0.6 and (ch.isascii() or text[-1].isascii()):
-                text += " "  # a gap between words of Latin text
+            at = bisect.bisect_left(drawn, before[2] - 0.5)
+            if (box[0] - before[2] > size * 0.6 and (ch.isascii() or text[-1].isascii())) or (
+                at < len(drawn) and drawn[at] <= box[0] + 0.5
+            ):
+                text += " "  # a gap between words of Latin text, or a space the PDF draws
             text += ch
         lines.append(
             _Line(
@@ -572,20 +672,29 @@ def _unclosed(text: str) -> bool:
 
 
 def _repeated_edges(page_items: list[list[_Line]]) -> set[str]:
-    """Running headers and footers: the first/last text lines that recur on at least half the pages."""
+    """Running headers and footers: the first/last text lines that recur on at least half the pages.
+
+    Numbers count as the same ("第5页", "— 6 —") except in a line that starts like a heading: chapters that
+    each begin a page ("第5章 推进第5项重点工作") are headings, while a chapter's title repeated on its pages
+    is the very same text.
+    """
     if len(page_items) < 3:
         return set()
+
+    def key(text: str) -> str:
+        return text if _HEADING_START.match(text) else re.sub(r"\d+", "#", text)
+
     counts: Counter[str] = Counter()
     for items in page_items:
         texts = [i.text.strip() for i in items if i.cells is None and i.text.strip()]
-        for t in set(texts[:2] + texts[-2:]):
-            counts[re.sub(r"\d+", "#", t)] += 1
+        for t in {key(t) for t in texts[:2] + texts[-2:]}:
+            counts[t] += 1
     common = {k for k, n in counts.items() if n >= len(page_items) / 2}
     return {
         i.text.strip()
         for items in page_items
         for i in items
-        if i.cells is None and re.sub(r"\d+", "#", i.text.strip()) in common
+        if i.cells is None and key(i.text.strip()) in common
     }
 
 
