@@ -1,8 +1,8 @@
-"""Registry files for the household bench: a fast .xlsx writer (inline strings) and a CSV writer.
+"""Registry files for the household bench: an .xlsx file and the three CSV files.
 
 openpyxl's write-only mode writes about 10 000 rows a second, so a 1 000 000-household workbook took
-over ten minutes to make before each run. The bench uses the exports' streaming writer instead
-(`xiangcun.domain.spreadsheets.XlsxWriter`: inline strings, one deflate stream per sheet).
+over ten minutes to make before each run. The bench uses the exports' writer instead
+(`xiangcun.domain.spreadsheets.XlsxWriter`, on the xlsxwriter library in its constant-memory mode).
 Files are cached under the given folder by size and seed, so repeated runs reuse them.
 
     .venv/bin/python bench/registry_files.py 1000000 /tmp/registry   # writes h1000000.xlsx and .csv files
