@@ -92,3 +92,18 @@ def test_household_page_offers_the_calculator_with_its_category(client_for, user
     assert link in page
     form = client_for(users["township_a"]).get(link).content.decode()
     assert '<option value="低保" selected>' in form
+
+
+def test_health_and_disability_only_for_roles_that_work_with_the_household(client_for, users, county):  # type: ignore[no-untyped-def]
+    """Issue 15: a leader or a department reporter opens the household page without the members' health."""
+    data = workbook(
+        [household("A001")],
+        [member("A001", ID_A, 健康状况="患有大病")],
+        [finance("A001", 2025)],
+    )
+    assert import_households(data, "r.xlsx").ok
+    for role in ("leader", "department_reporter"):
+        page = client_for(users[role]).get(reverse("households:detail", args=["A001"])).content.decode()
+        assert "患有大病" not in page and "无权查看" in page, role
+    page = client_for(users["township_a"]).get(reverse("households:detail", args=["A001"])).content.decode()
+    assert "患有大病" in page and "无权查看" not in page
