@@ -73,3 +73,23 @@ def test_toilet_figures_by_village_and_coverage_leave_it_out(county) -> None:  #
     _, rows = ledgers.village_table(records, Region.objects.filter(depth=5).within(county.county))
     assert [r["name"] for r in rows] == ["甲一村", "甲二村"]
     assert retired.households == 100 and ledgers.rural_households(county.county) == 200
+
+
+def test_a_registry_row_cannot_put_a_household_back_into_a_retired_village(county) -> None:  # type: ignore[no-untyped-def]
+    """An older registry export still names the merged-away village: refused, nothing written."""
+    from tests.domain.households.factory import finance, household, id_number, member, workbook
+    from xiangcun.households.models import Household
+    from xiangcun.households.services import import_households
+
+    retired = _retire(county)
+    data = workbook(
+        [household("B001", village=retired.code)],
+        [member("B001", id_number("19700101", 2))],
+        [finance("B001", 2025)],
+    )
+    result = import_households(data, "r.xlsx")
+    assert not result.ok and not Household.objects.exists()
+    assert any(
+        f"「{retired.code}」不是系统中的行政村或社区代码（已撤并的村请填合并后的村）" in str(e)
+        for e in result.errors
+    )

@@ -153,7 +153,8 @@ def import_households(
 
 
 def _village_ids(scope: Region | None) -> dict[str, int]:
-    villages = Region.objects.filter(depth=5)
+    """The villages a registry row may name: not one merged away (its households moved with the merge)."""
+    villages = Region.objects.current().filter(depth=5)
     if scope is not None:
         villages = villages.within(scope)
     return dict(villages.values_list("code", "id"))

@@ -96,7 +96,10 @@ def test_cell_errors_name_sheet_row_and_column_and_nothing_is_returned():
     )  # fmt: skip
     registry = read(data)
     found = [str(e) for e in registry.errors]
-    assert "「户」表第3行「村代码」列：「999999999999」不是系统中的行政村或社区代码" in found
+    assert (
+        "「户」表第3行「村代码」列：「999999999999」不是系统中的行政村或社区代码（已撤并的村请填合并后的村）"
+        in found
+    )
     assert "「户」表第4行「户编号」列：「H001」与第2行重复" in found
     assert "「户」表第5行「低保」列：「有」无效，应为 是、否 之一" in found
     assert "「成员」表第3行「身份证号」列：「110105194912310021」的校验位应为 X，可能有数字录错" in found

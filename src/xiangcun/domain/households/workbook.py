@@ -780,7 +780,11 @@ class _Parser:
             village = values["村代码"]
             unknown = np.flatnonzero((village != "") & ~np.isin(village, self.villages))
             self.errors.add_many(
-                name, "村代码", rows[unknown], "「{}」不是系统中的行政村或社区代码", village[unknown]
+                name,
+                "村代码",
+                rows[unknown],
+                "「{}」不是系统中的行政村或社区代码（已撤并的村请填合并后的村）",
+                village[unknown],
             )
             phone = values["联系电话"]
             digits = np.strings.replace(
