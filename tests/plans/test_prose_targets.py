@@ -212,23 +212,23 @@ def other_county_admin() -> Any:
 
 
 def test_a_year_the_plan_states_beats_the_plan_end_filled_in(users, county, prose_reader):  # type: ignore[no-untyped-def]
-    # "粮食总产稳定在4.9万吨以上……到“十四五”末稳定在5.1万吨以上": both land on 2025; the stated year counts
-    LINES.append("粮食总产稳定在4.9万吨以上，到“十四五”末稳定在5.1万吨以上。")
+    # two figures for one subject, the second with the plan's end as its year: both land on 2025; the stated year counts
+    LINES.append("粮食总产保持在3.2万吨以上，“十四五”期末保持在3.5万吨以上。")
     try:
         prose_reader["result"]["targets"] += [
-            {"subject": "粮食总产", "value": 4.9, "unit": "万吨", "op": ">=", "year": None, "scope": None,
-             "per_year": False, "quote": "粮食总产稳定在4.9万吨以上", "line": len(LINES)},
-            {"subject": "粮食总产", "value": 5.1, "unit": "万吨", "op": ">=", "year": 2025, "scope": None,
-             "per_year": False, "quote": "到“十四五”末稳定在5.1万吨以上", "line": len(LINES)},
+            {"subject": "粮食总产", "value": 3.2, "unit": "万吨", "op": ">=", "year": None, "scope": None,
+             "per_year": False, "quote": "粮食总产保持在3.2万吨以上", "line": len(LINES)},
+            {"subject": "粮食总产", "value": 3.5, "unit": "万吨", "op": ">=", "year": 2025, "scope": None,
+             "per_year": False, "quote": "“十四五”期末保持在3.5万吨以上", "line": len(LINES)},
         ]  # fmt: skip
         version = _confirmed(users, county)
     finally:
         LINES.pop()
     # 粮食总产 is how plans write the national 粮食综合生产能力 (N01)
     grain = Target.objects.get(plan_version=version, origin="prose", indicator__code="N01")
-    assert (grain.year, grain.value) == (2025, 5.1)
+    assert (grain.year, grain.value) == (2025, 3.5)
     assert not Indicator.objects.filter(name="粮食总产").exists()  # no local twin of the national one
-    assert "未另建目标" in version.items.get(kind="target", key__contains="4.9万吨").note
+    assert "未另建目标" in version.items.get(kind="target", key__contains="3.2万吨").note
 
 
 def test_the_readers_scope_kind_decides_and_a_corrected_scope_is_read_again(users, county, prose_reader):  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ def plan_text(county: Region) -> str:
         villages = sorted(_villages(t), key=lambda v: -(v.population or 0))[:2]
         if villages:
             lines.append(f"{t.name}：{'、'.join(v.name for v in villages)}。")
-    lines.append("平均每个中心村覆盖农村人口规模10000人到12000人左右。")
+    lines.append("每个中心村服务周边约1万至1.2万农村人口。")
     lines += [
         "示范村名单：",
         *[f"{t.name}：{'、'.join(v.name for v in _villages(t)[2:4])}。" for t in townships[:4]],

@@ -292,7 +292,7 @@ DEFAULT_RULES = [
     {"name": "人口规模800人以上保留或扩大", "kind": "population", "threshold": 800,
      "source": "农村集中居住点保留或扩大原则：人口规模800人以上"},
     {"name": "每个中心村覆盖农村人口10000—12000人", "kind": "central", "class_name": "中心村",
-     "low": 10000, "high": 12000, "source": "平均每个中心村覆盖农村人口规模10000人到12000人左右"},
+     "low": 10000, "high": 12000, "source": "规划的中心村服务范围：每个中心村约服务1万至1.2万农村人口"},
     {"name": "先行示范村与重点帮扶村不应重叠", "kind": "exclusive", "class_name": "先行示范村",
      "other_class": "重点帮扶村"},
     {"name": "整体推进村与重点帮扶村不应重叠", "kind": "exclusive", "class_name": "整体推进村",

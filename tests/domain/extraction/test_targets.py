@@ -37,9 +37,9 @@ def test_action_counts_name_what_is_counted() -> None:
 
 
 def test_number_before_its_object_and_lists() -> None:
-    found = targets("新建2个农村养老服务中心，实施农村公路“单改双”工程500公里、路面拓宽工程1000公里。")
+    found = targets("新建3个农村养老服务中心，实施乡道“单改双”工程120公里、路面拓宽工程260公里。")
     assert [(t["value"], t["subject"]) for t in found] == [
-        (2, "新建农村养老服务中心数量"), (500, "农村公路“单改双”工程长度"), (1000, "路面拓宽工程长度"),
+        (3, "新建农村养老服务中心数量"), (120, "乡道“单改双”工程长度"), (260, "路面拓宽工程长度"),
     ]  # fmt: skip
 
 

@@ -534,7 +534,8 @@ def _target(
             if not subject and between:
                 subject = _readable("", _clean_object(between), quantity.unit)
             if not subject:
-                subject = last_subject or ""  # "粮食总产稳定在4.9万吨以上，到“十四五”末稳定在5.1万吨以上"
+                # "X稳定在3.2万吨以上，到2025年稳定在3.5万吨以上": the second figure has no subject of its own
+                subject = last_subject or ""
             if name == "达" and re.match(r"不", after):
                 return None
             if verb.group("growth") and subject and not subject.endswith(name):
