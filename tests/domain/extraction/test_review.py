@@ -6,9 +6,9 @@ from xiangcun.domain.extraction.review import locate_quote, read_selection, segm
 
 
 def test_quote_on_one_line_and_wrapped_over_two():
-    lines = ["第一章", "到2025年，完成新改建“四好农村路”202", "公里、黄河一号旅游公路127公里。"]
+    lines = ["第一章", "到2025年，完成新改建“四好农村路”180", "公里、滨河景观旅游公路136公里。"]
     assert locate_quote(lines, "第一章") == {1: (0, 3)}
-    quote = "完成新改建“四好农村路”202公里、黄河一号旅游公路127公里"
+    quote = "完成新改建“四好农村路”180公里、滨河景观旅游公路136公里"
     spans = locate_quote(lines, quote, line=3)
     assert spans == {2: (7, 22), 3: (0, 16)}
     assert "".join(lines[n - 1][a:b] for n, (a, b) in sorted(spans.items())) == quote

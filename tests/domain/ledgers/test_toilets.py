@@ -58,8 +58,8 @@ def test_who_the_row_is_money_and_year() -> None:
 
 
 def test_yearly_plan_from_the_jiaocheng_clause() -> None:
-    # what the plan reader gives for "2021-2025年计划改造农村户厕数量6500户，其中：2021年2000户，…到2025年农村卫生厕所普及率达85.48%"
-    quote = "2021-2025年计划改造农村户厕数量6500户"
+    # what the plan reader gives for a clause with a five-year total, each year's number and a 2025 coverage rate
+    quote = "2021-2025年共改造农村户厕6500户"
     targets = [{"subject": "改造农村户厕数量", "value": 6500.0, "unit": "户", "year": 2025, "quote": quote}]
     targets += [{"subject": "改造农村户厕数量", "value": v, "unit": "户", "year": y, "quote": f"{y}年{v:g}户"}
                 for y, v in ((2021, 2000.0), (2022, 1300.0), (2023, 1200.0), (2024, 1000.0), (2025, 1000.0))]  # fmt: skip
