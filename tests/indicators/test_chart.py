@@ -35,3 +35,8 @@ def test_ticks_cover_the_values_in_equal_round_steps(low: float, span: float) ->
 def test_chart_labels_the_axis_with_the_round_values() -> None:
     svg = line_chart([Series("累计改造", [(2021, 326), (2026, 1278)], "#2e6b4f")])
     assert ">1,500<" in svg and ">500<" in svg and "797.5" not in svg
+
+
+def test_an_axis_under_values_from_zero_does_not_go_negative() -> None:
+    svg = line_chart([Series("普及率", [(2021, 0.0), (2025, 5.0)], "#2e6b4f")])
+    assert ">-" not in svg and ">0<" in svg

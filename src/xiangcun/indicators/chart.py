@@ -46,7 +46,8 @@ def line_chart(series: list[Series], width: int = 720, height: int = 280, unit: 
     if high == low:
         low, high = low - 1, high + 1
     pad = (high - low) * 0.05
-    ticks = nice_ticks(low - pad, high + pad)
+    # counts and rates never go below 0: no negative axis value under values that start at 0
+    ticks = nice_ticks(max(low - pad, 0) if low >= 0 else low - pad, high + pad)
     low, high = ticks[0], ticks[-1]
     left, right, top, bottom = 56, 16, 16, 48
 
