@@ -21,7 +21,7 @@ from xiangcun.audit.services import record_bulk
 from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import DistributionError, Share, amount, check_share, check_total
 from xiangcun.domain.assets.ledger import CATEGORY_BY_PROJECT_TYPE, DISPOSED, INCOME_CATEGORY, owner_type
-from xiangcun.domain.assets.workbook import CellError, read_assets, write_assets
+from xiangcun.domain.assets.workbook import SHEET, CellError, read_assets, write_assets
 from xiangcun.households.models import Household
 from xiangcun.projects.models import Project, ProjectType
 from xiangcun.regions.models import Region
@@ -102,14 +102,14 @@ def import_assets(data: bytes, filename: str, actor: Any = None, scope: Region |
             (counties[path[:i]] for i in range(12, len(path) + 1, 12) if path[:i] in counties), None
         )
         if row["county_id"] is None:
-            report.errors.append(CellError(row["row"], "所在区划代码", "区划不在任何县之下"))
+            report.errors.append(CellError(row["row"], "所在区划代码", "区划不在任何县之下", SHEET))
             continue
         row["project_id"] = None
         if row["project"]:
             row["project_id"] = project_ids.get((row["county_id"], row["project"]))
             if row["project_id"] is None:
                 report.errors.append(
-                    CellError(row["row"], "来源项目编号", f"「{row['project']}」不是本县的项目")
+                    CellError(row["row"], "来源项目编号", f"「{row['project']}」不是本县的项目", SHEET)
                 )
         row["draft"] = False
     if report.errors:
@@ -150,9 +150,11 @@ def _write(
         if old is None:
             continue
         if scope is not None and not old["region__path"].startswith(scope.path):
-            problems.append(CellError(r["row"], "资产编号", f"资产「{r['code']}」已登记在您管辖范围以外"))
+            problems.append(
+                CellError(r["row"], "资产编号", f"资产「{r['code']}」已登记在您管辖范围以外", SHEET)
+            )
         elif old["state"] == DISPOSED and r["state"] != DISPOSED:
-            problems.append(CellError(r["row"], "状态", "该资产已经批准处置，不能恢复为在用状态"))
+            problems.append(CellError(r["row"], "状态", "该资产已经批准处置，不能恢复为在用状态", SHEET))
     if problems:
         report.errors = problems[:1000]
         transaction.set_rollback(True)

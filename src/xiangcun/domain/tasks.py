@@ -23,12 +23,12 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from xiangcun.domain.projects.workbook import CellError
+from .tables import Checked, Problems, TableError, cell_text, read_sheet
 
 SHEET = "任务"
 COLUMNS = ("任务编号", "所属规划条目", "任务内容", "量化目标", "牵头单位", "配合单位", "完成时限", "年度")
@@ -46,10 +46,6 @@ ALL_TOWNSHIPS = ("各镇（街道）", "各镇(街道)", "各乡镇", "各镇街
 _SEPARATORS = re.compile(r"[、，,；;／/\s]+")
 
 
-class TaskFileError(ValueError):
-    """The workbook as a whole cannot be read; the message is in Chinese."""
-
-
 @dataclass(frozen=True)
 class Unit:
     """A responsible unit as resolved: a department or a township (exactly one of the two ids)."""
@@ -59,15 +55,7 @@ class Unit:
     township: Any = None
 
 
-@dataclass
-class TaskSheet:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    error_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+TaskSheet = Checked
 
 
 # ---------------------------------------------------------------- values
@@ -261,19 +249,13 @@ def read_tasks(
     (None: kept as text only).
     """
     today = today or dt.date.today()
-    errors: list[CellError] = []
-    count = 0
-
-    def add(row: int, column: str, message: str) -> None:
-        nonlocal count
-        count += 1
-        if len(errors) < max_errors:
-            errors.append(CellError(SHEET, row, column, message))
-
+    problems = Problems(SHEET, max_errors)
+    add = problems.add
     try:
-        data = _open_sheet(source, filename)
-    except TaskFileError as exc:
-        return TaskSheet(errors=[CellError("", 0, "", str(exc))], error_count=1)
+        data = read_sheet(source, filename, SHEET, COLUMNS, what="任务分解表", max_bytes=MAX_FILE_BYTES,
+                          max_unpacked=MAX_UNCOMPRESSED_BYTES, max_rows=MAX_ROWS)  # fmt: skip
+    except TableError as exc:
+        return Checked.failed(str(exc))
     cache: dict[str, Unit | None] = {}
 
     def units(number: int, column: str, text: str) -> list[Unit]:
@@ -295,7 +277,7 @@ def read_tasks(
     first_row: dict[tuple[str, str], int] = {}
     rows: list[dict[str, Any]] = []
     for number, cells in data:
-        texts = {c: _text(v) for c, v in zip(COLUMNS, cells, strict=False)}
+        texts = {c: cell_text(v) for c, v in zip(COLUMNS, cells, strict=False)}
         for column, limit in MAX_CHARS.items():
             if len(texts.get(column, "")) > limit:
                 add(number, column, f"内容过长（超过 {limit} 个字）")
@@ -338,9 +320,7 @@ def read_tasks(
         rows.append(row)
     if not data:
         add(0, "", f"「{SHEET}」表没有数据行")
-    if count:
-        return TaskSheet(errors=errors, error_count=count)
-    return TaskSheet(rows=rows)
+    return problems.result(rows)
 
 
 def template_rows() -> list[list[str]]:
@@ -350,90 +330,6 @@ def template_rows() -> list[list[str]]:
         ["2026-01", "（二）推进农村户厕精准化改造", "新改造农村户用卫生厕所", "500座", "农业农村局",
          "乡村振兴局、卫健局、各镇（街道）", "年底", "2026"],
     ]  # fmt: skip
-
-
-def _open_sheet(source: bytes | str | os.PathLike[str], filename: str) -> list[tuple[int, list[Any]]]:
-    import python_calamine
-
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        name = filename
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise TaskFileError(f"找不到文件「{path.name}」")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise TaskFileError(f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
-        data, name = path.read_bytes(), filename or path.name
-    if not data:
-        raise TaskFileError("文件是空的")
-    if len(data) > MAX_FILE_BYTES:
-        raise TaskFileError(f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
-    suffix = Path(name).suffix.lower()
-    if suffix and suffix not in (".xlsx", ".xlsm"):
-        raise TaskFileError(f"不支持「{suffix}」文件，请上传 .xlsx 格式的任务分解表")
-    if not data.startswith(b"PK\x03\x04"):
-        if data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise TaskFileError(
-                "这是旧版 Excel（.xls）或其他 Office 文件，请在 Excel 中另存为 .xlsx 后再上传"
-            )
-        raise TaskFileError("文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或是改了扩展名的其他文件")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TaskFileError("文件不是有效的 Excel 工作簿（压缩结构已损坏）") from exc
-    if "xl/workbook.xml" not in names:
-        raise TaskFileError("文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或改了扩展名的 .zip）")
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise TaskFileError("工作簿解压后过大")
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if SHEET not in workbook.sheet_names:
-            present = "、".join(workbook.sheet_names) or "无"
-            raise TaskFileError(f"工作簿中缺少「{SHEET}」工作表（现有：{present}）")
-        sheet = workbook.get_sheet_by_name(SHEET)
-        if sheet.height - 1 > MAX_ROWS:
-            raise TaskFileError(f"数据行数过多（{sheet.height - 1} 行），单次导入上限为 {MAX_ROWS} 行")
-        all_rows = sheet.to_python(skip_empty_area=False)
-    except TaskFileError:
-        raise
-    except BaseException as exc:  # calamine raises several types, a Rust panic derives from BaseException
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise TaskFileError("文件不是有效的 Excel 工作簿，可能已损坏或有密码保护") from exc
-    header = [_text(v) for v in (all_rows[0] if all_rows else [])]
-    while header and not header[-1]:
-        header.pop()
-    if tuple(header) != COLUMNS:
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [h for h in header if h and h not in COLUMNS]
-        detail = ([f"缺少列：{'、'.join(missing)}"] if missing else []) + (
-            [f"多出列：{'、'.join(extra)}"] if extra else []
-        )
-        raise TaskFileError(
-            f"「{SHEET}」表第1行的表头应依次为「{'、'.join(COLUMNS)}」；{'；'.join(detail) or '列的顺序不对'}"
-        )
-    width = len(COLUMNS)
-    out = []
-    for index, cells in enumerate(all_rows[1:], start=2):
-        cells = list(cells[:width])
-        if any(_text(c) for c in cells):
-            out.append((index, cells + [""] * (width - len(cells))))
-    return out
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 # ---------------------------------------------------------------- evidence files

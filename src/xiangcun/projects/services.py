@@ -116,12 +116,12 @@ def import_projects(
             old = existing.get(row["code"])
             if old is not None and row["code"] not in visible:
                 errors.append(
-                    CellError("项目", row["_row"], "项目编号", f"「{row['code']}」已登记在您管辖范围以外")
+                    CellError(row["_row"], "项目编号", f"「{row['code']}」已登记在您管辖范围以外", "项目")
                 )
             elif not admit and domain.crosses_admission(old["status"] if old else None, row["status"]):
                 errors.append(
-                    CellError("项目", row["_row"], "状态",
-                              f"「{domain.STATUSES[row['status']]}」：只有县级账号可以将项目入库，乡镇只能报送储备项目")
+                    CellError(row["_row"], "状态",
+                              f"「{domain.STATUSES[row['status']]}」：只有县级账号可以将项目入库，乡镇只能报送储备项目", "项目")
                 )  # fmt: skip
         if errors:
             report.errors, report.error_count = errors[:1000], len(errors)

@@ -12,18 +12,14 @@ approval recorded on the asset page, so a new row cannot arrive disposed).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import zipfile
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-import python_calamine
-
 from ..spreadsheets import XlsxWriter, amount
+from ..tables import CellError as CellError  # the Django layer adds its own problems
+from ..tables import Checked, Problems, TableError, cell_text, read_sheet
 from .ledger import CATEGORIES, DISPOSED, INCOME_CATEGORY, OPERATING_MODES, STATES, owner_type
 
 SHEET = "资产"
@@ -54,36 +50,7 @@ MAX_VALUE = Decimal("1000000")  # 100 亿元 in 万元: larger is a unit mistake
 PLACES = Decimal("0.0001")
 
 
-@dataclass
-class CellError:
-    """One problem: 1-based row as Excel shows it (0: the whole file), column header, Chinese message."""
-
-    row: int
-    column: str
-    message: str
-    sheet: str = SHEET
-
-    def __str__(self) -> str:
-        where = (f"「{self.sheet}」表" if self.sheet else "") + (f"第{self.row}行" if self.row else "")
-        column = f"「{self.column}」列" if self.column else ""
-        return f"{where}{column}：{self.message}" if where or column else self.message
-
-
-@dataclass
-class AssetFile:
-    """Parsed rows (dicts keyed by FIELDS' English names, plus `row`), or the errors."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    error_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class AssetFileError(ValueError):
-    """The file as a whole cannot be read; the message is in Chinese."""
+AssetFile = Checked  # rows: dicts keyed by FIELDS' English names, plus `row`
 
 
 def read_assets(
@@ -102,31 +69,21 @@ def read_assets(
     项目编号 they may link to; disposed_codes: assets already 已处置 (with an approval) in the ledger.
     """
     this_year = (today or dt.date.today()).year
-    errors: list[CellError] = []
-    count = 0
-
-    def add(row: int, column: str, message: str) -> None:
-        nonlocal count
-        count += 1
-        if len(errors) < max_errors:
-            errors.append(CellError(row, column, message))
-
+    problems = Problems(SHEET, max_errors)
+    add = problems.add
     try:
-        table = _sheet_rows(source, filename)
-    except AssetFileError as exc:
-        return AssetFile(errors=[CellError(0, "", str(exc), sheet="")], error_count=1)
+        table = read_sheet(source, filename, SHEET, COLUMNS, what="资产台账", max_bytes=MAX_FILE_BYTES,
+                           max_unpacked=MAX_UNCOMPRESSED_BYTES, max_rows=MAX_ROWS)  # fmt: skip
+    except TableError as exc:
+        return Checked.failed(str(exc))
     regions = region_codes if isinstance(region_codes, set | frozenset) else set(region_codes)
     projects = project_codes if isinstance(project_codes, set | frozenset) else set(project_codes)
     disposed = disposed_codes if isinstance(disposed_codes, set | frozenset) else set(disposed_codes)
     seen: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
-    width = len(COLUMNS)
     for number, raw in table:
-        texts = [v.strip() if type(v) is str else _text(v) for v in raw[:width]]
-        if len(texts) < width:
-            texts += [""] * (width - len(texts))
-        cells = dict(zip(COLUMNS, texts, strict=True))
-        before = count
+        cells = dict(zip(COLUMNS, (v.strip() if type(v) is str else cell_text(v) for v in raw), strict=True))
+        before = problems.count
         for column in REQUIRED:
             if not cells[column]:
                 add(number, column, "不能为空")
@@ -151,7 +108,7 @@ def read_assets(
         project = cells["来源项目编号"]
         if project and project not in projects:
             add(number, "来源项目编号", f"项目库中没有「{project}」，或该项目不在您的管辖范围内")
-        value = _money(raw[5] if len(raw) > 5 else None, cells["原值（万元）"])
+        value = _money(raw[5], cells["原值（万元）"])
         if isinstance(value, str):
             if cells["原值（万元）"]:
                 add(number, "原值（万元）", value)
@@ -169,7 +126,7 @@ def read_assets(
             add(number, "状态", f"「{state}」无效，应为 {'、'.join(STATES)} 之一")
         elif state == DISPOSED and code not in disposed:
             add(number, "状态", "资产处置须经审批：请在资产页面登记处置审批，不能直接导入为“已处置”")
-        if count > before:
+        if problems.count > before:
             continue
         rows.append({
             "row": number, "code": code, "name": cells["资产名称"], "project": project, "category": category,
@@ -177,13 +134,7 @@ def read_assets(
             "owner_type": owner_type(cells["产权主体"]), "custodian": cells["管护主体"],
             "custodian_person": cells["管护责任人"], "operating_mode": mode, "state": state,
         })  # fmt: skip
-    if count:
-        if count > len(errors):
-            errors.append(
-                CellError(0, "", f"另有 {count - len(errors)} 处错误未列出，请先改正以上错误", sheet="")
-            )
-        return AssetFile(errors=errors, error_count=count)
-    return AssetFile(rows=rows)
+    return problems.result(rows, overflow=True)
 
 
 def _money(raw: Any, text: str) -> Decimal | str:
@@ -215,114 +166,6 @@ def _year(text: str) -> int | None:
     except ValueError:
         return None
     return int(value) if value.is_integer() else None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-# ---------------------------------------------------------------- opening the file
-
-
-def _sheet_rows(source: bytes | str | os.PathLike[str], filename: str) -> Iterable[tuple[int, list[Any]]]:
-    workbook = _open(source, filename)
-    if SHEET not in workbook.sheet_names:
-        present = "、".join(workbook.sheet_names) or "无"
-        raise AssetFileError(f"工作簿中缺少「{SHEET}」工作表（现有：{present}）")
-    try:
-        sheet = workbook.get_sheet_by_name(SHEET)
-        data = sheet.to_python(skip_empty_area=False)
-    except (
-        BaseException
-    ) as exc:  # calamine raises several types, a Rust panic even derives from BaseException
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise AssetFileError("「资产」工作表无法读取，文件可能已损坏") from exc
-    if not data:
-        raise AssetFileError("「资产」工作表是空的，第1行应为表头")
-    header = [_text(v) for v in data[0]]
-    while header and not header[-1]:
-        header.pop()
-    if tuple(header) != COLUMNS:
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [h for h in header if h and h not in COLUMNS]
-        detail = []
-        if missing:
-            detail.append(f"缺少列：{'、'.join(missing)}")
-        if extra:
-            detail.append(f"多出列：{'、'.join(extra)}")
-        if not detail:
-            detail.append("列的顺序不对")
-        raise AssetFileError(f"「资产」表第1行表头应依次为「{'、'.join(COLUMNS)}」；{'；'.join(detail)}")
-    if len(data) - 1 > MAX_ROWS:
-        raise AssetFileError(f"数据行数过多（{len(data) - 1} 行），单次导入上限为 {MAX_ROWS} 行")
-    return [(k + 2, list(row)) for k, row in enumerate(data[1:]) if any(v not in (None, "") for v in row)]
-
-
-def _open(source: bytes | str | os.PathLike[str], filename: str) -> python_calamine.CalamineWorkbook:
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        name = filename
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise AssetFileError(f"找不到文件「{path.name}」")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise AssetFileError(f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
-        data, name = path.read_bytes(), filename or path.name
-    if not data:
-        raise AssetFileError("文件是空的")
-    if len(data) > MAX_FILE_BYTES:
-        raise AssetFileError(f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
-    suffix = Path(name).suffix.lower()
-    if suffix and suffix not in (".xlsx", ".xlsm"):
-        raise AssetFileError(f"不支持「{suffix}」文件，请上传 .xlsx 格式的资产台账")
-    head = data[:64]
-    if not head.startswith(b"PK\x03\x04"):
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise AssetFileError(
-                "这是旧版 Excel（.xls）或其他 Office 文件，请在 Excel 中另存为 .xlsx 后再上传"
-            )
-        if _looks_like_text(head):
-            raise AssetFileError("文件内容是纯文本（可能是改了扩展名的 .txt 或 .csv），不是 Excel 工作簿")
-        raise AssetFileError("文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或是其他类型的文件")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise AssetFileError("文件不是有效的 Excel 工作簿（压缩结构已损坏）") from exc
-    if "xl/workbook.xml" not in names:
-        raise AssetFileError("文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或改了扩展名的 .zip）")
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise AssetFileError("工作簿解压后过大，请分批导入")
-    try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError as exc:
-        raise AssetFileError("工作簿有密码保护，请去掉密码后再上传") from exc
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise AssetFileError("文件不是有效的 Excel 工作簿，可能已损坏") from exc
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return True
-    for encoding in ("utf-8", "gb18030"):
-        for cut in range(4):  # the head may end inside a character
-            try:
-                head[: len(head) - cut].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return all(b >= 0x20 or b in b"\t\r\n" for b in head)
-    return False
 
 
 # ---------------------------------------------------------------- writing

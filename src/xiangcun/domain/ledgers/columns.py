@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from ..tables import MAX_ERRORS as MAX_ERRORS
+from ..tables import CellError, Checked, cell_text, with_overflow
 
 TYPES = {"text": "文本", "integer": "整数", "decimal": "小数", "date": "日期", "choice": "选项"}
 TYPE_BY_LABEL = {label: key for key, label in TYPES.items()}
@@ -27,7 +30,6 @@ YEAR_COLUMN = "年度"
 RESERVED = {c for cols in UNIT_COLUMNS.values() for c in cols} | {YEAR_COLUMN}
 MAX_COLUMNS = 40
 MAX_TEXT = 500
-MAX_ERRORS = 1000
 EARLIEST_DATE = dt.date(1980, 1, 1)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -145,29 +147,10 @@ def parse_definition(text: str) -> list[Column]:
     return columns
 
 
-@dataclass
-class RowError:
-    """A problem: the row as Excel numbers it (0: the whole file), the column header, a Chinese message."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = (f"第{self.row}行" if self.row else "") + (f"「{self.column}」列" if self.column else "")
-        return f"{where}：{self.message}" if where else self.message
+RowError = CellError  # a problem: the row as Excel numbers it (0: the whole file), the column, a message
 
 
-@dataclass
-class ParsedRows:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
+class ParsedRows(Checked):
     @property
     def unreadable(self) -> bool:
         """The file as a whole failed (header, no rows): no row can be checked further."""
@@ -184,7 +167,7 @@ def parse_value(column: Column, raw: Any) -> tuple[Any, str | None]:
             return value, None
     elif kind is dt.date and column.type == "date" and raw >= EARLIEST_DATE:
         return raw, None
-    text = raw.strip() if kind is str else _text(raw)
+    text = raw.strip() if kind is str else cell_text(raw)
     if not text:
         return None, ("不能为空" if column.required else None)
     if column.type == "text":
@@ -230,7 +213,7 @@ def read_rows(
     Values are keyed by `Column.key`; each row also has `row`.
     """
     today = today or dt.date.today()
-    labels = [_text(h) for h in header]
+    labels = [cell_text(h) for h in header]
     by_header = {c.header: c for c in columns} | {c.label: c for c in columns}
     position: dict[str, int] = {}
     problems: list[str] = []
@@ -329,14 +312,6 @@ def _parse_column(column: Column, raws: list[Any], today: dt.date) -> tuple[list
     return out, problems
 
 
-def with_overflow(errors: list[RowError], count: int) -> list[RowError]:
-    """`errors` in row order and, when some were not kept, one line saying how many more there are."""
-    errors = sorted(errors, key=lambda e: (e.row == 0, e.row))
-    if count > len(errors):
-        return [*errors, RowError(0, "", f"另有 {count - len(errors)} 处错误未列出，请先改正以上错误")]
-    return errors
-
-
 def cell(value: Any) -> Any:
     """A typed value as a spreadsheet cell (decimals as numbers, dates as dates, None empty)."""
     if value is None:
@@ -353,20 +328,6 @@ def json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _number(raw: Any, text: str) -> Decimal | None:

@@ -13,18 +13,15 @@ per-row Python over a few dozen cells.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import python_calamine
-
 from ..spreadsheets import XlsxWriter, amount, bold
+from ..tables import CellError as CellError  # the imports' problems (the Django layer adds its own)
+from ..tables import Checked, Problems, TableError, cell_text, read_sheet
 from . import STATUS_BY_LABEL, STATUSES, TYPE_BY_LABEL, TYPES, format_amount, parse_amount
 
 SHEET = "项目"
@@ -46,36 +43,7 @@ EARLIEST_YEAR = 2000
 MAX_COUNT = 1_000_000
 
 
-@dataclass
-class CellError:
-    """One problem: 1-based row as Excel shows it (0: the whole file), column header."""
-
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = (f"「{self.sheet}」表" if self.sheet else "") + (f"第{self.row}行" if self.row else "")
-        column = f"「{self.column}」列" if self.column else ""
-        return f"{where}{column}：{self.message}" if where or column else self.message
-
-
-@dataclass
-class ProjectSheet:
-    """Parsed rows (dicts with English keys, amounts as Decimal), or the errors found."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    error_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class ProjectFileError(ValueError):
-    """The file as a whole cannot be read; the message is in Chinese."""
+ProjectSheet = Checked  # rows: dicts with English keys, amounts as Decimal
 
 
 def read_projects(
@@ -98,26 +66,20 @@ def read_projects(
     resolved once.
     """
     today = today or dt.date.today()
-    errors: list[CellError] = []
-    count = 0
-
-    def add(row: int, column: str, message: str) -> None:
-        nonlocal count
-        count += 1
-        if len(errors) < max_errors:
-            errors.append(CellError(SHEET, row, column, message))
-
+    problems = Problems(SHEET, max_errors)
+    add = problems.add
     try:
-        sheet = _open_sheet(source, filename, max_file_bytes, max_rows)
-    except ProjectFileError as exc:
-        return ProjectSheet(errors=[CellError("", 0, "", str(exc))], error_count=1)
+        sheet = read_sheet(source, filename, SHEET, COLUMNS, what="项目表", max_bytes=max_file_bytes,
+                           max_unpacked=MAX_UNCOMPRESSED_BYTES, max_rows=max_rows)  # fmt: skip
+    except TableError as exc:
+        return Checked.failed(str(exc))
     allowed = set(region_codes)
     others = set(other_region_codes)
     departments: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     first_row: dict[str, int] = {}
     for number, cells in sheet:
-        texts = {c: _text(v) for c, v in zip(COLUMNS, cells, strict=False)}
+        texts = {c: cell_text(v) for c, v in zip(COLUMNS, cells, strict=False)}
         row: dict[str, Any] = {"_row": number}
         for column, limit in MAX_CHARS.items():
             if len(texts.get(column, "")) > limit:
@@ -185,9 +147,7 @@ def read_projects(
             add(number, "状态", f"「{status or '空'}」无效，应为 {'、'.join(STATUSES.values())} 之一")
         _check_sums(row, number, add)
         rows.append(row)
-    if count:
-        return ProjectSheet(errors=errors, error_count=count)
-    return ProjectSheet(rows=rows)
+    return problems.result(rows)
 
 
 def _check_sums(row: dict[str, Any], number: int, add: Callable[[int, str, str], None]) -> None:
@@ -209,112 +169,6 @@ def _check_sums(row: dict[str, Any], number: int, add: Callable[[int, str, str],
             f"衔接资金 {format_amount(link)} ≠ 中央 {format_amount(central)} + 省级 {format_amount(provincial)}"
             f" + 市县 {format_amount(local)}（= {format_amount(central + provincial + local)}）",
         )
-
-
-# ---------------------------------------------------------------- the file
-
-
-def _open_sheet(
-    source: bytes | str | os.PathLike[str], filename: str, max_bytes: int, max_rows: int
-) -> list[tuple[int, list[Any]]]:
-    """The non-empty data rows of sheet 项目 as (Excel row number, cells), after checking the file."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        data: bytes | None = bytes(source)
-        size, head, name = len(data), data[:8], filename
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise ProjectFileError(f"找不到文件「{path.name}」")
-        data, size, name = None, path.stat().st_size, filename or path.name
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    if size == 0:
-        raise ProjectFileError("文件是空的")
-    if size > max_bytes:
-        raise ProjectFileError(
-            f"文件过大（{size / 1024 / 1024:.0f} MB），上限为 {max_bytes // 1024 // 1024} MB"
-        )
-    suffix = Path(name).suffix.lower()
-    if suffix and suffix not in (".xlsx", ".xlsm"):
-        raise ProjectFileError(f"不支持「{suffix}」文件，请上传 .xlsx 格式的项目表")
-    if not head.startswith(b"PK\x03\x04"):
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ProjectFileError(
-                "这是旧版 Excel（.xls）或其他 Office 文件，请在 Excel 中另存为 .xlsx 后再上传"
-            )
-        raise ProjectFileError("文件不是有效的 Excel 工作簿（.xlsx），可能已损坏或是改了扩展名的其他文件")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data) if data is not None else Path(source)) as archive:  # type: ignore[arg-type]
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ProjectFileError("文件不是有效的 Excel 工作簿（压缩结构已损坏）") from exc
-    if "xl/workbook.xml" not in names:
-        raise ProjectFileError("文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或改了扩展名的 .zip）")
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise ProjectFileError("工作簿解压后过大，请分批导入")
-    try:
-        workbook = (
-            python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            if data is not None
-            else python_calamine.CalamineWorkbook.from_path(str(source))
-        )
-        if SHEET not in workbook.sheet_names:
-            present = "、".join(workbook.sheet_names) or "无"
-            raise ProjectFileError(f"工作簿中缺少「{SHEET}」工作表（现有：{present}）")
-        sheet = workbook.get_sheet_by_name(SHEET)
-        if sheet.height - 1 > max_rows:
-            raise ProjectFileError(
-                f"数据行数过多（{sheet.height - 1} 行），单次导入上限为 {max_rows} 行，请分批导入"
-            )
-        all_rows = sheet.to_python(skip_empty_area=False)
-    except ProjectFileError:
-        raise
-    except (
-        BaseException
-    ) as exc:  # calamine raises several types, a Rust panic even derives from BaseException
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        if isinstance(exc, python_calamine.PasswordError):
-            raise ProjectFileError("工作簿有密码保护，请去掉密码后再上传") from exc
-        raise ProjectFileError("文件不是有效的 Excel 工作簿，可能已损坏") from exc
-    header = [_text(v) for v in (all_rows[0] if all_rows else [])]
-    while header and not header[-1]:
-        header.pop()
-    if tuple(header) != COLUMNS:
-        missing = [c for c in COLUMNS if c not in header]
-        extra = [h for h in header if h and h not in COLUMNS]
-        detail = []
-        if missing:
-            detail.append(f"缺少列：{'、'.join(missing)}")
-        if extra:
-            detail.append(f"多出列：{'、'.join(extra)}")
-        if not detail:
-            detail.append("列的顺序不对")
-        raise ProjectFileError(
-            f"「{SHEET}」表第1行的表头应依次为「{'、'.join(COLUMNS)}」；{'；'.join(detail)}"
-        )
-    width = len(COLUMNS)
-    out = []
-    for index, cells in enumerate(all_rows[1:], start=2):
-        cells = list(cells[:width])
-        if any(_text(c) for c in cells):
-            out.append((index, cells + [""] * (width - len(cells))))
-    return out
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 # ---------------------------------------------------------------- writing
