@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.scopes import scoped
 from xiangcun.audit.services import record_bulk
+from xiangcun.core.permissions import is_county_admin
 from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import DistributionError, Share, amount, check_share, check_total
 from xiangcun.domain.assets.ledger import CATEGORY_BY_PROJECT_TYPE, DISPOSED, INCOME_CATEGORY, owner_type
@@ -29,7 +30,6 @@ from xiangcun.regions.models import Region
 from .models import Asset, AssetIncome, DisclosureSettings, Distribution, Publicity
 
 EDIT_ROLES = ("system_admin", "county_admin", "township_admin", "village_reporter")
-COUNTY_ROLES = ("system_admin", "county_admin")
 IMPORTED = ("name", "project_id", "category", "region_id", "value", "year", "owner", "owner_type", "custodian",
             "custodian_person", "operating_mode", "state", "draft")  # fmt: skip
 
@@ -41,7 +41,7 @@ def can_edit(user: Any) -> bool:
 
 def is_county(user: Any) -> bool:
     """Disposal approvals and county settings: the county role."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in COUNTY_ROLES))
+    return is_county_admin(user)
 
 
 def county_of_region(region: Region) -> Region | None:

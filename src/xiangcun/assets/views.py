@@ -21,6 +21,7 @@ from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, sco
 from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import OptimisticLockForm, StaleEdit, quick_select
 from xiangcun.core.params import parse_id, parse_int, parse_year
+from xiangcun.core.permissions import require_county
 from xiangcun.domain.assets import disclosure
 from xiangcun.domain.assets.distribution import BASES, USES, DistributionError, totals_by_use
 from xiangcun.domain.assets.ledger import (
@@ -439,11 +440,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    if not services.is_county(request.user):
-        raise PermissionDenied("只有县级管理员可以修改公示设置")
-    county = county_of(request.user)
-    if county is None:
-        raise PermissionDenied("没有所属县")
+    county = require_county(request, "只有县级管理员可以修改公示设置")
     current = services.min_days(county)
     error = ""
     if request.method == "POST":

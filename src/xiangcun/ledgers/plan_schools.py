@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from xiangcun.accounts.scopes import county_of
+from xiangcun.core.permissions import require_county
 
 from . import services
 
 
 @login_required
 def from_plan(request: HttpRequest) -> HttpResponse:
-    if not services.is_county(request.user):
-        raise PermissionDenied("只有县级管理员可以把规划中的学校写入学校台账")
-    county = county_of(request.user)
-    if county is None:
-        raise Http404("您的账号没有所属的县")
+    county = require_county(request, "只有县级管理员可以把规划中的学校写入学校台账")
     offers = services.plan_schools(county)
     this_year = timezone.localdate().year
     default_year = next(

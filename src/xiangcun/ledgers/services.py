@@ -21,6 +21,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
+from xiangcun.core.permissions import is_county_admin
 from xiangcun.domain.ledgers import schools, toilets
 from xiangcun.domain.ledgers.columns import (
     MAX_ERRORS,
@@ -51,7 +52,6 @@ from .models import (
 )
 
 EDIT_ROLES = ("system_admin", "county_admin", "township_admin", "village_reporter")
-COUNTY_ROLES = ("system_admin", "county_admin")
 COVERAGE_INDICATOR = "N09"  # 农村卫生厕所普及率
 COVERAGE_NOTE = "由户厕台账计算"
 CHUNK = 5000
@@ -64,7 +64,7 @@ def can_edit(user: Any) -> bool:
 
 def is_county(user: Any) -> bool:
     """Defining ledgers, settings and publishing the coverage: the county role."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in COUNTY_ROLES))
+    return is_county_admin(user)
 
 
 def sees_people(user: Any) -> bool:

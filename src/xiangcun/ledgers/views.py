@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.core.downloads import export_response
 from xiangcun.core.forms import ChineseEmptyLabels, DateInput, OptimisticLockForm, StaleEdit
+from xiangcun.core.permissions import require_county
 from xiangcun.domain.households.idcard import mask_name
 from xiangcun.domain.ledgers import schools, toilets
 from xiangcun.domain.ledgers.columns import UNITS, DefinitionError, parse_definition, write_workbook
@@ -45,11 +46,6 @@ def _import_scope(request: HttpRequest) -> Region | None:
 def _require_edit(request: HttpRequest) -> None:
     if not services.can_edit(request.user):
         raise PermissionDenied("您的角色不能修改台账")
-
-
-def _require_county(request: HttpRequest) -> None:
-    if not services.is_county(request.user):
-        raise PermissionDenied("只有县级管理员可以做这项操作")
 
 
 def _require_people(request: HttpRequest) -> None:
@@ -296,8 +292,7 @@ def toilets_progress(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def publish_coverage(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request)
     year = request.POST.get("year", "")
     if not year.isdigit() or not 2000 <= int(year) <= timezone.localdate().year:
         messages.error(request, "年度无效")
@@ -339,8 +334,7 @@ class ToiletSettingsForm(ChineseEmptyLabels, forms.Form):
 
 @login_required
 def toilet_settings(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request)
     settings = services.toilet_settings(county)
     initial = {"baseline_sanitary": settings.baseline_sanitary, "rural_households": settings.rural_households,
                "yearly_plan": "\n".join(f"{y} {n}" for y, n in sorted(settings.yearly_plan.items()))}  # fmt: skip
@@ -424,8 +418,7 @@ def schools_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_settings(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request)
     standards, min_students = services.school_standards(county)
     fields: dict[str, forms.Field] = {"min_students": forms.IntegerField(label="小规模学校人数线（在校生少于）", min_value=0,
                                                                          initial=min_students)}  # fmt: skip
@@ -481,8 +474,7 @@ class LedgerForm(ChineseEmptyLabels, forms.Form):
 
 @login_required
 def ledger_new(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request)
     form = LedgerForm(request.POST or None, county=county)
     if request.method == "POST" and form.is_valid():
         ledger = Ledger.objects.create(county=county, created_by=request.user, **form.cleaned_data)

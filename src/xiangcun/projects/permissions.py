@@ -35,8 +35,3 @@ def can_step(user: Any) -> bool:
 def require_edit(user: Any) -> None:
     if not can_edit(user):
         raise PermissionDenied("您的角色不能修改项目库")
-
-
-def require_county(user: Any) -> None:
-    if not can_admit(user):
-        raise PermissionDenied("只有县级账号可以办理这项操作")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
 from xiangcun.core.downloads import export_response, upload_response
 from xiangcun.core.params import parse_year
+from xiangcun.core.permissions import require_county
 from xiangcun.domain import projects as domain
 from xiangcun.domain import uploads
 from xiangcun.domain.projects.funds import warning_text
@@ -28,7 +29,7 @@ from xiangcun.regions.models import Region
 from . import selectors, services
 from .forms import FundRuleForm, ProjectForm, StepForm, UploadForm
 from .models import FundRule, Project, ProjectStatus, ProjectStep, StepAttachment
-from .permissions import can_admit, can_edit, can_step, require_county, require_edit
+from .permissions import can_admit, can_edit, can_step, require_edit
 
 
 def _county(request: HttpRequest) -> Region:
@@ -273,7 +274,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{rule.year} 年资金规则已保存")
             return redirect("projects:rules")
     elif request.method == "POST":
-        require_county(request.user)
+        require_county(request)
     defaults = FundRule(county=county, year=0)
     return render(
         request,
@@ -284,8 +285,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_projects(request: HttpRequest) -> HttpResponse:
-    require_county(request.user)  # taking a plan's project into the library is the county's work
-    county = _county(request)
+    county = require_county(request)  # taking a plan's project into the library is the county's work
     items = list(services.plan_projects(request.user, county)[:500])
     taken = dict(Project.objects.filter(plan_item__in=items).values_list("plan_item_id", "id"))
     rows = [{"item": item, "data": item.effective, "project_id": taken.get(item.pk)} for item in items]
@@ -295,8 +295,7 @@ def plan_projects(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def take(request: HttpRequest, item_id: int) -> HttpResponse:
-    require_county(request.user)
-    county = _county(request)
+    county = require_county(request)
     item = get_scoped_or_404(services.plan_projects(request.user, county), request.user, pk=item_id)
     project = services.take_plan_item(item, county, request.user)
     messages.success(request, f"已作为储备项目入项目库：{project.code} {project.name}")

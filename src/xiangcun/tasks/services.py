@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.models import Role
 from xiangcun.accounts.scopes import scope_of, scoped
+from xiangcun.core.permissions import is_county_admin
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import resolve as resolve_department
 from xiangcun.domain import tasks as domain
@@ -24,8 +25,6 @@ from xiangcun.plans.models import PlanItem, PlanVersion
 from xiangcun.regions.models import Region
 
 from .models import Evidence, ProgressReport, Task, TaskSettings, TaskUnit
-
-COUNTY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.COUNTY_ADMIN})
 
 
 class TaskError(ValueError):
@@ -55,7 +54,8 @@ def settings_for(county: Region) -> TaskSettings:
 
 
 def is_county(user: Any) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in COUNTY_ROLES))
+    """Reviews, imports and settings: the county role."""
+    return is_county_admin(user)
 
 
 # ---------------------------------------------------------------- who sees which task

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scopes import county_of
 from xiangcun.audit.services import record_access
 from xiangcun.core.downloads import upload_response
+from xiangcun.core.permissions import require_county
 from xiangcun.domain import scorecards as cards
 from xiangcun.domain import tasks as domain
 from xiangcun.regions.models import Region
@@ -25,17 +26,14 @@ from . import selectors, services
 from .forms import ReportForm, ReviewForm, SettingsForm, UploadForm
 from .models import ProgressReport, Task, TaskUnit
 
+COUNTY_ONLY = "只有县级账号可以办理这项操作"
+
 
 def _county(request: HttpRequest) -> Region:
     county = county_of(request.user)
     if county is None:
         raise Http404("您的账号没有所属县")
     return county
-
-
-def _require_county(request: HttpRequest) -> None:
-    if not services.is_county(request.user):
-        raise Http404("只有县级账号可以办理这项操作")
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
@@ -151,7 +149,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ProgressReport.objects.filter(task__in=services.visible_tasks(request.user).values("pk")), pk=pk
     )
-    _require_county(request)
+    require_county(request, COUNTY_ONLY)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择通过或退回")
@@ -202,8 +200,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request, COUNTY_ONLY)
     form = UploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -223,8 +220,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def from_plan(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request, COUNTY_ONLY)
     text = request.POST.get("year", "")
     if not text.isdigit() or not 2000 <= int(text) <= timezone.localdate().year + 5:
         messages.error(request, "请填写有效年度")
@@ -236,8 +232,7 @@ def from_plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    _require_county(request)
-    county = _county(request)
+    county = require_county(request, COUNTY_ONLY)
     item = services.settings_for(county)
     form = SettingsForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
