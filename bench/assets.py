@@ -19,38 +19,17 @@ steadier measure of the work done.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
-import os
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from decimal import Decimal
+
+from _common import Table, clock, county_csv, databases, in_child, median, setup_django, sizes
 
 ASSETS = 100_000
 PAGES = ("index.html", "funds.html", "progress.html", "assets.html", "income.html", "targets.html")
-
-
-def _county_rows(prefix: str, name: str) -> list[list[object]]:
-    from xiangcun.domain.demo import COUNTY_CODE, county_rows
-
-    rows = county_rows(100)
-    old = COUNTY_CODE[:6]
-    out = [rows[0]]
-    for row in rows[1:]:
-        row = list(row)
-        row[0] = prefix + str(row[0])[6:]
-        if row[2]:
-            row[2] = prefix + str(row[2])[6:]
-        if str(row[0]).endswith("000000") and row[3] == "县":
-            row[1] = name
-        out.append(row)
-    assert all(not str(r[0]).startswith(old) for r in out[1:]) or prefix == old
-    return out
 
 
 def _background(county, rng: random.Random, projects: int, assets: int, income_assets: int) -> None:  # type: ignore[no-untyped-def]
@@ -96,9 +75,7 @@ def _background(county, rng: random.Random, projects: int, assets: int, income_a
 
 
 def run_one(counties: int) -> dict[str, object]:
-    import django
-
-    django.setup()
+    setup_django()
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -109,21 +86,16 @@ def run_one(counties: int) -> dict[str, object]:
     from xiangcun.regions.services import import_regions
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(7)
-    t = time.perf_counter()
-    for k in range(counties):
-        prefix = "999901" if k == 0 else f"98{k:04d}"
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(_county_rows(prefix, "示范县" if k == 0 else f"第{k}县"))
-        assert import_regions(buffer.getvalue().encode(), "c.csv").ok
-        county = Region.objects.get(code=prefix + "000000")
-        if k == 0:
-            _background(county, rng, projects=2000, assets=0, income_assets=0)
-        else:
-            _background(county, rng, projects=500, assets=3000, income_assets=1000)
-    setup_s = time.perf_counter() - t
+    with clock() as setup:
+        for k in range(counties):
+            prefix = "999901" if k == 0 else f"98{k:04d}"
+            assert import_regions(county_csv(prefix, "示范县" if k == 0 else f"第{k}县"), "c.csv").ok
+            county = Region.objects.get(code=prefix + "000000")
+            if k == 0:
+                _background(county, rng, projects=2000, assets=0, income_assets=0)
+            else:
+                _background(county, rng, projects=500, assets=3000, income_assets=1000)
 
     county = Region.objects.get(code="999901000000")
     villages = list(Region.objects.within(county).filter(depth=5).values_list("code", flat=True))
@@ -134,13 +106,11 @@ def run_one(counties: int) -> dict[str, object]:
              "custodian": "村委会", "custodian_person": "管护员", "operating_mode": "租赁" if n % 3 == 0 else "",
              "state": ("正常运营", "闲置", "损毁")[n % 3]} for n in range(ASSETS)]  # fmt: skip
     data = write_assets(rows)
-    t, cpu = time.perf_counter(), time.process_time()
-    report = import_assets(data, "bench.xlsx")
-    import_s, import_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with clock() as imported:
+        report = import_assets(data, "bench.xlsx")
     assert report.ok and report.created == ASSETS, [str(e) for e in report.errors[:3]]
-    t, cpu = time.perf_counter(), time.process_time()
-    report = import_assets(data, "bench.xlsx")  # everything unchanged: the re-import path
-    reimport_s, reimport_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with clock() as reimported:
+        report = import_assets(data, "bench.xlsx")  # everything unchanged: the re-import path
     _incomes_for(county, rng)
 
     client = Client()
@@ -148,23 +118,15 @@ def run_one(counties: int) -> dict[str, object]:
     for name in PAGES:
         url = f"/public/{county.code}/{name}"
         assert client.get(url).status_code == 200, url
-        times, cpus = [], []
-        for _ in range(5):
-            t, cpu = time.perf_counter(), time.process_time()
-            client.get(url)
-            times.append(time.perf_counter() - t)
-            cpus.append(time.process_time() - cpu)
-        pages[name] = f"{statistics.median(times) * 1000:.0f}/{statistics.median(cpus) * 1000:.0f}"
-    with tempfile.TemporaryDirectory() as out:
-        t = time.perf_counter()
+        pages[name] = median(lambda url=url: client.get(url)).ms()
+    with tempfile.TemporaryDirectory() as out, clock() as published:
         call_command("publish", "--out", out, "--county", county.code, stdout=io.StringIO())
-        publish_s = time.perf_counter() - t
     from xiangcun.assets.models import Asset
 
     return {"counties": counties, "assets_total": Asset.objects.count(), "xlsx_mb": round(len(data) / 1024 / 1024, 1),
-            "setup_s": round(setup_s, 1), "import_s": f"{import_s:.1f}/{import_cpu:.1f}",
-            "reimport_s": f"{reimport_s:.1f}/{reimport_cpu:.1f}",
-            "pages_ms": pages, "publish_s": round(publish_s, 2)}  # fmt: skip
+            "setup_s": round(setup.wall, 1), "import_s": f"{imported.wall:.1f}/{imported.cpu:.1f}",
+            "reimport_s": f"{reimported.wall:.1f}/{reimported.cpu:.1f}",
+            "pages_ms": pages, "publish_s": f"{published.wall:.2f}/{published.cpu:.2f}"}  # fmt: skip
 
 
 def _incomes_for(county, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
@@ -189,30 +151,17 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2])), ensure_ascii=False))
         return
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="1,100")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    databases = [("SQLite", None)]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    print(
-        f"{'db':<11}{'counties':>9}{'assets':>9}{'xlsx MB':>8}{'import s':>12}{'reimport s':>12}{'publish s':>10}  pages ms (wall/CPU)"
-    )
-    for label, url in databases:
-        for size in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiangcun.settings", XIANGCUN_DATA_DIR=tmp)
-                env["DATABASE_URL"] = url or f"sqlite:///{tmp}/bench.sqlite3"
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True
-                )
-                if out.returncode != 0:
-                    print(out.stderr[-3000:])
-                    raise SystemExit(1)
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-                pages = " ".join(f"{k.removesuffix('.html')}={v}" for k, v in r["pages_ms"].items())
-                print(f"{label:<11}{r['counties']:>9}{r['assets_total']:>9}{r['xlsx_mb']:>8}{r['import_s']:>12}"
-                      f"{r['reimport_s']:>12}{r['publish_s']:>10}  {pages}", flush=True)  # fmt: skip
+    parser = argparse.ArgumentParser(description="资产台账导入和公开页面的基准（每个规模一个新进程）")
+    parser.add_argument("--sizes", default="1,100", help="县数，逗号分隔（1 为一个县，100 为省级规模）")
+    counts = sizes(parser.parse_args().sizes)
+    table = Table(("db", 11), ("counties", 9), ("assets", 9), ("xlsx MB", 8), ("import s", 12),
+                  ("reimport s", 12), ("publish s", 12), ("  pages ms (wall/CPU)", 0))  # fmt: skip
+    for label, url in databases():
+        for count in counts:
+            r = in_child(__file__, "--one", str(count), database=url)
+            pages = " ".join(f"{k.removesuffix('.html')}={v}" for k, v in r["pages_ms"].items())
+            table.row(label, r["counties"], r["assets_total"], r["xlsx_mb"], r["import_s"], r["reimport_s"],
+                      r["publish_s"], f"  {pages}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -14,18 +14,13 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
+
+from _common import Table, clock, in_child, setup_django
 
 
 def run_one(count: int, sealing: bool) -> dict[str, object]:
-    import django
-
-    django.setup()
+    setup_django()
     from auditlog.models import LogEntry
-    from django.core.management import call_command
 
     from xiangcun.audit import chain
     from xiangcun.domain.demo import county_rows, household_rows
@@ -34,8 +29,6 @@ def run_one(count: int, sealing: bool) -> dict[str, object]:
     from xiangcun.regions.models import Region
     from xiangcun.regions.services import import_regions
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(county_rows(300))
     assert import_regions(buffer.getvalue().encode(), "county.csv").ok
@@ -45,42 +38,37 @@ def run_one(count: int, sealing: bool) -> dict[str, object]:
     if not sealing:
         chain._seal_quietly = lambda: None  # type: ignore[assignment]  # noqa: SLF001
     before = LogEntry.objects.count()
-    t, c = time.perf_counter(), time.process_time()
-    assert import_households(data, "bench.xlsx").ok
-    import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
+    with clock() as imported:
+        assert import_households(data, "bench.xlsx").ok
     entries = LogEntry.objects.count() - before
-    t, c = time.perf_counter(), time.process_time()
-    late = chain.seal()  # 0 when sealing ran after the commit
-    seal_s, seal_cpu = time.perf_counter() - t, time.process_time() - c
-    t, c = time.perf_counter(), time.process_time()
-    verdict = chain.verify()
-    verify_s, verify_cpu = time.perf_counter() - t, time.process_time() - c
-    return {"households": count, "sealing": sealing, "entries": entries, "import_s": round(import_s, 2),
-            "import_cpu_s": round(import_cpu, 2), "sealed_afterwards": late, "seal_afterwards_s": round(seal_s, 2),
-            "seal_afterwards_cpu_s": round(seal_cpu, 2), "verify_s": round(verify_s, 2),
-            "verify_cpu_s": round(verify_cpu, 2),
+    with clock() as sealed:
+        late = chain.seal()  # 0 when sealing ran after the commit
+    with clock() as verified:
+        verdict = chain.verify()
+    return {"households": count, "sealing": sealing, "entries": entries, "import_s": round(imported.wall, 2),
+            "import_cpu_s": round(imported.cpu, 2), "sealed_afterwards": late,
+            "seal_afterwards_s": round(sealed.wall, 2), "seal_afterwards_cpu_s": round(sealed.cpu, 2),
+            "verify_s": round(verified.wall, 2), "verify_cpu_s": round(verified.cpu, 2),
             "verified": verdict.checked}  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=10_000)
-    parser.add_argument("--one", default="")
+    parser = argparse.ArgumentParser(
+        description="审计日志哈希封存对农户导入的影响（封存关闭、开启各一个新进程）"
+    )
+    parser.add_argument("--households", type=int, default=10_000, help="导入的户数")
+    parser.add_argument("--one", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.households, args.one == "on")))
         return
+    columns = ("sealing", "households", "entries", "import_s", "import_cpu_s", "sealed_afterwards",
+               "seal_afterwards_s", "seal_afterwards_cpu_s", "verify_s", "verify_cpu_s", "verified")  # fmt: skip
+    table = Table(*columns, width=10)
     for sealing in ("off", "on"):
-        with tempfile.TemporaryDirectory() as folder:
-            env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiangcun.settings")
-            env.setdefault(
-                "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-            )
-            out = subprocess.run(
-                [sys.executable, __file__, "--households", str(args.households), "--one", sealing],
-                env=env, capture_output=True, text=True, check=True,
-            )  # fmt: skip
-            print(out.stdout.strip().splitlines()[-1])
+        database = os.environ.get("BENCH_DATABASE_URL")
+        r = in_child(__file__, "--households", str(args.households), "--one", sealing, database=database)
+        table.row(*(r[c] for c in columns))
 
 
 if __name__ == "__main__":

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from _common import Table, clock, in_child, peak_mb, sizes
 
 YEAR = 2025
 THRESHOLD = 6000.0
@@ -85,15 +83,13 @@ def stage(name: str, count: int, path: Path) -> dict[str, object]:
     if name == "write":
         households, members, finances = synthetic(count)
         out["members"] = len(members)
-        start = time.perf_counter()
-        write_workbook(households, members, finances, path)
-        out["seconds"] = time.perf_counter() - start
+        with clock() as timing:
+            write_workbook(households, members, finances, path)
         out["mb"] = path.stat().st_size / 1024 / 1024
     elif name == "read":
         villages = {f"1411221{k:05d}" for k in range(300)}
-        start = time.perf_counter()
-        registry = read_registry(path, village_codes=villages)
-        out["seconds"] = time.perf_counter() - start
+        with clock() as timing:
+            registry = read_registry(path, village_codes=villages)
         assert registry.ok, [str(e) for e in registry.errors[:5]]
         out["members"] = len(registry.members)
     else:  # screening from arrays, as the Django layer would pass them from values_list
@@ -111,11 +107,11 @@ def stage(name: str, count: int, path: Path) -> dict[str, object]:
         birth_year = digits @ np.array([1000, 100, 10, 1])
         members.columns["birth_date"] = (birth_year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
         arrays = screening_columns(registry, YEAR)
-        start = time.perf_counter()
-        results = screen(*arrays, year=YEAR, threshold=THRESHOLD)
-        out["seconds"] = time.perf_counter() - start
+        with clock() as timing:
+            results = screen(*arrays, year=YEAR, threshold=THRESHOLD)
         out["flagged"] = len(flagged(results))
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["seconds"] = f"{timing.wall:.2f}/{timing.cpu:.2f}"
+    out["peak_mb"] = round(peak_mb())
     return out
 
 
@@ -123,26 +119,22 @@ def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--stage":
         print(json.dumps(stage(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))))
         return
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    print(f"{'households':>10} {'members':>9} {'xlsx MB':>8} | {'write s':>8} {'peak MB':>8} | "
-          f"{'read s':>7} {'peak MB':>8} | {'screen s':>8} {'peak MB':>8} {'flagged':>8}")  # fmt: skip
-    for size in sizes:
+    parser = argparse.ArgumentParser(
+        description="农户领域代码（无数据库）：写登记表、读取校验、筛查；每步一个新进程"
+    )
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="户数，逗号分隔")
+    counts = sizes(parser.parse_args().sizes)
+    table = Table(("households", 10), ("members", 9), ("xlsx MB", 8), ("write s wall/CPU", 17), ("peak MB", 8),
+                  ("read s wall/CPU", 16), ("peak MB", 8), ("screen s wall/CPU", 18), ("peak MB", 8),
+                  ("flagged", 8))  # fmt: skip
+    for size in counts:
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "registry.xlsx"
-            r = {}
-            for name in ("write", "read", "screen"):
-                done = subprocess.run([sys.executable, __file__, "--stage", name, str(size), str(path)],
-                                      capture_output=True, text=True)  # fmt: skip
-                if done.returncode:
-                    print(done.stderr[-3000:])
-                    raise SystemExit(1)
-                r[name] = json.loads(done.stdout.strip().splitlines()[-1])
-            w, rd, s = r["write"], r["read"], r["screen"]
-            print(f"{size:>10} {w['members']:>9} {w['mb']:>8.1f} | {w['seconds']:>8.1f} {w['peak_mb']:>8.0f} | "
-                  f"{rd['seconds']:>7.1f} {rd['peak_mb']:>8.0f} | {s['seconds']:>8.2f} {s['peak_mb']:>8.0f} "
-                  f"{s['flagged']:>8}", flush=True)  # fmt: skip
+            path = str(Path(tmp) / "registry.xlsx")
+            w, rd, s = (
+                in_child(__file__, "--stage", name, str(size), path) for name in ("write", "read", "screen")
+            )
+            table.row(size, w["members"], f"{w['mb']:.1f}", w["seconds"], w["peak_mb"], rd["seconds"],
+                      rd["peak_mb"], s["seconds"], s["peak_mb"], s["flagged"])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -21,24 +21,10 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import random
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from typing import Any
 
-
-def _median(fn: Any, runs: int = 5) -> tuple[float, float]:
-    walls, cpus = [], []
-    for _ in range(runs):
-        t, cpu = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
+from _common import Table, clock, databases, in_child, median, setup_django, sizes
 
 
 def _rows(size: int, villages: list[str], households: list[str], rng: random.Random) -> list[list[object]]:
@@ -66,11 +52,7 @@ def _rows(size: int, villages: list[str], households: list[str], rng: random.Ran
 
 
 def run_one(size: int) -> dict[str, object]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_django()
     from xiangcun.domain.demo import COUNTY_CODE, county_rows
     from xiangcun.domain.ledgers import toilets
     from xiangcun.domain.ledgers.columns import write_workbook
@@ -80,8 +62,6 @@ def run_one(size: int) -> dict[str, object]:
     from xiangcun.regions.models import Region
     from xiangcun.regions.services import import_regions
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(county_rows(100))
     assert import_regions(buffer.getvalue().encode(), "c.csv").ok
@@ -98,13 +78,11 @@ def run_one(size: int) -> dict[str, object]:
     )
     data = write_workbook(toilets.COLUMNS, _rows(size, [c for _, c in villages], [f"H{n:07d}" for n in range(registered)],
                                                   random.Random(7)))  # fmt: skip
-    t, cpu = time.perf_counter(), time.process_time()
-    report = services.import_toilets(data, "bench.xlsx", county)
-    import_s, import_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with clock() as imported:
+        report = services.import_toilets(data, "bench.xlsx", county)
     assert report.ok and report.created == size, [str(e) for e in report.errors[:3]]
-    t, cpu = time.perf_counter(), time.process_time()
-    again = services.import_toilets(data, "bench.xlsx", county)
-    reimport_s, reimport_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with clock() as reimported:
+        again = services.import_toilets(data, "bench.xlsx", county)
     assert again.ok and again.unchanged == size, again.summary()
     records = ToiletRecord.objects.filter(county=county)
     all_villages = Region.objects.filter(depth=5).within(county)
@@ -115,39 +93,27 @@ def run_one(size: int) -> dict[str, object]:
         for year in range(2021, 2026):
             services.coverage(county, year)
 
-    summary_s, summary_cpu = _median(summary)
-    return {"rows": size, "xlsx_mb": round(len(data) / 1024 / 1024, 1), "import_s": round(import_s, 2),
-            "import_cpu_s": round(import_cpu, 2), "reimport_s": round(reimport_s, 2),
-            "reimport_cpu_s": round(reimport_cpu, 2), "summary_ms": round(summary_s * 1000),
-            "summary_cpu_ms": round(summary_cpu * 1000)}  # fmt: skip
+    summarised = median(summary)
+    return {"rows": size, "xlsx_mb": round(len(data) / 1024 / 1024, 1), "import_s": round(imported.wall, 2),
+            "import_cpu_s": round(imported.cpu, 2), "reimport_s": round(reimported.wall, 2),
+            "reimport_cpu_s": round(reimported.cpu, 2), "summary_ms": round(summarised.wall * 1000),
+            "summary_cpu_ms": round(summarised.cpu * 1000)}  # fmt: skip
 
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,50000,100000")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    databases = [("SQLite", None)]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    parser = argparse.ArgumentParser(description="户厕台账导入和改厕进度汇总的基准（每个规模一个新进程）")
+    parser.add_argument("--sizes", default="10000,50000,100000", help="台账行数，逗号分隔")
+    counts = sizes(parser.parse_args().sizes)
     columns = ("rows", "xlsx_mb", "import_s", "import_cpu_s", "reimport_s", "reimport_cpu_s", "summary_ms",
                "summary_cpu_ms")  # fmt: skip
-    print(f"{'db':<11}" + "".join(f"{c:>15}" for c in columns))
-    for label, url in databases:
-        for size in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiangcun.settings", XIANGCUN_DATA_DIR=tmp)
-                env["DATABASE_URL"] = url or f"sqlite:///{tmp}/bench.sqlite3"
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True
-                )
-                if out.returncode != 0:
-                    print(out.stderr[-3000:])
-                    raise SystemExit(1)
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{label:<11}" + "".join(f"{r[c]!s:>15}" for c in columns), flush=True)
+    table = Table(("db", 11), *columns, width=15)
+    for label, url in databases():
+        for count in counts:
+            r = in_child(__file__, "--one", str(count), database=url)
+            table.row(label, *(r[c] for c in columns))
 
 
 if __name__ == "__main__":

@@ -19,39 +19,18 @@ The import is also given in CPU seconds of the process, which a busy machine doe
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import os
 import random
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from decimal import Decimal
 from typing import Any
+
+from _common import Table, clock, county_csv, databases, in_child, median, setup_django, sizes
 
 PROJECTS = 20_000
 BACKGROUND = 2_000
 TYPES = ("产业发展", "就业增收", "乡村建设", "易地搬迁后续扶持", "乡村治理", "其他")
 STATUSES = ("储备", "入库", "实施中", "已完工", "已验收", "已形成资产", "已终止")
-
-
-def _county_rows(prefix: str, name: str) -> list[list[object]]:
-    from xiangcun.domain.demo import COUNTY_CODE, county_rows
-
-    out = []
-    for row in county_rows(100):
-        row = list(row)
-        if str(row[0]).isdigit():
-            row[0] = prefix + str(row[0])[6:]
-            if row[2]:
-                row[2] = prefix + str(row[2])[6:]
-            if str(row[0]) == prefix + COUNTY_CODE[6:]:
-                row[1] = name
-        out.append(row)
-    return out
 
 
 def _workbook_rows(rng: random.Random, regions: list[str], change: int = 0) -> list[dict[str, Any]]:
@@ -96,24 +75,8 @@ def _background(county: Any, count: int) -> None:
     Project.objects.bulk_create(items, batch_size=5000)
 
 
-def _median(fn: Any, runs: int = 5) -> tuple[float, float]:
-    """Median wall and CPU seconds of `fn` over `runs` runs after one warm-up."""
-    fn()
-    times, cpus = [], []
-    for _ in range(runs):
-        t, cpu = time.perf_counter(), time.process_time()
-        fn()
-        times.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(times), statistics.median(cpus)
-
-
 def run_one(counties: int) -> dict[str, object]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_django()
     from xiangcun.departments.services import ensure_defaults
     from xiangcun.domain.projects.workbook import write_projects
     from xiangcun.projects.models import Project
@@ -122,81 +85,63 @@ def run_one(counties: int) -> dict[str, object]:
     from xiangcun.regions.models import Region
     from xiangcun.regions.services import import_regions
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(7)
-    t = time.perf_counter()
     county = None
-    for k in range(counties):
-        prefix = "999901" if k == 0 else f"98{k:04d}"
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(_county_rows(prefix, "示范县" if k == 0 else f"第{k}县"))
-        assert import_regions(buffer.getvalue().encode(), "c.csv").ok
-        here = Region.objects.get(code=prefix + "000000")
-        if k == 0:
-            county = here
-            ensure_defaults(county)
-        else:
-            _background(here, BACKGROUND)
-    setup_s = time.perf_counter() - t
+    with clock() as setup:
+        for k in range(counties):
+            prefix = "999901" if k == 0 else f"98{k:04d}"
+            assert import_regions(county_csv(prefix, "示范县" if k == 0 else f"第{k}县"), "c.csv").ok
+            here = Region.objects.get(code=prefix + "000000")
+            if k == 0:
+                county = here
+                ensure_defaults(county)
+            else:
+                _background(here, BACKGROUND)
     assert county is not None
     regions = list(Region.objects.within(county).filter(depth__in=(4, 5)).values_list("code", flat=True))
     first = write_projects(_workbook_rows(rng, regions))
     second = write_projects(_workbook_rows(random.Random(7), regions, change=10))
     assert first is not None and second is not None
-    t, cpu = time.perf_counter(), time.process_time()
-    report = import_projects(first, "bench.xlsx", county)
-    import_s, import_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with clock() as imported:
+        report = import_projects(first, "bench.xlsx", county)
     assert report.ok and report.created == PROJECTS, [str(e) for e in report.errors[:3]]
-    t, cpu = time.perf_counter(), time.process_time()
-    report = import_projects(second, "bench.xlsx", county)
-    reimport_s, reimport_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with clock() as reimported:
+        report = import_projects(second, "bench.xlsx", county)
     assert report.ok and report.updated == PROJECTS // 10, (
         report.summary(),
         [str(e) for e in report.errors[:3]],
     )
     library = Project.objects.filter(county=county)
-    summary_s = _median(lambda: fund_summary(library, 2025, county))
-    township_s = _median(lambda: by_township(library, 2025, county))
-    public_s = _median(lambda: public_fund_summary(county, 2025))
-    t = time.perf_counter()
-    data = export_projects(library)
-    export_s = time.perf_counter() - t
-    return {"counties": counties, "projects_in_table": Project.objects.count(), "setup_s": round(setup_s, 1),
-            "xlsx_mb": round(len(first) / 1024 / 1024, 1), "import_s": round(import_s, 2),
-            "import_cpu_s": round(import_cpu, 2), "reimport_s": round(reimport_s, 2),
-            "reimport_cpu_s": round(reimport_cpu, 2), "summary_ms": round(summary_s[0] * 1000),
-            "summary_cpu_ms": round(summary_s[1] * 1000), "township_ms": round(township_s[0] * 1000),
-            "public_ms": round(public_s[0] * 1000), "public_cpu_ms": round(public_s[1] * 1000),
-            "export_s": round(export_s, 2), "export_mb": round(len(data) / 1024 / 1024, 1)}  # fmt: skip
+    summary = median(lambda: fund_summary(library, 2025, county))
+    township = median(lambda: by_township(library, 2025, county))
+    public = median(lambda: public_fund_summary(county, 2025))
+    with clock() as exported:
+        data = export_projects(library)
+    return {"counties": counties, "projects_in_table": Project.objects.count(), "setup_s": round(setup.wall, 1),
+            "xlsx_mb": round(len(first) / 1024 / 1024, 1), "import_s": round(imported.wall, 2),
+            "import_cpu_s": round(imported.cpu, 2), "reimport_s": round(reimported.wall, 2),
+            "reimport_cpu_s": round(reimported.cpu, 2), "summary_ms": round(summary.wall * 1000),
+            "summary_cpu_ms": round(summary.cpu * 1000), "township_ms": round(township.wall * 1000),
+            "public_ms": round(public.wall * 1000), "public_cpu_ms": round(public.cpu * 1000),
+            "export_s": round(exported.wall, 2), "export_cpu_s": round(exported.cpu, 2),
+            "export_mb": round(len(data) / 1024 / 1024, 1)}  # fmt: skip
 
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="1,100")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    databases = [("SQLite", None)]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    parser = argparse.ArgumentParser(description="项目库导入、资金汇总和导出的基准（每个规模一个新进程）")
+    parser.add_argument("--sizes", default="1,100", help="县数，逗号分隔（1 为一个县，100 为省级规模）")
+    counts = sizes(parser.parse_args().sizes)
     columns = ("counties", "projects_in_table", "import_s", "import_cpu_s", "reimport_s", "reimport_cpu_s",
-               "summary_ms", "summary_cpu_ms", "township_ms", "public_ms", "public_cpu_ms", "export_s")  # fmt: skip
-    print(f"{'db':<11}" + "".join(f"{c:>16}" for c in columns))
-    for label, url in databases:
-        for size in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                env = dict(os.environ, DJANGO_SETTINGS_MODULE="xiangcun.settings", XIANGCUN_DATA_DIR=tmp)
-                env["DATABASE_URL"] = url or f"sqlite:///{tmp}/bench.sqlite3"
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True
-                )
-                if out.returncode != 0:
-                    print(out.stderr[-3000:])
-                    raise SystemExit(1)
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{label:<11}" + "".join(f"{r[c]!s:>16}" for c in columns), flush=True)
+               "summary_ms", "summary_cpu_ms", "township_ms", "public_ms", "public_cpu_ms", "export_s",
+               "export_cpu_s")  # fmt: skip
+    table = Table(("db", 11), *columns)
+    for label, url in databases():
+        for count in counts:
+            r = in_child(__file__, "--one", str(count), database=url)
+            table.row(label, *(r[c] for c in columns))
 
 
 if __name__ == "__main__":

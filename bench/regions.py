@@ -3,21 +3,19 @@
 Runs on SQLite (a temporary file) and, when BENCH_DATABASE_URL points to an empty PostgreSQL database,
 on PostgreSQL too. Each size runs in a fresh process so memory figures do not carry over.
 
-    .venv/bin/python bench/regions.py
+    .venv/bin/python bench/regions.py [--sizes 1000,10000,50000]
     BENCH_DATABASE_URL=postgres://xiangcun@127.0.0.1:5432/bench .venv/bin/python bench/regions.py
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
-import os
-import resource
-import subprocess
 import sys
-import tempfile
-import time
+
+from _common import Table, best, clock, databases, in_child, peak_mb, setup_django, sizes
 
 SIZES = [1_000, 10_000, 50_000]
 
@@ -56,50 +54,37 @@ def province_csv(villages: int) -> bytes:
 
 
 def run_one(villages: int) -> dict[str, object]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.test import Client
 
     from xiangcun.accounts.models import Role, User
     from xiangcun.regions.models import Region
     from xiangcun.regions.services import import_regions
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     data = province_csv(villages)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    report = import_regions(data, "bench.csv")
-    import_s = time.perf_counter() - start
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_mb()
+    with clock() as imported:
+        report = import_regions(data, "bench.csv")
+    rss_after = peak_mb()
     assert report.ok, report.errors[:3]
 
     province = Region.objects.get(code="710000000000")
     county = Region.objects.filter(depth=3).order_by("path").last()
 
-    def timed(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
-        best = float("inf")
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fn()
-            best = min(best, time.perf_counter() - t)
-        return best
-
-    subtree_county = timed(lambda: list(Region.objects.within(county).values_list("code", flat=True)))
-    villages_in_province = timed(lambda: Region.objects.within(province).filter(depth=5).count())
+    subtree_county = best(lambda: list(Region.objects.within(county).values_list("code", flat=True))).wall
+    villages_in_province = best(lambda: Region.objects.within(province).filter(depth=5).count()).wall
     admin = User.objects.create(username="bench", role=Role.SYSTEM_ADMIN)
     client = Client()
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
-    page_province = timed(lambda: client.get(f"/regions/{province.code}/"))
-    page_county = timed(lambda: client.get(f"/regions/{county.code}/"))
+    page_province = best(lambda: client.get(f"/regions/{province.code}/")).wall
+    page_county = best(lambda: client.get(f"/regions/{county.code}/")).wall
     assert client.get(f"/regions/{county.code}/").status_code == 200
     return {
         "villages": villages,
         "rows": report.created,
-        "import_s": round(import_s, 2),
-        "import_peak_mb": round((rss_after - rss_before) / 1024, 1),
+        "import_s": round(imported.wall, 2),
+        "import_cpu_s": round(imported.cpu, 2),
+        "import_peak_mb": round(rss_after - rss_before, 1),
         "subtree_county_ms": round(subtree_county * 1000, 1),
         "count_villages_province_ms": round(villages_in_province * 1000, 1),
         "page_province_ms": round(page_province * 1000, 1),
@@ -111,35 +96,18 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
-    databases = [("SQLite", None)]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    print(
-        f"{'db':<11}{'villages':>9}{'rows':>8}{'import s':>10}{'peak MB':>9}{'subtree ms':>12}"
-        f"{'count ms':>10}{'page(prov) ms':>15}{'page(county) ms':>17}"
-    )
-    for label, url in databases:
-        for size in SIZES:
-            with tempfile.TemporaryDirectory() as tmp:
-                env = dict(
-                    os.environ,
-                    DJANGO_SETTINGS_MODULE="xiangcun.settings",
-                    XIANGCUN_DATA_DIR=tmp,
-                    ALLOWED_HOSTS="testserver",
-                )
-                env["DATABASE_URL"] = url or f"sqlite:///{tmp}/bench.sqlite3"
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", str(size)], env=env, capture_output=True, text=True
-                )
-                if out.returncode != 0:
-                    print(out.stderr[-2000:])
-                    raise SystemExit(1)
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(
-                    f"{label:<11}{r['villages']:>9}{r['rows']:>8}{r['import_s']:>10}{r['import_peak_mb']:>9}"
-                    f"{r['subtree_county_ms']:>12}{r['count_villages_province_ms']:>10}"
-                    f"{r['page_province_ms']:>15}{r['page_county_ms']:>17}"
-                )
+    parser = argparse.ArgumentParser(description="区划导入、子树查询和区划页面的基准（每个规模一个新进程）")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="行政村数，逗号分隔")
+    counts = sizes(parser.parse_args().sizes)
+    table = Table(("db", 11), ("villages", 9), ("rows", 8), ("import s", 10), ("import CPU s", 13),
+                  ("peak MB", 9), ("subtree ms", 12), ("count ms", 10), ("page(prov) ms", 15),
+                  ("page(county) ms", 17))  # fmt: skip
+    for label, url in databases():
+        for count in counts:
+            r = in_child(__file__, "--one", str(count), database=url, env={"ALLOWED_HOSTS": "testserver"})
+            table.row(label, r["villages"], r["rows"], r["import_s"], r["import_cpu_s"], r["import_peak_mb"],
+                      r["subtree_county_ms"], r["count_villages_province_ms"], r["page_province_ms"],
+                      r["page_county_ms"])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -14,19 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
+
+from _common import Table, clock, in_child, setup_django, sizes
 
 
 def run(size: int) -> dict[str, float]:
-    import django
-
-    django.setup()
+    setup_django()
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -34,7 +29,6 @@ def run(size: int) -> dict[str, float]:
     from xiangcun.accounts.models import Role, User
     from xiangcun.regions.models import Region
 
-    call_command("migrate", verbosity=0)
     county = Region(code="140000000000", name="测试县", level="county", population=30000)
     county.save()
     town = Region(code="140000001000", name="甲镇", level="township", parent=county, population=9000)
@@ -70,45 +64,30 @@ def run(size: int) -> dict[str, float]:
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
     out: dict[str, float] = {"entries": size}
     for name, url in (("page", reverse("audit:security")), ("export", reverse("audit:security_export"))):
-        wall, cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
+        with clock() as timing:
+            response = client.get(url)
         assert response.status_code == 200, response.status_code
-        out[f"{name}_wall_s"] = round(time.perf_counter() - wall, 3)
-        out[f"{name}_cpu_s"] = round(time.process_time() - cpu, 3)
+        out[f"{name}_wall_s"] = round(timing.wall, 3)
+        out[f"{name}_cpu_s"] = round(timing.cpu, 3)
         if name == "export":
             out["export_mb"] = round(len(response.content) / 1e6, 2)
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser = argparse.ArgumentParser(description="安全日志页面和导出的基准（每个规模一个新进程）")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="日志条数，逗号分隔")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run(args.one)))
         return
-    for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as data:
-            env = {
-                **os.environ,
-                "XIANGCUN_DATA_DIR": data,
-                "DJANGO_SETTINGS_MODULE": "xiangcun.settings",
-                "ALLOWED_HOSTS": "testserver",
-            }
-            if os.environ.get("BENCH_DATABASE_URL"):
-                env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-            result = subprocess.run(
-                [sys.executable, __file__, "--one", str(size)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if result.returncode:
-                print(result.stderr[-2000:], file=sys.stderr)
-                raise SystemExit(result.returncode)
-            print(result.stdout.strip().splitlines()[-1])
+    columns = ("entries", "page_wall_s", "page_cpu_s", "export_wall_s", "export_cpu_s", "export_mb")
+    table = Table(*columns, width=14)
+    for size in sizes(args.sizes):
+        r = in_child(__file__, "--one", str(size), database=os.environ.get("BENCH_DATABASE_URL"),
+                     env={"ALLOWED_HOSTS": "testserver"})  # fmt: skip
+        table.row(*(r[c] for c in columns))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ confirmed plan whose lists name two 中心村 per township and every fifth villa
 - layout: the layout page with the four default rules over every village (`/villages/layout/`);
 - export: the layout result as .xlsx.
 
-Each figure is the median of three runs, wall and CPU milliseconds (the machine is shared: CPU is the fairer one).
+Each figure is the median of three runs after a warm-up, as wall/CPU milliseconds (the machine is shared: CPU
+is the fairer one).
 
     .venv/bin/python bench/villages.py [--sizes 100,1000,5000]
 """
@@ -19,27 +20,16 @@ import argparse
 import csv
 import io
 import json
-import os
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
+
+from _common import Table, databases, in_child, median, setup_django, sizes
 
 
 def one(villages: int) -> dict[str, object]:
-    folder = tempfile.mkdtemp()
-    os.environ["XIANGCUN_DATA_DIR"] = folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangcun.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     from xiangcun.accounts.models import Role, User
     from xiangcun.domain.demo import COUNTY_CODE, county_rows
     from xiangcun.plans.models import Plan, PlanItem, PlanVersion
@@ -71,18 +61,10 @@ def one(villages: int) -> dict[str, object]:
     )
     PlanVersion.objects.filter(pk=version.pk).update(status="confirmed")  # no signal: sync is timed below
 
-    def timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-        runs = []
-        for _ in range(3):
-            wall, cpu = time.perf_counter(), time.process_time()
-            fn()
-            runs.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
-        return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-
     client = Client()
     client.force_login(user)
     result: dict[str, object] = {"villages": Region.objects.filter(depth=5).count()}
-    result["sync"] = timed(lambda: services.sync_classes(county))
+    result["sync"] = median(lambda: services.sync_classes(county), runs=3).ms()
     result["memberships"] = services.ClassMembership.objects.count()
     for name, url in [
         ("list", "/villages/"),
@@ -90,30 +72,25 @@ def one(villages: int) -> dict[str, object]:
         ("export", "/villages/layout/export/"),
     ]:
         assert client.get(url).status_code == 200
-        result[name] = timed(lambda url=url: client.get(url))
+        result[name] = median(lambda url=url: client.get(url), runs=3).ms()
     return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="100,1000,5000")
-    parser.add_argument("--one", type=int)
+    parser = argparse.ArgumentParser(description="村庄类别、村庄名单和布局检查的基准（每个规模一个新进程）")
+    parser.add_argument("--sizes", default="100,1000,5000", help="一个县的行政村数，逗号分隔")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(args.one)))
         return
-    print(
-        f"{'村数':>6} {'类别':>6} | {'sync 墙钟/CPU ms':>18} | {'名单页':>14} | {'布局检查页':>14} | {'导出':>14}"
+    table = Table(
+        ("db", 11), ("村数", 7), ("类别", 7), "sync ms", "名单页 ms", "布局检查页 ms", "导出 ms", width=16
     )
-    for size in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        cells = [f"{r[k][0]:>7.0f} / {r[k][1]:>6.0f}" for k in ("sync", "list", "layout", "export")]
-        print(
-            f"{r['villages']:>6} {r['memberships']:>6} | {cells[0]:>18} | {cells[1]:>14} | {cells[2]:>14} | {cells[3]:>14}"
-        )
+    for label, url in databases():
+        for size in sizes(args.sizes):
+            r = in_child(__file__, "--one", str(size), database=url)
+            table.row(label, r["villages"], r["memberships"], r["sync"], r["list"], r["layout"], r["export"])
 
 
 if __name__ == "__main__":
