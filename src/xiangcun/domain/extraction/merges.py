@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from .document import Block, Document
+from .tables import grouped_rows, tables_with_captions
 
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _TOWNSHIP_END = ("镇", "乡", "街道", "街道办事处", "苏木")
@@ -83,18 +84,22 @@ def _panel_merges(
 ) -> list[dict[str, Any]]:
     """One panel's merges: a row with a 合并后村 opens a group, rows with only a 合并村 add to it."""
     merges: list[dict[str, Any]] = []
-    township = ""
     group: dict[str, Any] | None = None
-    for line, cells in body:
-        cell = {key: _flat(cells[index]) if index < len(cells) else "" for key, index in panel.items()}
-        place = _township(cell["township"])
-        if place.startswith(("合计", "小计")) or place.endswith(_TOWNSHIP_END):
+    at = panel["township"]
+    rows = grouped_rows(
+        body,
+        lambda cells: _township(cells[at]) if at < len(cells) else "",
+        names_group=lambda place: place.endswith(_TOWNSHIP_END),
+    )
+    for row in rows:
+        if row.opens or row.total:
             if group and group["villages"]:
                 merges.append(group)
             group = None
-            township = "" if place.startswith(("合计", "小计")) else place
-            if not township:
-                continue
+        if row.total:
+            continue
+        line, cells, township = row.line, row.cells, row.group
+        cell = {key: _flat(cells[index]) if index < len(cells) else "" for key, index in panel.items()}
         source, into = cell["sources"], cell["into"]
         if _NUMBER.match(source) or _NUMBER.match(into):
             continue
@@ -131,16 +136,5 @@ def _prose_merges(document: Document) -> list[dict[str, Any]]:
 
 def extract_merges(document: Document) -> list[dict[str, Any]]:
     """Every merge in the document: {township, villages (merged), into (the village after), line, year}."""
-    merges: list[dict[str, Any]] = []
-    previous_text = ""
-    seen_tables: set[int] = set()
-    tables = document.tables()
-    for block in document.blocks:
-        if block.table is None:
-            previous_text = block.text
-            continue
-        if block.table in seen_tables:
-            continue
-        seen_tables.add(block.table)
-        merges.extend(_table_merges(tables[block.table], previous_text))
+    merges = [m for rows, caption in tables_with_captions(document) for m in _table_merges(rows, caption)]
     return merges + _prose_merges(document)

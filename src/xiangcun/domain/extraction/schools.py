@@ -15,6 +15,7 @@ from typing import Any
 
 from .document import Block, Document
 from .numbers import normalise_minus
+from .tables import grouped_rows, is_total, tables_with_captions
 
 # Levels as the schools ledger keeps them (xiangcun.domain.ledgers.schools.LEVELS), and how plans write them.
 _LEVEL_WORDS = (
@@ -35,7 +36,6 @@ _LEVEL_WORDS = (
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]?")
-_TOTAL = re.compile(r"^(合计|小计|总计|全县|共计)")
 _SPACE = re.compile(r"\s+")
 
 
@@ -142,23 +142,17 @@ def _table_schools(rows: list[Block], caption: str) -> list[dict[str, Any]]:
         _prefer_total(header_cells, columns, "teachers"),
     )
     found: list[dict[str, Any]] = []
-    township = ""
-    for block in rows[position + 1 :]:
-        cells = block.cells or []
 
-        def cell(kind: str, cells: list[str] = cells) -> str:
-            at = columns.get(kind, [])
-            return cells[at[0]] if at and at[0] < len(cells) else ""
+    def at(kind: str, cells: list[str]) -> str:
+        positions = columns.get(kind, [])
+        return cells[positions[0]] if positions and positions[0] < len(cells) else ""
 
-        if "township" in columns:
-            written = _township(cell("township"))
-            if written:
-                township = written
-        name = _flat(cell("name")) if "name" in columns else ""
+    body = [(block.line, block.cells or []) for block in rows[position + 1 :]]
+    for row in grouped_rows(body, lambda cells: _township(at("township", cells))):
+        cells, township = row.cells, row.group
+        name = _flat(at("name", cells)) if "name" in columns else ""
         first = _flat(cells[0]) if cells else ""
-        if _TOTAL.match(name) or _TOTAL.match(first) or _TOTAL.match(township):
-            if _TOTAL.match(township):
-                township = ""
+        if row.total or is_total(name) or is_total(first):
             continue
         students = _total(cells, students_at)
         teachers = _total(cells, teachers_at)
@@ -168,7 +162,7 @@ def _table_schools(rows: list[Block], caption: str) -> list[dict[str, Any]]:
             continue  # a township with no school, a group label, a unit row
         if "name" in columns and not name:
             continue
-        level_text = _flat(cell("level")) if "level" in columns else ""
+        level_text = _flat(at("level", cells)) if "level" in columns else ""
         found.append(
             {
                 "township": township or None,
@@ -182,7 +176,7 @@ def _table_schools(rows: list[Block], caption: str) -> list[dict[str, Any]]:
                 "area_kind": area_kind if area is not None else None,
                 "schools": int(schools) if schools is not None else None,
                 "year": int(year_match.group(1)) if year_match else None,
-                "line": block.line,
+                "line": row.line,
                 "caption": caption[:100] or None,
             }
         )
@@ -198,16 +192,6 @@ def _prefer_total(header: list[str], columns: dict[str, list[int]], kind: str) -
 
 def extract_schools(document: Document) -> list[dict[str, Any]]:
     """Every school (or township's schools) the document's tables count, in document order."""
-    found: list[dict[str, Any]] = []
-    previous_text = ""
-    seen: set[int] = set()
-    tables = document.tables()
-    for block in document.blocks:
-        if block.table is None:
-            previous_text = block.text
-            continue
-        if block.table in seen:
-            continue
-        seen.add(block.table)
-        found.extend(_table_schools(tables[block.table], previous_text))
-    return found
+    return [
+        school for rows, caption in tables_with_captions(document) for school in _table_schools(rows, caption)
+    ]

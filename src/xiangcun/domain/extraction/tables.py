@@ -8,6 +8,8 @@
   (a merged category cell is written once, so rows do not all have the same number of lines).
 - `transpose` turns a table that lists indicators across (names in one row, values in the next rows) into
   the usual row-per-indicator form.
+- `tables_with_captions` gives each table once with the text before it; `grouped_rows` carries a group cell
+  (the township written once for its rows) down over blank cells and marks the 合计/小计 rows.
 
 These work on the Document's blocks (readers call `restructure` once), so every extractor sees the same tables.
 """
@@ -15,7 +17,8 @@ These work on the Document's blocks (readers call `restructure` once), so every 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from .document import Block, Document
 
@@ -244,3 +247,64 @@ def transpose(rows: list[list[str]]) -> list[list[str]]:
     """Columns become rows (missing cells are empty)."""
     width = max((len(r) for r in rows), default=0)
     return [[r[k] if k < len(r) else "" for r in rows] for k in range(width)]
+
+
+# -- grouped tables: a group cell (the township) written once for its rows ------------------------------------
+
+TOTAL = re.compile(r"^(合计|小计|总计|全县|共计)")
+
+
+def is_total(text: str) -> bool:
+    """A totals cell (合计, 小计, 总计, 全县, 共计): its row sums the others and names no place."""
+    return TOTAL.match(_flat(text)) is not None
+
+
+def tables_with_captions(document: Document) -> Iterator[tuple[list[Block], str]]:
+    """Each table once, with the text of the block just before it (its caption: year, unit, what it counts)."""
+    previous_text = ""
+    seen: set[int] = set()
+    tables = document.tables()
+    for block in document.blocks:
+        if block.table is None:
+            previous_text = block.text
+            continue
+        if block.table in seen:
+            continue
+        seen.add(block.table)
+        yield tables[block.table], previous_text
+
+
+@dataclass(frozen=True)
+class GroupedRow:
+    line: int
+    cells: list[str]
+    group: (
+        str  # the group cell written on this row or the nearest row above ("" before any, and after a total)
+    )
+    opens: bool  # the group cell is written on this row: a new group starts here
+    total: bool  # a 合计/小计 row in the group column: it closes the group and counts nothing of its own
+
+
+def grouped_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    group_of: Callable[[list[str]], str],
+    names_group: Callable[[str], bool] = bool,
+) -> Iterator[GroupedRow]:
+    """The rows of a table whose group column (乡镇) is written once for a run of rows, each with its group
+    carried down over the blank cells below it.
+
+    `group_of` reads a row's group cell; `names_group` says whether what it reads starts a group (any text by
+    default; the merge table wants a 镇/乡 name). A totals row ends the group, so the rows after it belong to
+    none until a group is written again; callers skip it (`total`).
+    """
+    group = ""
+    for line, cells in rows:
+        written = group_of(cells)
+        if is_total(written):
+            group = ""
+            yield GroupedRow(line, cells, "", opens=False, total=True)
+            continue
+        opens = bool(written) and names_group(written)
+        if opens:
+            group = written
+        yield GroupedRow(line, cells, group, opens=opens, total=False)
