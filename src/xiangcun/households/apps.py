@@ -1,4 +1,17 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Reinstall the registry stamp's triggers after every migrate (and flush): on SQLite a table rebuilt by a
+    schema change loses its triggers, and a stored screening must never outlive a write it did not see."""
+    from django.db import connections
+
+    from .triggers import install
+
+    install(connections[using])
 
 
 class HouseholdsConfig(AppConfig):
@@ -6,6 +19,7 @@ class HouseholdsConfig(AppConfig):
     verbose_name = "防返贫监测"
 
     def ready(self) -> None:
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="households_triggers")
         from auditlog.registry import auditlog
 
         from .models import (

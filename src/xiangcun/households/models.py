@@ -345,3 +345,40 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} 登记表列对应"
+
+
+class RegistryStamp(models.Model):
+    """SQLite: one row whose `version` the triggers in `triggers.py` raise on every registry write."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"登记表版本 {self.version}"
+
+
+class RegistryChange(models.Model):
+    """PostgreSQL: one row per transaction that wrote the registry (see `triggers.py`); their count is the stamp."""
+
+    txid = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"登记表修改事务 {self.txid}"
+
+
+class StoredScreening(models.Model):
+    """A screening result kept for the page (see `stored.py`): valid only while the registry stamp is unchanged.
+
+    Not user data (computed from the registry, recomputed at will), so not audited.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    stamp = models.BigIntegerField()
+    scope = models.CharField(max_length=12 * 6, blank=True)  # region path; "" = everything
+    year = models.PositiveSmallIntegerField()
+    threshold_fen = models.BigIntegerField()
+    enabled = models.JSONField(default=list)
+    result = models.BinaryField()  # zlib-compressed JSON columns
+    used_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.year}年筛查结果（{self.scope or '全部'}）"

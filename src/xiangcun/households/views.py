@@ -4,6 +4,7 @@ import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
 import openpyxl
 from auditlog.models import LogEntry
 from django.conf import settings as django_settings
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scoped
+from xiangcun.accounts.scopes import county_of, get_scoped_or_404, scope_of, scoped
 from xiangcun.audit.services import record_access
 from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.downloads import export_response
@@ -30,7 +31,7 @@ from xiangcun.domain.households.screening import RULES, YEARS, ThresholdError, c
 from xiangcun.domain.spreadsheets import append_row
 
 from . import cases as case_services
-from . import services
+from . import services, stored
 from .models import Case, Household, Member, MonitoringThreshold, RuleSetting
 
 RULE_NAMES = {r.code: r.name for r in RULES}
@@ -113,16 +114,20 @@ def _screening(request: HttpRequest) -> dict[str, Any]:
     except ValueError:
         year = timezone.localdate().year - 1
     used = services.threshold_used(county, year)
-    households = scoped(Household.objects.all(), request.user)
-    rows = services.run_screening(households, year, used.value, services.enabled_rules(county))
-    counts = [(code, name, sum(1 for r in rows if code in r["rules"])) for code, name in RULE_NAMES.items()]
+    scope = scope_of(request.user)
+    if scope.empty:
+        result = stored.Screening([], np.zeros(0, dtype=np.uint16), [], 0)
+    else:  # kept between registry changes: a county's screening takes seconds (stored.py)
+        path = None if scope.everything else scope.region_path
+        result = stored.screening(path, year, used.value, services.enabled_rules(county))
+    by_rule = result.counts()
+    counts = [(code, name, by_rule[code]) for code, name in RULE_NAMES.items()]
     rule = request.GET.get("rule", "")
-    if rule in RULE_NAMES:
-        rows = [r for r in rows if rule in r["rules"]]
-    else:
+    if rule not in RULE_NAMES:
         rule = ""
+    rows = result.rows(rule)
     return {"rows": rows, "year": year, "threshold": used, "counts": counts, "rule": rule,
-            "rule_name": RULE_NAMES.get(rule, ""), "screened": households.count(), "total": len(rows)}  # fmt: skip
+            "rule_name": RULE_NAMES.get(rule, ""), "screened": result.screened, "total": len(rows)}  # fmt: skip
 
 
 def _with_names(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
