@@ -164,3 +164,54 @@ def test_bad_files_and_a_tampered_mapping_get_chinese_messages(client_for, users
     refused = client.post(reverse("households:upload"), choices)
     assert refused.status_code == 200 and "「户」表没有这一列" in refused.content.decode()
     assert not Household.objects.exists() and not ColumnMapping.objects.exists()
+
+
+def _upload_folders(root) -> list:  # type: ignore[no-untyped-def]
+    folder = root / "uploads" / "households"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_cancel_on_the_preview_deletes_the_uploaded_file_at_once(
+    client_for, users, county, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_DIR = tmp_path
+    client = client_for(users["township_a"])
+    page = post_files(client, csv_files(), action="preview").content.decode()
+    assert "取消（删除已上传的文件）" in page and "最多保留一天" in page
+    [folder] = _upload_folders(tmp_path)
+    assert (folder / "成员").read_bytes().count(b"1980") == 1  # the plain 身份证号 is on disk until then
+
+    entries = LogEntry.objects.count()
+    response = client.post(reverse("households:upload"), {**selects(page), "action": "cancel"}, follow=True)
+    assert "已取消导入，上传的文件已从服务器删除" in response.content.decode()
+    assert _upload_folders(tmp_path) == [] and not folder.exists()
+    assert LogEntry.objects.count() == entries and not Household.objects.exists()
+    # The preview's buttons no longer find a file: the clerk has to upload again.
+    again = client.post(reverse("households:upload"), {**selects(page), "action": "import"})
+    assert "请选择农户登记表" in again.content.decode() and not Household.objects.exists()
+
+
+def test_cancel_touches_only_the_users_own_upload(client_for, users, county, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_DIR = tmp_path
+    post_files(client_for(users["township_a"]), csv_files(), action="preview")
+    [folder] = _upload_folders(tmp_path)
+    other = client_for(users["township_b"])
+    other.post(reverse("households:upload"), {"action": "cancel"})
+    assert folder.is_dir()
+
+
+def test_an_upload_left_for_more_than_a_day_is_not_used_and_is_removed(
+    client_for, users, county, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    settings.DATA_DIR = tmp_path
+    client = client_for(users["township_a"])
+    page = post_files(client, csv_files(), action="preview").content.decode()
+    [folder] = _upload_folders(tmp_path)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(folder, (two_days_ago, two_days_ago))
+    response = client.post(reverse("households:upload"), {**selects(page), "action": "import"})
+    assert "请选择农户登记表" in response.content.decode() and not Household.objects.exists()
+    assert not folder.exists()

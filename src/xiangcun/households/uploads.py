@@ -2,7 +2,9 @@
 
 The preview page shows how the file will be read; the import then runs on the same bytes, so the clerk
 does not upload a large file twice. Files live under the data folder (never served), named by a random
-token held in the session only; leftovers older than a day are removed on the next upload.
+token held in the session only. The files hold plain 身份证号, so they are kept no longer than needed: removed
+after the import, at once on 取消, and otherwise kept at most a day (an older upload is no longer used, and
+is removed the next time anyone opens the upload page).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ class StoredUpload:
 def store(request: Any, files: dict[str, UploadedFile]) -> StoredUpload:
     """Write the uploaded files to disk (chunk by chunk) and remember them in the session."""
     discard(request)
-    _clean_old()
+    clean_old()
     token = secrets.token_hex(16)
     upload = StoredUpload(token, {key: f.name or key for key, f in files.items()})
     upload.folder.mkdir(parents=True, exist_ok=True)
@@ -76,24 +78,32 @@ def load(request: Any) -> StoredUpload | None:
     upload = StoredUpload(token, dict(stored.get("names") or {}))
     if not upload.names or not all((upload.folder / key).is_file() for key in upload.names):
         return None
+    if _older_than_a_day(upload.folder):
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        return None
     return upload
 
 
 def discard(request: Any) -> None:
+    """Remove the session's upload now (after the import, or when the clerk cancels the preview)."""
     upload = load(request)
     request.session.pop(SESSION_KEY, None)
     if upload is not None:
         shutil.rmtree(upload.folder, ignore_errors=True)
 
 
-def _clean_old() -> None:
+def _older_than_a_day(folder: Path) -> bool:
+    try:
+        return folder.stat().st_mtime < time.time() - MAX_AGE_SECONDS
+    except OSError:
+        return True
+
+
+def clean_old() -> None:
+    """Remove every upload older than a day, whoever left it (a preview never confirmed or cancelled)."""
     root = _root()
     if not root.is_dir():
         return
-    cutoff = time.time() - MAX_AGE_SECONDS
     for folder in root.iterdir():
-        try:
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
+        if _older_than_a_day(folder):
+            shutil.rmtree(folder, ignore_errors=True)
