@@ -14,6 +14,7 @@ from xiangcun.domain.assessment import (
     TargetSpec,
     assess,
     assess_batch,
+    assess_many,
     expected_at,
     fmt_number,
     is_met,
@@ -152,6 +153,21 @@ def test_batch_agrees_with_single(cases, as_of: int) -> None:  # type: ignore[no
             assert single.forecast is None and single.progress is None
             assert single.latest_year in (None, spec.target_year)
         assert "÷ 应有变化 0 " not in single.explanation and ">=" not in single.explanation
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(SPECS, st.dictionaries(st.integers(2015, 2026), VALUES.filter(lambda v: v is not None))),
+        max_size=8,
+    ),
+    st.integers(2020, 2031),
+)
+def test_many_gives_each_target_the_status_of_assess(cases, as_of: int) -> None:  # type: ignore[no-untyped-def]
+    # the township scorecards judge thousands of targets through assess_many; each row has its own years
+    result = assess_many([c[0] for c in cases], [c[1] for c in cases], as_of=as_of)
+    assert list(result["status"]) == [assess(spec, series, as_of=as_of).status for spec, series in cases]
+    assert [bool(w) for w in result["warning"]] == [assess(s, v, as_of=as_of).warning for s, v in cases]
 
 
 def test_batch_handles_an_empty_input():

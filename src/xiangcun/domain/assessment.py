@@ -12,6 +12,7 @@ year's value alone — 已达标 or 未达标, no path and no forecast — and n
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -409,3 +410,30 @@ def assess_batch(
     forecast_met = np.where(past, np.nan, forecast_met)
     return {"status": status, "latest": latest, "latest_year": latest_year, "expected": expected,
             "progress": progress, "forecast": forecast, "forecast_met": forecast_met, "warning": warning}  # fmt: skip
+
+
+def assess_many(
+    specs: Sequence[TargetSpec], series: Sequence[Mapping[int, float]], *, as_of: int
+) -> dict[str, np.ndarray]:
+    """`assess_batch` for targets given as specs with their yearly values: the arrays are built here.
+
+    For pages that need only the statuses of thousands of targets (a township scorecard judges every
+    township's relative targets): no sentence is written, which is most of the cost of `assess`.
+    """
+    years = np.array(sorted({int(y) for values in series for y in values}) or [0])
+    position = {int(y): j for j, y in enumerate(years)}
+    matrix = np.full((len(specs), len(years)), np.nan)
+    for i, values in enumerate(series):
+        for year, value in values.items():
+            if value is not None:
+                matrix[i, position[int(year)]] = value
+
+    def column(name: str) -> np.ndarray:
+        return np.array([np.nan if (v := getattr(s, name)) is None else v for s in specs], dtype=float)
+
+    return assess_batch(
+        years, matrix, column("target_year"), column("target"), np.array([s.op for s in specs], dtype=str),
+        column("baseline_year"), column("baseline"), np.array([s.direction == "lower" for s in specs], dtype=bool),
+        np.array([s.kind == "quantity" for s in specs], dtype=bool), np.array([s.kind == "zero" for s in specs], dtype=bool),
+        np.array([s.binding for s in specs], dtype=bool), as_of=as_of, kind=np.array([s.kind for s in specs], dtype=str),
+    )  # fmt: skip

@@ -21,7 +21,7 @@ from django.utils import timezone
 from xiangcun.departments.models import Department
 from xiangcun.domain import scorecards as cards
 from xiangcun.domain import tasks as domain
-from xiangcun.domain.assessment import assess
+from xiangcun.domain.assessment import assess, assess_many
 from xiangcun.domain.households import cases as flow
 from xiangcun.indicators import dashboard
 from xiangcun.indicators.models import Observation, Target
@@ -202,16 +202,18 @@ def _assessments(
     for indicator_id, region_id, y, value in Observation.objects.filter(
         indicator_id__in={t.indicator_id for t in relative}, region__in=townships, year__lte=year, quarter=0,
         status=Observation.Status.APPROVED,
-    ).values_list("indicator_id", "region_id", "year", "value"):  # fmt: skip
+    ).order_by().values_list("indicator_id", "region_id", "year", "value"):  # fmt: skip
+        # .order_by(): the model's ordering joins indicators and regions and sorts tens of thousands of rows
         history[(indicator_id, region_id)][y] = value
     per_township: dict[int, list[str]] = {t.pk: [] for t in townships}
-    # each target's spec once, not once per township
+    # each target's spec once, not once per township; statuses only, in one batch without the sentences
+    # (400 townships × 18 targets in the large demo: 70 → 34 ms CPU)
     specs = [(target.indicator_id, dashboard.spec_of(target)) for target in relative]
-    for township in townships:
-        for indicator_id, spec in specs:
-            series = history.get((indicator_id, township.pk))
-            if series:
-                per_township[township.pk].append(assess(spec, series, as_of=as_of).status)
+    judged = [(township.pk, spec, series) for township in townships for indicator_id, spec in specs
+              if (series := history.get((indicator_id, township.pk)))]  # fmt: skip
+    statuses = assess_many([j[1] for j in judged], [j[2] for j in judged], as_of=as_of)["status"]
+    for (township_pk, _, _), status in zip(judged, statuses, strict=True):
+        per_township[township_pk].append(str(status))
     return county_rows, per_township
 
 
@@ -229,7 +231,7 @@ def _data_reports(observations: QuerySet[Observation]) -> dict[int, tuple[dt.dat
     """Per observation that went through reporting (submitted, or approved on review): the day it was first
     submitted (from the audit log) and whether it was ever returned. Values loaded directly as approved
     (a county's bulk load, the demo) have no reporting record and are left out."""
-    ids = list(observations.values_list("pk", "status", "updated_at"))
+    ids = list(observations.order_by().values_list("pk", "status", "updated_at"))
     if not ids:
         return {}
     content_type = ContentType.objects.get_for_model(Observation)
@@ -332,17 +334,17 @@ def unit_facts(county: Region, year: int, kind: str, today: dt.date | None = Non
                  for pk in facts}  # fmt: skip
     observations = Observation.objects.filter(
         indicator_id__in={k[0] for k in owned}, region_id__in={k[1] for k in owned}, year=year, quarter=0
-    )
-    known = {(o.indicator_id, o.region_id): o for o in observations}
+    ).order_by()
+    known = {(i, r): pk for i, r, pk in observations.values_list("indicator_id", "region_id", "pk")}
     history = _data_reports(observations)
     for key, owner in owned.items():
         f = facts.get(owner)
         if f is None:
             continue
         o = known.get(key)
-        if o is not None and o.pk not in history:
+        if o is not None and o not in history:
             continue  # loaded directly as approved: no reporting record to judge
-        submitted, was_returned = history[o.pk] if o else (None, False)
+        submitted, was_returned = history[o] if o is not None else (None, False)
         if data_due <= today:
             f.data_due += 1
             f.data_on_time += bool(submitted and submitted <= data_due)
