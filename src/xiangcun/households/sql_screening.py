@@ -25,16 +25,9 @@ def _quoted(values: tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _birth_year() -> str:
-    if connection.vendor == "postgresql":
-        return "EXTRACT(YEAR FROM birth_date)"
-    return "CAST(strftime('%%Y', birth_date) AS INTEGER)"
-
-
 def _query(ids_sql: str, year: int, threshold_fen: int, enabled: tuple[str, ...]) -> str:
     h, m, f = Household._meta.db_table, Member._meta.db_table, Finance._meta.db_table
     severe = f"disability_grade IN ({_quoted(screening.SEVERE_GRADES)})"
-    net = "wage_income + business_income - business_cost + property_income + transfer_income"
     keep = 100 - screening.DROP_PERCENT
     rules = {
         "INCOME_BELOW": "usable AND net_fen < floor_fen",
@@ -55,43 +48,45 @@ def _query(ids_sql: str, year: int, threshold_fen: int, enabled: tuple[str, ...]
     wanted = [code for code in screening.RULE_CODES if code in enabled]
     flags = ", ".join(f"CASE WHEN {rules[c]} THEN 1 ELSE 0 END AS {c.lower()}" for c in wanted) or "0 AS none"
     fired = " OR ".join(f"({rules[c]})" for c in wanted) or "FALSE"
+    # school age 6–15 in `year` is a birth date in [year-15-01-01, year-5-01-01): a range on the column, no
+    # per-row year extraction, and the same text on PostgreSQL and SQLite (ISO dates compare as text there)
+    born_from, born_before = f"{year - 15:04d}-01-01", f"{year - 5:04d}-01-01"
+
+    def net(t: str) -> str:
+        return f"{t}.wage_income + {t}.business_income - {t}.business_cost + {t}.property_income + {t}.transfer_income"
+
+    # PostgreSQL would otherwise inline `facts` and recompute each money sum in every rule that reads it
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+    def fen(amount: str) -> str:
+        return f"CAST(ROUND(({amount}) * 100) AS BIGINT)"
+
     return f"""
-    WITH picked AS ({ids_sql}),
-    mem AS (
-        SELECT household_id, COUNT(*) AS size,
-            SUM(CASE WHEN {year} - {_birth_year()} BETWEEN 6 AND 15 AND schooling = '非在校' AND NOT ({severe})
-                THEN 1 ELSE 0 END) AS out_of_school,
-            SUM(CASE WHEN basic_medical THEN 0 ELSE 1 END) AS uninsured,
-            SUM(CASE WHEN health = '残疾' THEN 1 ELSE 0 END) AS disabled,
-            SUM(CASE WHEN health = '患有大病' THEN 1 ELSE 0 END) AS sick,
-            SUM(CASE WHEN {severe} THEN 1 ELSE 0 END) AS severe,
-            SUM(CASE WHEN schooling IN ({_quoted(screening.POST_COMPULSORY)}) THEN 1 ELSE 0 END) AS students
-        FROM {m} WHERE household_id IN (SELECT id FROM picked) GROUP BY household_id
-    ),
-    cur AS (
-        SELECT household_id, ROUND(SUM({net}) * 100) AS net_fen,
-            ROUND(SUM(medical_out_of_pocket + education_cost) * 100) AS rigid_fen
-        FROM {f} WHERE year = {year} AND household_id IN (SELECT id FROM picked) GROUP BY household_id
-    ),
-    prev AS (
-        SELECT household_id, ROUND(SUM({net}) * 100) AS last_fen
-        FROM {f} WHERE year = {year - 1} AND household_id IN (SELECT id FROM picked) GROUP BY household_id
-    ),
-    facts AS (
+    SELECT code, usable, net_fen, size, {flags} FROM (
         SELECT h.code, h.household_type, h.dibao, h.tekun, h.housing_grade, h.water_safe, h.self_applied,
             COALESCE(mem.size, 0) AS size, COALESCE(out_of_school, 0) AS out_of_school,
             COALESCE(uninsured, 0) AS uninsured, COALESCE(disabled, 0) AS disabled, COALESCE(sick, 0) AS sick,
             COALESCE(severe, 0) AS severe, COALESCE(students, 0) AS students,
-            (cur.household_id IS NOT NULL AND COALESCE(mem.size, 0) > 0) AS usable,
-            cur.net_fen, cur.rigid_fen, {threshold_fen} * COALESCE(mem.size, 0) AS floor_fen,
-            (prev.household_id IS NOT NULL) AS had_prev, prev.last_fen
+            (cur.id IS NOT NULL AND COALESCE(mem.size, 0) > 0) AS usable,
+            {fen(net("cur"))} AS net_fen, {fen("cur.medical_out_of_pocket + cur.education_cost")} AS rigid_fen,
+            {threshold_fen} * COALESCE(mem.size, 0) AS floor_fen,
+            (prev.id IS NOT NULL) AS had_prev, {fen(net("prev"))} AS last_fen
         FROM {h} h
-        LEFT JOIN mem ON mem.household_id = h.id
-        LEFT JOIN cur ON cur.household_id = h.id
-        LEFT JOIN prev ON prev.household_id = h.id
-        WHERE h.id IN (SELECT id FROM picked)
-    )
-    SELECT code, usable, net_fen, size, {flags} FROM facts WHERE {fired} ORDER BY code
+        LEFT JOIN (
+            SELECT household_id, COUNT(*) AS size,
+                SUM(CASE WHEN birth_date >= '{born_from}' AND birth_date < '{born_before}'
+                    AND schooling = '非在校' AND NOT ({severe}) THEN 1 ELSE 0 END) AS out_of_school,
+                SUM(CASE WHEN basic_medical THEN 0 ELSE 1 END) AS uninsured,
+                SUM(CASE WHEN health = '残疾' THEN 1 ELSE 0 END) AS disabled,
+                SUM(CASE WHEN health = '患有大病' THEN 1 ELSE 0 END) AS sick,
+                SUM(CASE WHEN {severe} THEN 1 ELSE 0 END) AS severe,
+                SUM(CASE WHEN schooling IN ({_quoted(screening.POST_COMPULSORY)}) THEN 1 ELSE 0 END) AS students
+            FROM {m} WHERE household_id IN ({ids_sql}) GROUP BY household_id
+        ) mem ON mem.household_id = h.id
+        LEFT JOIN {f} cur ON cur.household_id = h.id AND cur.year = {year}
+        LEFT JOIN {f} prev ON prev.household_id = h.id AND prev.year = {year - 1}
+        WHERE h.id IN ({ids_sql}){fence}
+    ) facts WHERE {fired} ORDER BY code
     """
 
 
@@ -104,7 +99,7 @@ def run_screening_sql(
     sql = _query(ids_sql, int(year), round(float(threshold) * 100), tuple(wanted))
     out = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *params])
         for row in cursor.fetchall():
             code, usable, net_fen, size = row[:4]
             rules = [c for c, v in zip(wanted, row[4:], strict=True) if v]
