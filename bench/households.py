@@ -14,8 +14,9 @@ time one import (and a screening) into DATABASE_URL; --keep imports on top of wh
     DATABASE_URL=postgres://… .venv/bin/python bench/households.py --file /tmp/registry/h1000000 --csv
     DATABASE_URL=postgres://… .venv/bin/python bench/households.py --file /tmp/registry/h1000000-changed1 --csv --keep
 
-Each prints wall and CPU seconds (the process's own; the database server's CPU is not in it) and the peak
-RSS of the process.
+--no-screen leaves out the screening. Each prints wall and CPU seconds (the process's own), the peak RSS of
+the process, the CPU seconds of its database server process when it runs on this machine (read from /proc;
+the `server_cpu_s` figure), and how many audit entries the import added.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 
 def run_one(count: int) -> dict[str, object]:
@@ -78,11 +80,10 @@ def run_one(count: int) -> dict[str, object]:
             "import_extra_peak_mb": round(peak), "screen_s": round(screen_s, 2), "flagged": len(flagged)}  # fmt: skip
 
 
-def run_file(path: str, as_csv: bool, keep: bool) -> dict[str, object]:
+def run_file(path: str, as_csv: bool, keep: bool, screen: bool = True) -> dict[str, object]:
     import django
 
     django.setup()
-    from pathlib import Path
 
     from django.core.management import call_command
 
@@ -98,28 +99,49 @@ def run_file(path: str, as_csv: bool, keep: bool) -> dict[str, object]:
         buffer = io.StringIO()
         csv.writer(buffer).writerows(county_rows(300))
         assert import_regions(buffer.getvalue().encode(), "county.csv").ok
+    from auditlog.models import LogEntry
+
     source: object = {n: Path(f"{path}-{n}.csv") for n in ("户", "成员", "收支")} if as_csv else Path(path)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    entries = LogEntry.objects.count()
+    server = server_cpu()
     t, c = time.perf_counter(), time.process_time()
     report = import_households(source, Path(path).name)  # type: ignore[arg-type]
     import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
+    server = server_cpu() - server
     assert report.ok, [str(e) for e in report.errors[:3]]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t, c = time.perf_counter(), time.process_time()
-    flagged = run_screening(Household.objects.all(), 2025, 6000.0, RULE_CODES)
+    flagged = run_screening(Household.objects.all(), 2025, 6000.0, RULE_CODES) if screen else []
     screen_s, screen_cpu = time.perf_counter() - t, time.process_time() - c
-    from auditlog.models import LogEntry
-
     return {"file": Path(path).name, "csv": as_csv, "import_s": round(import_s, 1), "import_cpu_s": round(import_cpu, 1),
+            "server_cpu_s": round(server, 1), "audit_added": LogEntry.objects.count() - entries,
             "peak_rss_mb": peak // 1024, "rss_before_mb": before // 1024, "summary": report.summary(),
             "audit_entries": LogEntry.objects.count(), "imports": RegistryImport.objects.count(),
             "screen_s": round(screen_s, 2), "screen_cpu_s": round(screen_cpu, 2), "flagged": len(flagged)}  # fmt: skip
 
 
+def server_cpu() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend, when it runs on this machine; else 0."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     if "--file" in sys.argv:
         path = sys.argv[sys.argv.index("--file") + 1]
-        print(json.dumps(run_file(path, "--csv" in sys.argv, "--keep" in sys.argv), ensure_ascii=False))
+        args = (path, "--csv" in sys.argv, "--keep" in sys.argv, "--no-screen" not in sys.argv)
+        print(json.dumps(run_file(*args), ensure_ascii=False))
         return
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]))))

@@ -6,6 +6,7 @@ over ten minutes to make before each run. The bench uses the exports' writer ins
 Files are cached under the given folder by size and seed, so repeated runs reuse them.
 
     .venv/bin/python bench/registry_files.py 1000000 /tmp/registry   # writes h1000000.xlsx and .csv files
+    .venv/bin/python bench/registry_files.py 1000000 /tmp/registry 1 --csv-only   # 1 % changed, CSV only
 """
 
 from __future__ import annotations
@@ -79,14 +80,19 @@ def main() -> None:
     import django
 
     django.setup()
-    count, folder = int(sys.argv[1]), Path(sys.argv[2])
-    changed = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+    csv_only = (
+        "--csv-only" in sys.argv
+    )  # the xlsx of 1 000 000 households takes minutes and is not the province path
+    args = [a for a in sys.argv[1:] if a != "--csv-only"]
+    count, folder = int(args[0]), Path(args[1])
+    changed = float(args[2]) if len(args) > 2 else 0.0
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"h{count}" + (f"-changed{changed:g}" if changed else "")
     rows = registry_rows(count, changed_percent=changed)
-    write_xlsx(folder / f"{stem}.xlsx", registry_sheets(*rows))
+    if not csv_only:
+        write_xlsx(folder / f"{stem}.xlsx", registry_sheets(*rows))
     write_csvs(folder, stem, registry_sheets(*rows))
-    print(folder / f"{stem}.xlsx")
+    print(folder / stem)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+"""PostgreSQL: an import that fills a table drops its indexes and keys and builds them again, same names, same rules."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import IntegrityError, connection, transaction
+
+from tests.domain.households.factory import finance, household, id_number, member, workbook
+from xiangcun.households import bulk
+from xiangcun.households.models import Finance, Household, Member
+from xiangcun.households.services import import_households
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk way is PostgreSQL's COPY path"),
+]
+
+TABLES = ("households_household", "households_member", "households_finance")
+
+
+def catalogue() -> set[tuple[str, str, str]]:
+    """Every index and constraint of the registry tables, by table, name and definition."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indrelid::regclass::text, c.relname, pg_get_indexdef(indexrelid) FROM pg_index "
+            "JOIN pg_class c ON c.oid = indexrelid WHERE indrelid::regclass::text = ANY(%s) "
+            "UNION SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s)",
+            [list(TABLES), list(TABLES)],
+        )
+        return set(cursor.fetchall())
+
+
+def rows(count: int, changed: bool = False) -> bytes:
+    return workbook(
+        [household(f"H{n:03d}", 住房安全等级="B" if changed and n == 4 else "A") for n in range(count)],
+        [member(f"H{n:03d}", id_number("19800101", n)) for n in range(count)],
+        [finance(f"H{n:03d}", 2024, 工资性收入=100 if changed and n == 2 else 20000) for n in range(count)],
+    )
+
+
+def test_a_first_import_in_bulk_keeps_every_index_key_and_audit(county, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    before = catalogue()
+    taken: list[tuple[str, bool]] = []
+    real = bulk.bulk_load
+
+    @contextmanager
+    def spy(cursor, table, staged, referenced=None):  # type: ignore[no-untyped-def]
+        with real(cursor, table, staged, referenced) as done:
+            taken.append((table, done))
+            yield done
+
+    monkeypatch.setattr(bulk, "BULK_ROWS", 5)
+    monkeypatch.setattr(bulk, "bulk_load", spy)
+    report = import_households(rows(30), "r.xlsx")
+    assert report.ok and report.households == (30, 0) and report.members == (30, 0, 0)
+    assert taken == [(t, True) for t in TABLES]
+    assert catalogue() == before
+    assert Member.objects.get(household__code="H007").id_number == id_number("19800101", 7)
+
+    # the rebuilt keys still hold: a second person with the same 身份证号 hash, a finance row without household
+    member_row = Member.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(
+            household=member_row.household, name="重复", id_number=member_row.id_number, relation="子"
+        )
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO households_finance (household_id, year, wage_income, business_income, "
+                       "business_cost, property_income, transfer_income, medical_out_of_pocket, education_cost, "
+                       "updated_at) VALUES (-1, 2024, 0, 0, 0, 0, 0, 0, 0, now())")  # fmt: skip
+        connection.check_constraints()
+
+    # a re-import of the same households is no bulk load, and audits exactly the two changed rows
+    taken.clear()
+    entries = LogEntry.objects.count()
+    again = import_households(rows(30, changed=True), "r2.xlsx")
+    assert again.households == (0, 1) and again.members == (0, 0, 0) and again.finances == (0, 1)
+    assert taken == [(t, False) for t in TABLES] and catalogue() == before
+    assert LogEntry.objects.count() - entries == 3  # H004, H002's 2024 finances, the import record
+    assert Household.objects.get(code="H004").housing_grade == "B"
+    assert float(Finance.objects.get(household__code="H002").wage_income) == 100
+
+
+def test_a_bulk_load_that_fails_writes_nothing_and_leaves_the_indexes(county, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    before = catalogue()
+    monkeypatch.setattr(bulk, "BULK_ROWS", 5)
+
+    def broken(cursor):  # type: ignore[no-untyped-def]
+        real_merge(cursor)
+        raise RuntimeError("断电")
+
+    real_merge = bulk.merge
+    monkeypatch.setattr(bulk, "merge", broken)
+    with pytest.raises(RuntimeError):
+        import_households(rows(30), "r.xlsx")
+    assert not Household.objects.exists() and not Member.objects.exists()
+    assert catalogue() == before
