@@ -145,6 +145,8 @@ def _check_size(size: int, max_bytes: int) -> None:
 
 def cell_text(value: Any) -> str:
     """A cell as the user sees it: whole numbers without ".0", dates as 2024-05-01, TRUE/FALSE as 是/否."""
+    if type(value) is str:  # most cells: first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
