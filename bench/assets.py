@@ -13,7 +13,7 @@ figure is the median of five requests after one warm-up. Target: < 200 ms per pa
 Each figure is printed as wall/CPU (process time): on a shared, loaded machine the CPU time is the
 steadier measure of the work done.
 
-    .venv/bin/python bench/assets.py [--sizes 1,100]
+    .venv/bin/python bench/assets.py [--sizes 1,100] [--assets 100000]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from decimal import Decimal
 
 from _common import Table, clock, county_csv, databases, in_child, median, setup_django, sizes
 
-ASSETS = 100_000
+ASSETS = int(os.environ.get("BENCH_ASSETS", "100000"))  # the parent passes --assets down
 PAGES = ("index.html", "funds.html", "progress.html", "assets.html", "income.html", "targets.html")
 
 
@@ -153,12 +154,14 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description="资产台账导入和公开页面的基准（每个规模一个新进程）")
     parser.add_argument("--sizes", default="1,100", help="县数，逗号分隔（1 为一个县，100 为省级规模）")
-    counts = sizes(parser.parse_args().sizes)
+    parser.add_argument("--assets", type=int, default=ASSETS, help="示范县导入的资产数（默认 100000）")
+    args = parser.parse_args()
+    counts = sizes(args.sizes)
     table = Table(("db", 11), ("counties", 9), ("assets", 9), ("xlsx MB", 8), ("import s", 12),
                   ("reimport s", 12), ("publish s", 12), ("  pages ms (wall/CPU)", 0))  # fmt: skip
     for label, url in databases():
         for count in counts:
-            r = in_child(__file__, "--one", str(count), database=url)
+            r = in_child(__file__, "--one", str(count), database=url, env={"BENCH_ASSETS": str(args.assets)})
             pages = " ".join(f"{k.removesuffix('.html')}={v}" for k, v in r["pages_ms"].items())
             table.row(label, r["counties"], r["assets_total"], r["xlsx_mb"], r["import_s"], r["reimport_s"],
                       r["publish_s"], f"  {pages}")  # fmt: skip

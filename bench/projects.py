@@ -13,13 +13,14 @@ The fund summary is `xiangcun funds --year 2025 --json` (selectors.fund_summary)
 table and the public summary, each the median of five runs. Targets: import < 20 s, fund summary < 1 s.
 The import is also given in CPU seconds of the process, which a busy machine does not inflate.
 
-    .venv/bin/python bench/projects.py [--sizes 1,100]
+    .venv/bin/python bench/projects.py [--sizes 1,100] [--projects 20000]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 from decimal import Decimal
@@ -27,7 +28,7 @@ from typing import Any
 
 from _common import Table, clock, county_csv, databases, in_child, median, setup_django, sizes
 
-PROJECTS = 20_000
+PROJECTS = int(os.environ.get("BENCH_PROJECTS", "20000"))  # the parent passes --projects down
 BACKGROUND = 2_000
 TYPES = ("产业发展", "就业增收", "乡村建设", "易地搬迁后续扶持", "乡村治理", "其他")
 STATUSES = ("储备", "入库", "实施中", "已完工", "已验收", "已形成资产", "已终止")
@@ -133,14 +134,18 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description="项目库导入、资金汇总和导出的基准（每个规模一个新进程）")
     parser.add_argument("--sizes", default="1,100", help="县数，逗号分隔（1 为一个县，100 为省级规模）")
-    counts = sizes(parser.parse_args().sizes)
+    parser.add_argument("--projects", type=int, default=PROJECTS, help="示范县导入的项目数（默认 20000）")
+    args = parser.parse_args()
+    counts = sizes(args.sizes)
     columns = ("counties", "projects_in_table", "import_s", "import_cpu_s", "reimport_s", "reimport_cpu_s",
                "summary_ms", "summary_cpu_ms", "township_ms", "public_ms", "public_cpu_ms", "export_s",
                "export_cpu_s")  # fmt: skip
     table = Table(("db", 11), *columns)
     for label, url in databases():
         for count in counts:
-            r = in_child(__file__, "--one", str(count), database=url)
+            r = in_child(
+                __file__, "--one", str(count), database=url, env={"BENCH_PROJECTS": str(args.projects)}
+            )
             table.row(label, *(r[c] for c in columns))
 
 
