@@ -81,13 +81,13 @@ def test_one_account_cannot_verify_and_review_unless_the_county_allows_it(users,
         "rules": ["HOUSING"],
     }
     assert admin.post(reverse("households:settings"), form).status_code == 302
-    setting = CaseSettings.objects.get(region=county.county)
+    setting = CaseSettings.objects.get(county=county.county)
     assert not setting.separate_review and LogEntry.objects.get_for_object(setting).exists()
     assert post_step(village, case, "村内评议").status_code == 302
 
 
 def test_county_may_require_different_people_for_every_step(users, county, registry):  # type: ignore[no-untyped-def]
-    CaseSettings.objects.create(region=county.county, separate_all=True)
+    CaseSettings.objects.create(county=county.county, separate_all=True)
     case = new_case(step=2, publicity_start=TODAY - 8 * DAY, publicity_end=TODAY - 4 * DAY)
     township = login(users["township_a"])
     post_step(township, case, "村内公示")
@@ -165,7 +165,7 @@ def test_identification_clock_on_the_case_and_in_the_inbox(users, county, regist
     inbox = township.get(reverse("households:cases")).content.decode()
     assert '<span class="light bad">已用 20 天，超期 5 天' in inbox and "已用 10 天，剩余 5 天" in inbox
     assert inbox.index("A002") < inbox.index("A001")  # the late one first
-    CaseSettings.objects.create(region=county.county, identification_days=30)
+    CaseSettings.objects.create(county=county.county, identification_days=30)
     assert (
         "剩余 10 天（时限 30 天）"
         in township.get(reverse("households:case", args=[late.pk])).content.decode()

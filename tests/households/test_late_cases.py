@@ -50,7 +50,7 @@ def test_statistics_page_counts_both_and_says_which_is_which(users, late_cases) 
 
 
 def test_a_county_with_a_longer_limit_counts_against_its_own(users, county, late_cases) -> None:  # type: ignore[no-untyped-def]
-    CaseSettings.objects.create(region=county.county, identification_days=30)
+    CaseSettings.objects.create(county=county.county, identification_days=30)
     page = login(users["county_admin"]).get(reverse("households:statistics")).content.decode()
     assert '">0</div><div class="label">识别超过30天的案件</div>' in page
 
@@ -98,11 +98,11 @@ def test_settings_page_shows_the_step_deadlines_and_warns_when_they_do_not_fit(
     page = client.get(reverse("households:settings")).content.decode()
     assert "入户核实 3、村内评议 2、村内公示 6、乡镇审核 2、县级审定 2，合计 15 天" in page
     assert "超过识别时限" not in page
-    CaseSettings.objects.create(region=county.county, identification_days=12)
+    CaseSettings.objects.create(county=county.county, identification_days=12)
     page = client.get(reverse("households:settings")).content.decode()
     assert "各步骤办理时限合计 15 天" in page and "超过识别时限 12 天" in page
     settings.MONITORING = {**settings.MONITORING, "step_deadlines":
                            {"入户核实": 7, "村内评议": 7, "村内公示": 10, "乡镇审核": 10, "县级审定": 15}}  # fmt: skip
-    CaseSettings.objects.filter(region=county.county).update(identification_days=15)
+    CaseSettings.objects.filter(county=county.county).update(identification_days=15)
     page = client.get(reverse("households:settings")).content.decode()
     assert "各步骤办理时限合计 49 天" in page and "超过识别时限 15 天" in page

@@ -84,7 +84,7 @@ def test_other_headers_open_the_mapping_step_and_nothing_is_written_until_confir
 
     done = client.post(reverse("households:upload"), {**choices, "action": "import"})
     assert done.status_code == 302 and Household.objects.get(code="A002").head_name == "李四"
-    saved = ColumnMapping.objects.get(region=county.county)
+    saved = ColumnMapping.objects.get(county=county.county)
     assert saved.mapping == {"columns": {"户": {"户主": "户主姓名"}, "成员": {"证件号码": "身份证号"}}}
     assert LogEntry.objects.get_for_object(saved).filter(actor=users["township_a"]).exists()
 
@@ -135,7 +135,7 @@ def test_the_command_reads_a_mapping_file_and_saves_it(county, tmp_path) -> None
     out = io.StringIO()
     call_command("import_households", *paths, "--mapping", str(mapping), "--save-mapping", stdout=out)
     assert "导入成功" in out.getvalue() and Household.objects.count() == 2
-    assert ColumnMapping.objects.get(region=county.county).mapping["columns"]["成员"] == {
+    assert ColumnMapping.objects.get(county=county.county).mapping["columns"]["成员"] == {
         "证件号码": "身份证号"
     }
     out = io.StringIO()

@@ -8,10 +8,9 @@ class AssetsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Asset, AssetIncome, DisclosureSettings, Distribution, Publicity
+        from .models import Asset, AssetIncome, Distribution, Publicity
 
         auditlog.register(Asset, exclude_fields=["updated_at"])
         auditlog.register(AssetIncome, exclude_fields=["updated_at"])
         auditlog.register(Distribution)
         auditlog.register(Publicity, exclude_fields=["updated_at"])
-        auditlog.register(DisclosureSettings, exclude_fields=["updated_at"])

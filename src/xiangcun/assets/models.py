@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from xiangcun.core.models import CountySettings
 from xiangcun.domain.assets.disclosure import CHANNELS, DEFAULT_MIN_DAYS, KINDS
 from xiangcun.domain.assets.distribution import BASES, USES
 from xiangcun.domain.assets.ledger import CATEGORIES, OPERATING_MODES, STATES
@@ -129,17 +130,10 @@ class Distribution(models.Model):
         return f"{self.income} {self.use} {self.amount}元"
 
 
-class DisclosureSettings(models.Model):
+class DisclosureSettings(CountySettings):
     """A county's 公示 settings (default: at least 10 days)."""
 
-    county = models.OneToOneField(
-        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+"
-    )
     min_days = models.PositiveSmallIntegerField("公示最少天数", default=DEFAULT_MIN_DAYS)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    scope_region_path = "county__path"
-    scope_includes_ancestors = True
 
     class Meta:
         verbose_name = "公示设置"

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.apps import apps as django_apps
 from django.db import models
 from django.db.models.signals import pre_save
 
@@ -29,3 +30,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         pre_save.connect(refuse_overlong_text, dispatch_uid="xiangcun.core.refuse_overlong_text")
+        register_county_settings()
+
+
+def register_county_settings() -> None:
+    """Audit every per-county settings model (all models are loaded before any app's `ready`)."""
+    from auditlog.registry import auditlog
+
+    from .models import CountySettings
+
+    for model in django_apps.get_models():
+        if issubclass(model, CountySettings) and not auditlog.contains(model):
+            auditlog.register(model, exclude_fields=["updated_at"])

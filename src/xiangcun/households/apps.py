@@ -24,9 +24,7 @@ class HouseholdsConfig(AppConfig):
 
         from .models import (
             Case,
-            CaseSettings,
             CaseStep,
-            ColumnMapping,
             Finance,
             Household,
             Measure,
@@ -44,8 +42,6 @@ class HouseholdsConfig(AppConfig):
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)
         auditlog.register(RegistryImport)
-        auditlog.register(ColumnMapping, exclude_fields=["updated_at"])
-        auditlog.register(CaseSettings, exclude_fields=["updated_at"])
         auditlog.register(Case, exclude_fields=["updated_at"])
         auditlog.register(CaseStep)
         auditlog.register(Measure)

@@ -42,8 +42,7 @@ def _state(case: Case) -> flow.CaseState:
 
 def settings_for(county: Region | None) -> CaseSettings:
     """The county's procedure settings (unsaved defaults when it has none)."""
-    found = CaseSettings.objects.filter(region=county).first() if county is not None else None
-    return found or CaseSettings(region=county)
+    return CaseSettings.for_county(county) if county is not None else CaseSettings()
 
 
 def policy_for(county: Region | None) -> flow.Policy:
@@ -60,8 +59,8 @@ def identification_limits(village_paths: list[str]) -> dict[str, int]:
     segments = {p[i : i + 12] for p in village_paths for i in range(0, len(p), 12)}
     counties = dict(Region.objects.filter(code__in=segments, depth=3).values_list("code", "id"))
     days = dict(
-        CaseSettings.objects.filter(region_id__in=counties.values()).values_list(
-            "region_id", "identification_days"
+        CaseSettings.objects.filter(county_id__in=counties.values()).values_list(
+            "county_id", "identification_days"
         )
     )
     default = flow.DEFAULT_IDENTIFICATION_DAYS

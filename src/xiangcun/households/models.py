@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from xiangcun.core.crypto import EncryptedCharField, LookupHashField
+from xiangcun.core.models import CountySettings
 
 
 class Household(models.Model):
@@ -131,25 +132,20 @@ class RuleSetting(models.Model):
         return f"{self.code} {'启用' if self.enabled else '停用'}"
 
 
-class CaseSettings(models.Model):
+class CaseSettings(CountySettings):
     """A county's settings for the case procedure (defaults: the national procedure)."""
 
-    region = models.OneToOneField("regions.Region", verbose_name="县", on_delete=models.PROTECT)
     publicity_days = models.PositiveSmallIntegerField("村内公示天数", default=5)
     identification_days = models.PositiveSmallIntegerField("识别办理时限（天）", default=15)
     separate_review = models.BooleanField("村内评议与入户核实须由不同人员办理", default=True)
     separate_all = models.BooleanField("各步骤均须由不同人员办理", default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    scope_region_path = "region__path"
-    scope_includes_ancestors = True
 
     class Meta:
         verbose_name = "监测程序设置"
         verbose_name_plural = "监测程序设置"
 
     def __str__(self) -> str:
-        return f"{self.region.name} 监测程序设置"
+        return f"{self.county.name} 监测程序设置"
 
 
 class Case(models.Model):
@@ -325,26 +321,21 @@ class RegistryImport(models.Model):
         return f"{self.filename} {self.sha256[:12]}"
 
 
-class ColumnMapping(models.Model):
+class ColumnMapping(CountySettings):
     """How a county's own registry files name the template's sheets and columns (saved on import, reused next time).
 
     `mapping` has the JSON shape `xiangcun import-households --mapping` reads (see docs/households.md):
     {"sheets": {"户": "家庭信息"}, "columns": {"成员": {"证件号码": "身份证号", "备注": null}}}.
     """
 
-    region = models.OneToOneField("regions.Region", verbose_name="县", on_delete=models.PROTECT)
     mapping = models.JSONField("列对应", default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    scope_region_path = "region__path"
-    scope_includes_ancestors = True
 
     class Meta:
         verbose_name = "登记表列对应"
         verbose_name_plural = "登记表列对应"
 
     def __str__(self) -> str:
-        return f"{self.region.name} 登记表列对应"
+        return f"{self.county.name} 登记表列对应"
 
 
 class RegistryStamp(models.Model):

@@ -194,7 +194,7 @@ def saved_mapping(county: Region | None) -> RegistryMapping | None:
     """The county's saved column mapping (None when it has none, or the stored one no longer parses)."""
     if county is None:
         return None
-    stored = ColumnMapping.objects.filter(region=county).values_list("mapping", flat=True).first()
+    stored = ColumnMapping.objects.filter(county=county).values_list("mapping", flat=True).first()
     if not stored:
         return None
     try:
@@ -206,11 +206,11 @@ def saved_mapping(county: Region | None) -> RegistryMapping | None:
 def save_mapping(county: Region, mapping: RegistryMapping) -> bool:
     """Keep the mapping for the county's next import (audited through the model); True when it changed."""
     value = mapping.to_json()
-    current = ColumnMapping.objects.filter(region=county).first()
+    current = ColumnMapping.objects.filter(county=county).first()
     if current is not None and current.mapping == value:
         return False
     if current is None:
-        ColumnMapping.objects.create(region=county, mapping=value)
+        ColumnMapping.objects.create(county=county, mapping=value)
     else:
         current.mapping = value
         current.save()

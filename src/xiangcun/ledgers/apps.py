@@ -13,15 +13,11 @@ class LedgersConfig(AppConfig):
             LedgerImport,
             LedgerRow,
             SchoolRecord,
-            SchoolSettings,
             ToiletRecord,
-            ToiletSettings,
         )
 
         auditlog.register(Ledger, exclude_fields=["updated_at"])
         auditlog.register(LedgerRow, exclude_fields=["updated_at"])
         auditlog.register(ToiletRecord, exclude_fields=["updated_at"])
-        auditlog.register(ToiletSettings, exclude_fields=["updated_at"])
         auditlog.register(SchoolRecord, exclude_fields=["updated_at"])
-        auditlog.register(SchoolSettings, exclude_fields=["updated_at"])
         auditlog.register(LedgerImport)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from xiangcun.core.models import CountySettings
 from xiangcun.domain.ledgers.columns import TYPES, UNITS, Column
 from xiangcun.domain.ledgers.schools import DEFAULT_MIN_STUDENTS, LEVELS
 from xiangcun.domain.ledgers.toilets import MODELS, USE_STATUSES
@@ -137,12 +138,9 @@ class ToiletRecord(models.Model):
         return f"{self.name} {self.year}年改厕"
 
 
-class ToiletSettings(models.Model):
+class ToiletSettings(CountySettings):
     """What the coverage needs besides the ledger, and the yearly plan when no confirmed plan states it."""
 
-    county = models.OneToOneField(
-        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+"
-    )
     baseline_sanitary = models.PositiveIntegerField(
         "台账以外已有卫生厕所户数", default=0, help_text="建立台账前已经使用卫生厕所的农户数"
     )
@@ -150,10 +148,6 @@ class ToiletSettings(models.Model):
         "农村户数", null=True, blank=True, help_text="留空时按行政区划中各村的户数合计"
     )
     yearly_plan = models.JSONField("各年度计划改厕户数（手工填写）", default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    scope_region_path = "county__path"
-    scope_includes_ancestors = True
 
     class Meta:
         verbose_name = "改厕设置"
@@ -192,18 +186,11 @@ class SchoolRecord(models.Model):
         return f"{self.name} {self.year}年"
 
 
-class SchoolSettings(models.Model):
+class SchoolSettings(CountySettings):
     """The county's standards per level ({level: {students_per_teacher, area_per_student}})."""
 
-    county = models.OneToOneField(
-        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+"
-    )
     standards = models.JSONField("标准", default=dict, blank=True)
     min_students = models.PositiveIntegerField("小规模学校人数线", default=DEFAULT_MIN_STUDENTS)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    scope_region_path = "county__path"
-    scope_includes_ancestors = True
 
     class Meta:
         verbose_name = "学校标准"

@@ -8,10 +8,9 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Evidence, ProgressReport, Task, TaskSettings, TaskUnit
+        from .models import Evidence, ProgressReport, Task, TaskUnit
 
         auditlog.register(Task, exclude_fields=["updated_at", "created_at"])
         auditlog.register(TaskUnit)
         auditlog.register(ProgressReport, exclude_fields=["updated_at"])
         auditlog.register(Evidence)
-        auditlog.register(TaskSettings, exclude_fields=["updated_at"])

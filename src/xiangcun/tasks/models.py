@@ -11,18 +11,18 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from xiangcun.core.models import CountySettings
 from xiangcun.domain import tasks as domain
 from xiangcun.domain.scorecards import DEFAULT_WEIGHTS
 
 
-class TaskSettings(models.Model):
+class TaskSettings(CountySettings):
     """A county's reporting period, grace days and scorecard weights."""
 
     class PeriodKind(models.TextChoices):
         QUARTER = "quarter", "按季度"
         MONTH = "month", "按月"
 
-    county = models.OneToOneField("regions.Region", verbose_name="县", on_delete=models.PROTECT)
     period = models.CharField("进度报送周期", max_length=10, choices=PeriodKind.choices, default="quarter")
     grace_days = models.PositiveSmallIntegerField("报送期限（期末后天数）", default=domain.DEFAULT_GRACE_DAYS)
     cooperating_report = models.BooleanField(
@@ -34,10 +34,6 @@ class TaskSettings(models.Model):
     data_due_day = models.PositiveSmallIntegerField("年度数据报送截止（日）", default=31)
     department_weights = models.JSONField("部门考核权重", default=dict, blank=True)
     township_weights = models.JSONField("乡镇考核权重", default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    scope_region_path = "county__path"
-    scope_includes_ancestors = True
 
     class Meta:
         verbose_name = "任务与考核设置"
