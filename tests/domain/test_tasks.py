@@ -95,9 +95,9 @@ def test_evidence_is_checked_by_content():
     assert t.evidence_kind("报告.docx", _zip("word/document.xml")) == "docx"
     with pytest.raises(ValueError, match="只接受"):
         t.evidence_kind("脚本.exe", b"MZ")
-    with pytest.raises(ValueError, match="不是 pdf"):
+    with pytest.raises(ValueError, match="内容不是PDF文件"):
         t.evidence_kind("伪装.pdf", b"<html><script>")
-    with pytest.raises(ValueError, match="不是 docx"):
+    with pytest.raises(ValueError, match=r"内容不是Word（\.docx）文件"):
         t.evidence_kind("表格.docx", _zip("xl/workbook.xml"))
     with pytest.raises(ValueError, match="空文件"):
         t.evidence_kind("空.png", b"")

@@ -87,7 +87,7 @@ def test_bad_evidence_changes_nothing(county, users, tasks, client_for):  # type
     page = _report(
         client, toilets, lead, files=[SimpleUploadedFile("照片.png", b"<script>alert(1)</script>")]
     )
-    assert "「照片.png」的内容不是 png 文件" in page.content.decode()
+    assert "「照片.png」的内容不是PNG 图片文件" in page.content.decode()
     assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
     page = _report(client, toilets, lead, files=[SimpleUploadedFile("a.exe", b"MZ")])
     assert "只接受 pdf、docx、xlsx、jpg、png" in page.content.decode()

@@ -18,16 +18,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-import io
 import os
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import uploads
 from .tables import Checked, Problems, TableError, cell_text, read_sheet
 
 SHEET = "任务"
@@ -334,56 +333,16 @@ def template_rows() -> list[list[str]]:
 
 # ---------------------------------------------------------------- evidence files
 
-EVIDENCE_KINDS = {
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".xlsx": "xlsx",
-    ".jpg": "jpg",
-    ".jpeg": "jpg",
-    ".png": "png",
-}
-EVIDENCE_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
+EVIDENCE_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
+EVIDENCE_TYPES = uploads.CONTENT_TYPES
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_EVIDENCE_FILES = 10
-_ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
 def evidence_kind(filename: str, data: bytes, max_bytes: int = MAX_EVIDENCE_BYTES) -> str:
-    """The kind of an evidence file after checking its content, not only its name; ValueError (Chinese)."""
+    """The kind of an evidence file after checking its content, not only its name (`uploads.check`);
+    ValueError with a Chinese message."""
     name = Path(filename or "").name or "文件"
-    kind = EVIDENCE_KINDS.get(Path(name).suffix.lower())
-    if kind is None:
+    if uploads.KINDS.get(Path(name).suffix.lower()) not in EVIDENCE_KINDS:
         raise ValueError(f"「{name}」：佐证材料只接受 pdf、docx、xlsx、jpg、png 文件")
-    if not data:
-        raise ValueError(f"「{name}」是空文件")
-    if len(data) > max_bytes:
-        raise ValueError(
-            f"「{name}」过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes // 1024 // 1024} MB"
-        )
-    wrong = f"「{name}」的内容不是 {kind} 文件（可能是改了扩展名的其他文件）"
-    if kind == "pdf" and not data.startswith(b"%PDF-"):
-        raise ValueError(wrong)
-    if kind == "png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise ValueError(wrong)
-    if kind == "jpg" and not data.startswith(b"\xff\xd8\xff"):
-        raise ValueError(wrong)
-    if kind in _ZIP_MEMBER:
-        if not data.startswith(b"PK\x03\x04"):
-            raise ValueError(wrong)
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise ValueError(f"「{name}」已损坏（压缩结构无效）") from exc
-        if _ZIP_MEMBER[kind] not in names:
-            raise ValueError(wrong)
-        if unpacked > MAX_UNCOMPRESSED_BYTES:
-            raise ValueError(f"「{name}」解压后过大")
-    return kind
+    return uploads.check(name, data, EVIDENCE_KINDS, max_bytes)
