@@ -78,3 +78,10 @@ def test_export_is_scoped_audited_and_reads_back(county, users, client_for, asse
     assert codes == ["ZC-A1", "ZC-A2"]
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=users["township_a"]).exists()
     assert import_assets(response.content, "back.xlsx").updated == 0
+
+
+def test_a_file_with_more_problems_than_listed_counts_them_all(county):  # type: ignore[no-untyped-def]
+    report = import_assets(workbook([asset(f"ZC{n}", 资产类别="房屋") for n in range(1200)]), "a.xlsx")
+    assert len(report.errors) == 1001 and "另有 200 处错误未列出" in str(report.errors[-1])
+    assert report.summary() == "导入失败：发现 1200 处错误，没有写入任何数据。"
+    assert not Asset.objects.exists()

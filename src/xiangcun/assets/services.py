@@ -54,6 +54,7 @@ class ImportReport:
     errors: list[CellError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    error_count: int = 0  # all the file's problems; `errors` keeps the first 1000 and a line saying so
 
     @property
     def ok(self) -> bool:
@@ -61,7 +62,8 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return f"导入失败：发现 {len(self.errors)} 处错误，没有写入任何数据。"
+            count = max(self.error_count, sum(1 for e in self.errors if e.row) or len(self.errors))
+            return f"导入失败：发现 {count} 处错误，没有写入任何数据。"
         return f"导入成功：资产新增 {self.created}、更新 {self.updated}。"
 
 
@@ -91,7 +93,7 @@ def import_assets(data: bytes, filename: str, actor: Any = None, scope: Region |
         disposed,
         today=timezone.localdate(),
     )
-    report = ImportReport(errors=parsed.errors)
+    report = ImportReport(errors=parsed.errors, error_count=parsed.error_count)
     if not parsed.ok:
         return report
     rows = parsed.rows
