@@ -3,6 +3,8 @@
     .venv/bin/python bench/screening.py --build 30000 /tmp/screen30k   # regions + a registry of N households
     .venv/bin/python bench/screening.py /tmp/screen30k                 # numpy vs SQL, county and one township
     .venv/bin/python bench/screening.py /tmp/h1data --page             # also the page: after a change, then again
+    .venv/bin/python bench/screening.py /tmp/h1data --trigger-rows     # SQLite: the triggers' CPU a written row
+    .venv/bin/python bench/screening.py /tmp/empty --trigger-cost 100000  # an import with and without them
 
 Runs on SQLite in XIANGCUN_DATA_DIR=<folder> (or DATABASE_URL when set). Prints wall and CPU seconds of this
 process (on PostgreSQL the server's CPU is not in it) and whether both evaluators give the same rows.
@@ -87,6 +89,32 @@ def trigger_cost(count: int) -> None:
               f"stamp {triggers.stamp(connection)}", flush=True)  # fmt: skip
 
 
+def trigger_rows() -> None:
+    """SQLite: the triggers' own cost per written row, on the registry in the folder (nothing is kept: every
+    run is rolled back). Updates every member row once with the triggers and once without."""
+    import sqlite3
+
+    from django.conf import settings
+
+    db = sqlite3.connect(settings.DATABASES["default"]["NAME"], isolation_level=None)
+    count = db.execute("SELECT COUNT(*) FROM households_member").fetchone()[0]
+    names = [
+        r[0]
+        for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%stamp%'")
+    ]
+    for with_triggers in (True, False, True, False):
+        db.execute("BEGIN")
+        if not with_triggers:
+            for name in names:
+                db.execute(f"DROP TRIGGER {name}")
+        t, c = time.perf_counter(), time.process_time()
+        db.execute("UPDATE households_member SET pension = pension")
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        db.execute("ROLLBACK")
+        print(f"update {count} members, triggers {'on ' if with_triggers else 'off'}: wall {wall:6.2f} s  "
+              f"CPU {cpu:6.2f} s  ({cpu / count * 1e6:.2f} µs CPU a row)", flush=True)  # fmt: skip
+
+
 def timed(label: str, fn, *args):  # type: ignore[no-untyped-def]
     t, c = time.perf_counter(), time.process_time()
     out = fn(*args)
@@ -154,9 +182,15 @@ def main() -> None:
     parser.add_argument("--page", action="store_true", help="再测页面（县级账号 county）")
     parser.add_argument("--no-evaluators", action="store_true")
     parser.add_argument("--trigger-cost", type=int, help="在该（空）目录测 N 户导入有无触发器的 CPU")
+    parser.add_argument(
+        "--trigger-rows", action="store_true", help="SQLite：每写一行触发器本身的 CPU（回滚，不改数据）"
+    )
     args = parser.parse_args()
     sys.path.insert(0, os.getcwd())
     _setup(args.folder)
+    if args.trigger_rows:
+        trigger_rows()
+        return
     if args.trigger_cost:
         trigger_cost(args.trigger_cost)
         return

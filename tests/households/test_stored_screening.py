@@ -144,3 +144,15 @@ def test_without_its_triggers_nothing_is_kept_and_migrate_puts_them_back(users, 
     assert triggers.stamp(connection) is not None
     flagged(client)
     assert StoredScreening.objects.count() == 1
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_stored_result_reads_back_exactly(count: int) -> None:
+    rows = [
+        {"household": "甲-0001", "rules": ["INCOME_BELOW", "WATER"], "per_capita_income": 1234.56},
+        {"household": "B002", "rules": ["SELF_APPLIED"], "per_capita_income": None},
+        {"household": "C3", "rules": ["HOUSING"], "per_capita_income": -0.01},
+    ][:count]
+    back = stored.Screening.load(stored.Screening.of(rows, 7).dump())
+    assert list(back.rows()) == rows and back.screened == 7
+    assert list(back.rows("WATER")) == rows[:1] and back.counts()["HOUSING"] == (count == 3)

@@ -348,12 +348,12 @@ class RegistryStamp(models.Model):
 
 
 class RegistryChange(models.Model):
-    """PostgreSQL: one row per transaction that wrote the registry (see `triggers.py`); their count is the stamp."""
+    """PostgreSQL: one row per statement that wrote the registry (see `triggers.py`); the sum of weights is the stamp."""
 
-    txid = models.BigIntegerField(primary_key=True)
+    weight = models.BigIntegerField(default=1)
 
     def __str__(self) -> str:
-        return f"登记表修改事务 {self.txid}"
+        return f"登记表修改 {self.weight}"
 
 
 class StoredScreening(models.Model):
@@ -368,7 +368,7 @@ class StoredScreening(models.Model):
     year = models.PositiveSmallIntegerField()
     threshold_fen = models.BigIntegerField()
     enabled = models.JSONField(default=list)
-    result = models.BinaryField()  # zlib-compressed JSON columns
+    result = models.BinaryField()  # the columns as bytes (stored.Screening.dump)
     used_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -6,11 +6,12 @@ never shown after it. Triggers, not Django signals, because every writer must be
 
 - SQLite: a single-row table `households_registrystamp`; a FOR EACH ROW trigger adds one to `version` (SQLite
   has no statement triggers; the whole database is locked by a writer anyway, so the one row adds no waiting).
-- PostgreSQL: FOR EACH STATEMENT triggers insert the writing transaction's id into `households_registrychange`
-  (at most one row per transaction, ON CONFLICT DO NOTHING). Inserting distinct keys never waits on another
-  transaction, so concurrent writers do not queue behind one stamp row (an import holding it for minutes) and
-  cannot deadlock on it. The stamp is the number of rows: it grows when any writing transaction commits, even
-  one that started before a reader and commits after it.
+- PostgreSQL: FOR EACH STATEMENT triggers insert a row into `households_registrychange` (weight 1). Inserts
+  never wait on another transaction, so concurrent writers do not queue behind one stamp row (an import
+  holding it for minutes) and cannot deadlock on it. The stamp is the sum of the weights: it grows when any
+  writing statement commits, even one of a transaction that started before a reader and commits after it,
+  and a transaction that writes, screens and writes again still moves it (one row per transaction would
+  not: its later statements would add nothing). `compact` folds the committed rows into one of the same sum.
 
 Installed by migration 0012 and again after every `migrate` (post_migrate): on SQLite, Django rebuilds a table
 for many schema changes and the rebuild drops its triggers.
@@ -43,7 +44,7 @@ def _sqlite(cursor: Any) -> None:
 def _postgres(cursor: Any) -> None:
     cursor.execute(
         "CREATE OR REPLACE FUNCTION households_registry_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN INSERT INTO {CHANGE_TABLE} (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING; "
+        f"BEGIN INSERT INTO {CHANGE_TABLE} (weight) VALUES (1); "
         "RETURN NULL; END $$"
     )
     for table in TABLES:
@@ -96,10 +97,22 @@ def stamp(connection: Any) -> int | None:
         if connection.vendor == "postgresql":
             names = [f"{t}_changed" for t in (*TABLES, "regions_region")]
             cursor.execute(
-                f"SELECT (SELECT COUNT(*) FROM {CHANGE_TABLE}), "
+                f"SELECT (SELECT COALESCE(SUM(weight), 0) FROM {CHANGE_TABLE}), "
                 "(SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s))",
                 [names],
             )
             version, count = cursor.fetchone()
             return None if count != len(names) else int(version)
     return None
+
+
+def compact(connection: Any) -> None:
+    """PostgreSQL: fold the change rows this transaction can see into one row of the same total weight, so the
+    table stays small; the stamp (the sum) does not move, and rows of transactions still open are untouched."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM {CHANGE_TABLE} RETURNING weight) "
+            f"INSERT INTO {CHANGE_TABLE} (weight) SELECT COALESCE(SUM(weight), 0) FROM gone"
+        )

@@ -4,7 +4,6 @@ import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import numpy as np
 import openpyxl
 from auditlog.models import LogEntry
 from django.conf import settings as django_settings
@@ -116,7 +115,7 @@ def _screening(request: HttpRequest) -> dict[str, Any]:
     used = services.threshold_used(county, year)
     scope = scope_of(request.user)
     if scope.empty:
-        result = stored.Screening([], np.zeros(0, dtype=np.uint16), [], 0)
+        result = stored.Screening.of([], 0)
     else:  # kept between registry changes: a county's screening takes seconds (stored.py)
         path = None if scope.everything else scope.region_path
         result = stored.screening(path, year, used.value, services.enabled_rules(county))
