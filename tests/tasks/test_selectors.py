@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xiangcun.regions.models import Region
 from xiangcun.tasks import selectors
-from xiangcun.tasks.models import ProgressReport, Task, TaskSettings
+from xiangcun.tasks.models import ProgressReport, Task, TaskSettings, TaskUnit
 
 TODAY = dt.date(2026, 8, 1)
 
@@ -58,3 +62,27 @@ def test_scorecards_rank_departments(county, tasks):  # type: ignore[no-untyped-
     assert by_unit["教育局"]["score"] == 50.0  # 1 of 2 period reports on time; nothing else to score
     assert by_unit["农业农村局"]["score"] == 0.0
     assert by_unit["教育局"]["rank"] == 1
+
+
+def _supervision_queries() -> tuple[int, list[dict[str, object]]]:
+    with CaptureQueriesContext(connection) as captured:
+        rows = selectors.supervision(Task.objects.all(), TODAY)
+    return len(captured), rows
+
+
+def test_supervision_reads_the_same_queries_for_many_units(county, tasks):  # type: ignore[no-untyped-def]
+    # 督办 of a county of 400 townships: units read as rows, not a query (or a model instance) per unit
+    few, rows = _supervision_queries()
+    for i in range(30):
+        town = Region.objects.create(
+            code=f"14000{i + 10:03d}000", name=f"镇{i}", level="township", parent=county.county
+        )
+        TaskUnit.objects.create(task=tasks["schools"], role="cooperating", township=town)
+    many, more = _supervision_queries()
+    assert many == few
+    # each new township owes its part of the 教育局 task for Q1 and Q2, named with its role
+    assert len(more) == len(rows) + 60
+    assert {(r["unit"], r["role"], r["period"]) for r in more if r["unit"] == "镇7"} == {
+        ("镇7", "配合", "2026年第1季度"),
+        ("镇7", "配合", "2026年第2季度"),
+    }

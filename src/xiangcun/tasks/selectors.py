@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -57,6 +58,34 @@ def _tasks(region: Region, year: int) -> QuerySet[Task]:
     return tasks
 
 
+@dataclass(frozen=True)
+class _Unit:
+    """A task unit as the 督办 list needs it: read as a row, not a model instance (a county of 400
+    townships has thousands of them, each with its department or township)."""
+
+    pk: int
+    role: str
+    department_id: int | None
+    township_id: int | None
+    name: str
+
+
+ROLE_LABELS = dict(TaskUnit.Role.choices)
+
+
+def _units(task_ids: list[int]) -> dict[int, list[_Unit]]:
+    """Each task's units in the model's order (role, then id), names from the department or township."""
+    units: dict[int, list[_Unit]] = defaultdict(list)
+    for pk, task_id, role, department_id, township_id, department, township in (
+        TaskUnit.objects.filter(task__in=task_ids)
+        .order_by("task_id", "role", "id")
+        .values_list("pk", "task_id", "role", "department_id", "township_id", "department__name", "township__name")
+    ):  # fmt: skip
+        name = department if department_id else township
+        units[task_id].append(_Unit(pk, role, department_id, township_id, name))
+    return units
+
+
 def supervision(
     tasks: QuerySet[Task], today: dt.date | None = None, unit_filter: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -68,9 +97,10 @@ def supervision(
     """
     today = today or timezone.localdate()
     rows: list[dict[str, Any]] = []
-    items = list(tasks.select_related("county").prefetch_related("units__department", "units__township"))
+    items = list(tasks.select_related("county"))
     if not items:
         return rows
+    units_of = _units([t.pk for t in items])
     reported: dict[tuple[int, int], set[str]] = defaultdict(set)
     for task_id, unit_id, period in ProgressReport.objects.filter(
         task__in=[t.pk for t in items], review__in=COUNTING
@@ -79,31 +109,37 @@ def supervision(
     by_county: dict[int, TaskSettings] = {}
     for task in items:
         setting = by_county.setdefault(task.county_id, _settings(task.county))
-        units = list(task.units.all())
+        units = units_of.get(task.pk, [])
         mine = [u for u in units if _matches(u, unit_filter)]
         leads = "、".join(u.name for u in units if u.role == TaskUnit.Role.LEAD)
         days = domain.overdue_days(task.deadline, task.status == Task.Status.DONE, today)
         if days and (unit_filter is None or any(u.role == TaskUnit.Role.LEAD for u in mine)):
             rows.append({"kind": "任务超期", "task": task, "code": task.code, "content": task.content,
                          "unit": leads, "period": "", "deadline": task.deadline, "days": days})  # fmt: skip
-        for unit in [u for u in (mine if unit_filter is not None else units) if owes_reports(u, setting)]:
-            for period, late in domain.missing_reports(
-                task.year, setting.period, reported[(task.pk, unit.pk)], today, setting.grace_days,
-                task.completed_on,
-            ):  # fmt: skip
-                rows.append({"kind": "进度未报", "task": task, "code": task.code, "content": task.content,
-                             "unit": unit.name, "role": unit.get_role_display(), "period": period.label,
-                             "deadline": period.due(setting.grace_days), "days": late})  # fmt: skip
+        owing = [u for u in (mine if unit_filter is not None else units) if owes_reports(u, setting)]
+        if not owing:
+            continue
+        # the periods due are the task's, the same for each of its units (domain.missing_reports per unit
+        # worked them out again for every one of hundreds of townships)
+        due = [(p, p.due(setting.grace_days), late) for p, late in domain.missing_reports(
+            task.year, setting.period, (), today, setting.grace_days, task.completed_on)]  # fmt: skip
+        for unit in owing:
+            have = reported[(task.pk, unit.pk)]
+            for period, deadline, late in due:
+                if period.key not in have:
+                    rows.append({"kind": "进度未报", "task": task, "code": task.code, "content": task.content,
+                                 "unit": unit.name, "role": ROLE_LABELS[unit.role], "period": period.label,
+                                 "deadline": deadline, "days": late})  # fmt: skip
     rows.sort(key=lambda r: (-r["days"], r["code"]))
     return rows
 
 
-def owes_reports(unit: TaskUnit, setting: TaskSettings) -> bool:
+def owes_reports(unit: TaskUnit | _Unit, setting: TaskSettings) -> bool:
     """Whether `unit` must report every period: the lead always, a cooperating unit when the county says so."""
     return unit.role == TaskUnit.Role.LEAD or setting.cooperating_report
 
 
-def _matches(unit: TaskUnit, unit_filter: dict[str, Any] | None) -> bool:
+def _matches(unit: TaskUnit | _Unit, unit_filter: dict[str, Any] | None) -> bool:
     if unit_filter is None:
         return True
     return all(getattr(unit, k) == v for k, v in unit_filter.items())
