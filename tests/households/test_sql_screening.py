@@ -97,3 +97,23 @@ def test_sql_screening_is_limited_to_the_given_households(county) -> None:  # ty
     Household.objects.filter(code="H001").update(village=county.village_b1)
     found = run_screening_sql(Household.objects.filter(village=county.village_a1), YEAR, 6000.0, ("HOUSING",))
     assert found == [{"household": "H000", "rules": ["HOUSING"], "per_capita_income": None}]
+
+
+def test_statement_settings_do_not_outlive_the_screening(county) -> None:  # type: ignore[no-untyped-def]
+    """work_mem, JIT and parallel workers are set for the screening statement only: a request that screens
+    inside a transaction and then runs other queries gets the server's settings back."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement settings exist on PostgreSQL only")
+    row = {"household_type": "一般农户", "dibao": False, "tekun": "否", "housing_grade": "D", "water_safe": True,
+           "self_applied": False, "members": [], "current": None, "previous": None}  # fmt: skip
+    _store(county.village_a1, [row])
+    names = ("work_mem", "jit", "max_parallel_workers_per_gather")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+        before = cursor.fetchone()
+        found = run_screening_sql(Household.objects.all(), YEAR, 6000.0, ("HOUSING",))
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+        assert cursor.fetchone() == before
+    assert [r["household"] for r in found] == ["H000"]
