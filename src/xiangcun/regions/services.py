@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
-from django.db import connection, transaction
+from django.db import transaction
 
 from xiangcun.audit.services import record_bulk
+from xiangcun.core.queries import refresh_statistics
 from xiangcun.domain import regions as domain
 from xiangcun.domain.spreadsheets import append_row, csv_bytes
 from xiangcun.domain.tables import TableError, read_table
@@ -84,9 +85,7 @@ def import_regions(
                 return report
         _write(parsed.rows, existing, stored, merged, paths, report, actor)
     if report.created + report.updated > 1000:
-        # Fresh statistics, or the planner keeps treating the table as tiny after a bulk load.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Region._meta.db_table}")
+        refresh_statistics(Region)
     return report
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from xiangcun.accounts.models import Role, User
 from xiangcun.assets.demo import build_demo as build_assets_demo
 from xiangcun.core.models import SiteFlag
+from xiangcun.core.queries import refresh_statistics
 from xiangcun.departments.models import Department
 from xiangcun.departments.services import ensure_defaults
 from xiangcun.domain.catalog import NATIONAL
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             SiteFlag.objects.update_or_create(
                 name="demo", defaults={"value": {"county": COUNTY_NAME, "built": timezone.now().isoformat()}}
             )
+        refresh_statistics()
         self.stdout.write(f"演示数据已就绪：{COUNTY_NAME}，{report.summary()}")
         self.stdout.write(households)
         if not options["quiet"]:
