@@ -6,6 +6,7 @@ Works on the registry already in DATABASE_URL (PostgreSQL; import one first with
     DATABASE_URL=postgres://… .venv/bin/python bench/partitioning.py grow 10     # 10 counties (9 copies of the first)
     DATABASE_URL=postgres://… .venv/bin/python bench/partitioning.py screen      # the app's query on its tables
     DATABASE_URL=postgres://… .venv/bin/python bench/partitioning.py partition   # partitioned copies vs plain
+    DATABASE_URL=postgres://… .venv/bin/python bench/partitioning.py partition --reuse   # copies already built
 
 - grow: adds counties 2..N (bench_county_csv codes 98kk01…) and copies the first county's households,
   members and finances into each (new codes, the same facts), so N × the imported size in N real counties.
@@ -276,18 +277,19 @@ def partition() -> None:
 
     from xiangcun.domain.households.screening import RULE_CODES
     from xiangcun.households.models import Household
-    from xiangcun.households.sql_screening import WORK_MEM, run_screening_sql
+    from xiangcun.households.sql_screening import SETTINGS, run_screening_sql
     from xiangcun.regions.models import subtree_q
 
-    _build_partitioned()
+    if "--reuse" not in sys.argv:
+        _build_partitioned()
     counties = _counties()
 
     def partitioned(county: int | None) -> list[str]:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_partitionwise_join = on")
             cursor.execute("SET LOCAL enable_partitionwise_aggregate = on")
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # as run_screening_sql sets them
-            cursor.execute("SET LOCAL jit = off")
+            for name, value in SETTINGS.items():  # as run_screening_sql sets them
+                cursor.execute(f"SET LOCAL {name} = '{value}'")
             cursor.execute(_partitioned_sql(county))
             return [row[0] for row in cursor.fetchall()]
 
