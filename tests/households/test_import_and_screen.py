@@ -83,3 +83,19 @@ def test_screen_refuses_a_threshold_below_the_floor(county):  # type: ignore[no-
 
     with pytest.raises(CommandError, match="1.5 倍"):
         call_command("screen", "--year", "2024", "--threshold", "3000", "--json")
+
+
+def test_a_large_import_refreshes_the_planner_statistics(county, monkeypatch):  # type: ignore[no-untyped-def]
+    """Planned on an empty registry's counts, county pages made a lookup per household after a big import."""
+    from xiangcun.households import services
+
+    analyzed: list[str] = []
+    monkeypatch.setattr(
+        services, "refresh_statistics", lambda *models: analyzed.extend(m._meta.db_table for m in models)
+    )
+    monkeypatch.setattr(services, "STATISTICS_AFTER", 5)
+    assert import_households(registry(), "r.xlsx").ok  # 7 rows written
+    assert analyzed == [Household._meta.db_table, Member._meta.db_table, Finance._meta.db_table]
+    analyzed.clear()
+    assert import_households(registry(), "r.xlsx").ok  # the same file again: nothing written
+    assert analyzed == []

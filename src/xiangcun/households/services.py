@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from xiangcun.audit.services import record_bulk
 from xiangcun.core.crypto import hasher, lookup_hash
-from xiangcun.core.queries import filter_in, values_in
+from xiangcun.core.queries import filter_in, refresh_statistics, values_in
 from xiangcun.domain.formatting import format_number
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households import screening
@@ -101,11 +101,19 @@ def import_households(
     mapping: RegistryMapping | None = None,
 ) -> ImportReport:
     """`_import_households`, then the screening results in use are computed again (`stored.refresh`), so the
-    first view of the 风险筛查 page after an import does not wait for a whole county's screening."""
+    first view of the 风险筛查 page after an import does not wait for a whole county's screening.
+
+    A large import first refreshes the planner's statistics: planned on the counts of an empty registry,
+    household and case pages made a lookup per household at county scale."""
     report = _import_households(data, filename, actor, scope, mapping)
     if report.ok:
+        if sum(report.households) + sum(report.members) + sum(report.finances) > STATISTICS_AFTER:
+            refresh_statistics(Household, Member, Finance)
         stored.refresh()
     return report
+
+
+STATISTICS_AFTER = 5000  # rows written; a smaller import barely moves the counts the planner works from
 
 
 def _import_households(
