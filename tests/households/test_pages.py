@@ -36,6 +36,35 @@ def test_township_staff_see_only_their_households(client_for, users, registry): 
     assert "A001" in screening and "B001" not in screening
 
 
+def test_registry_search_and_filters(client_for, users, county):  # type: ignore[no-untyped-def]
+    """Search by village name, code or head; filters stay chosen and travel with the page links."""
+    households = [household(f"A{i:03d}", 住房安全等级="D" if i % 2 else "A") for i in range(1, 121)]
+    households.append(household("B001", village="140000002201", 户主姓名="李四"))
+    members = [
+        member(f"A{i:03d}", id_number(f"1980{1 + i // 28:02d}{1 + i % 28:02d}", 1)) for i in range(1, 121)
+    ]
+    data = workbook(households, [*members, member("B001", id_number("19700101", 200), 姓名="李四")], [])
+    assert import_households(data, "r.xlsx").ok
+    client = client_for(users["county_admin"])
+
+    def shown(**params: str) -> tuple[list[str], str]:
+        page = client.get(reverse("households:registry"), params).content.decode()
+        return [c for c in ("A001", "A002", "A003", "A119", "A120", "B001") if f">{c}<" in page], page
+
+    assert shown(q="乙一")[0] == ["B001"]  # the village's name
+    assert shown(q="李四")[0] == ["B001"]  # the head's name
+    assert shown(q="a12")[0] == ["A120"]  # part of the code, any case
+    codes, page = shown(housing_grade="D")
+    assert codes == ["A001", "A003"] and "共 60 户" in page
+    assert "<option selected>D</option>" in page
+    assert 'href="?housing_grade=D&amp;page=2"' in page
+    codes, page = shown(housing_grade="D", page="2")
+    assert codes == ["A119"] and "第 2 / 2 页" in page
+    assert (
+        shown(housing_grade="X")[1].count("<tr>") == 51
+    )  # an unknown value filters nothing: 50 rows + header
+
+
 def test_id_numbers_and_phones_are_masked_and_revealing_is_audited(client_for, users, registry):  # type: ignore[no-untyped-def]
     leader = client_for(users["leader"])
     page = leader.get(reverse("households:detail", args=["A001"]), {"reveal": "1"}).content.decode()

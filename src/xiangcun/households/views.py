@@ -27,7 +27,9 @@ from xiangcun.departments.models import Department
 from xiangcun.domain.households import cases as flow
 from xiangcun.domain.households.idcard import mask_id, mask_phone
 from xiangcun.domain.households.screening import RULES, YEARS, ThresholdError, check_threshold
+from xiangcun.domain.households.workbook import CHOICES
 from xiangcun.domain.spreadsheets import append_row
+from xiangcun.regions.models import Region
 
 from . import cases as case_services
 from . import services, stored
@@ -36,26 +38,47 @@ from .models import Case, Household, Member, MonitoringThreshold, RuleSetting
 RULE_NAMES = {r.code: r.name for r in RULES}
 
 
+# the registry page's filters: field → the registry column whose values it takes
+FILTERS = {"household_type": "户类型", "housing_grade": "住房安全等级", "tekun": "特困"}
+
+
 @login_required
 def registry(request: HttpRequest) -> HttpResponse:
-    households = scoped(Household.objects.select_related("village", "village__parent"), request.user)
+    households = scoped(Household.objects.all(), request.user)
     q = request.GET.get("q", "").strip()
     if q:
         # a full 身份证号 or phone number is found through its keyed hash (the columns themselves are sealed)
         by_member = Member.objects.filter(id_number_hash=lookup_hash(q.upper())).values("household_id")
+        # matched among the regions (thousands), not through a join on every household
+        named = Region.objects.filter(name__icontains=q).values("id")
         households = households.filter(
             Q(code__icontains=q)
             | Q(head_name__icontains=q)
-            | Q(village__name__icontains=q)
+            | Q(village_id__in=named)
             | Q(phone_hash=lookup_hash(q))
             | Q(pk__in=by_member)
         )
-    for field in ("household_type", "housing_grade", "tekun"):
-        if value := request.GET.get(field):
-            households = households.filter(**{field: value})
-    page = Paginator(households.order_by("code"), 50).get_page(request.GET.get("page"))
-    rows = [(h, mask_phone(h.phone)) for h in page]
-    return render(request, "households/registry.html", {"page": page, "rows": rows, "q": q})
+    filters = {f: v for f, column in FILTERS.items() if (v := request.GET.get(f, "")) in CHOICES[column]}
+    ids: Any = households.filter(**filters).order_by("code").values_list("id", flat=True)
+    if q:
+        # a search scans the registry: once here for the matching ids, where Paginator's COUNT would scan it again
+        ids = list(ids)
+    page = Paginator(ids, 50).get_page(request.GET.get("page"))
+    shown = Household.objects.select_related("village", "village__parent").filter(
+        id__in=list(page.object_list)
+    )
+    rows = [(h, mask_phone(h.phone)) for h in shown.order_by("code")]
+    return render(
+        request,
+        "households/registry.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            **filters,
+            "choices": {f: CHOICES[c] for f, c in FILTERS.items()},
+        },
+    )
 
 
 @login_required
