@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/screening.py --build 30000 /tmp/screen30k   # regions + a registry of N households
     .venv/bin/python bench/screening.py /tmp/screen30k                 # numpy vs SQL, county and one township
-    .venv/bin/python bench/screening.py /tmp/h1data --page             # also the page: after a change, then again
+    .venv/bin/python bench/screening.py /tmp/h1data --page             # also the page: after a change (patched), again
+    .venv/bin/python bench/screening.py /tmp/h1data --one-edit         # one member edit, then one view (farm-bench)
     .venv/bin/python bench/screening.py /tmp/h1data --trigger-rows     # SQLite: the triggers' CPU a written row
     .venv/bin/python bench/screening.py /tmp/empty --trigger-cost 100000  # an import with and without them
 
@@ -148,7 +149,11 @@ def page() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from xiangcun.accounts.models import User
-    from xiangcun.households.models import Household
+    from xiangcun.domain.households.screening import RULE_CODES
+    from xiangcun.households import stored
+    from xiangcun.households.models import Household, Member
+    from xiangcun.households.services import run_screening
+    from xiangcun.regions.models import Region
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(
@@ -165,12 +170,51 @@ def page() -> None:
               flush=True)  # fmt: skip
 
     first = Household.objects.order_by("id").first()
+    fetch("first view (nothing stored: computed)")
     Household.objects.filter(pk=first.pk).update(water_safe=not first.water_safe)  # any write
-    fetch("first view after a change")
+    fetch("first view after a change (patched)")
     fetch("second view")
     fetch("third view")
     Household.objects.filter(pk=first.pk).update(water_safe=first.water_safe)
     fetch("first view after changing it back")
+    member = Member.objects.order_by("-id").first()  # a village cadre edits one member
+    Member.objects.filter(pk=member.pk).update(basic_medical=not member.basic_medical)
+    fetch("first view after one member edit")
+    Member.objects.filter(pk=member.pk).update(basic_medical=member.basic_medical)
+    fetch("first view after editing it back")
+    moved = Household.objects.order_by("-id").first()  # a household moved to a village of another township
+    other = Region.objects.filter(depth=5).exclude(path__startswith=moved.village.path[:-12]).first()
+    Household.objects.filter(pk=moved.pk).update(village=other)
+    fetch("first view after a household moved")
+    Household.objects.filter(pk=moved.pk).update(village=moved.village)
+    fetch("first view after moving it back")
+    county = User.objects.get(username="county").region.path
+    kept = stored.screening(county, 2025, 6000.0, tuple(RULE_CODES))  # what the views kept
+    t, c = time.perf_counter(), time.process_time()
+    rows = run_screening(stored.households_of(county), 2025, 6000.0, tuple(RULE_CODES))
+    print(f"full screening of the county: wall {time.perf_counter() - t:.2f} s  CPU {time.process_time() - c:.2f} s  "
+          f"equal to the patched result: {list(kept.rows()) == rows}")  # fmt: skip
+
+
+def one_edit() -> None:
+    """One member edited (a village cadre's save), then the county's page once: for farm-bench, which times
+    the whole process. Run it after --page, so a stored result exists to be patched."""
+    from django.test import Client
+
+    from xiangcun.accounts.models import User
+    from xiangcun.households.models import Member
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(
+        User.objects.get(username="county"), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    assert client.get("/households/screening/").status_code == 200  # the process's imports, the stored result
+    member = Member.objects.order_by("-id").first()
+    Member.objects.filter(pk=member.pk).update(basic_medical=not member.basic_medical)
+    t, c = time.perf_counter(), time.process_time()
+    assert client.get("/households/screening/").status_code == 200
+    print(f"page after one member edit: wall {(time.perf_counter() - t) * 1000:.0f} ms  "
+          f"CPU {(time.process_time() - c) * 1000:.0f} ms")  # fmt: skip
 
 
 def main() -> None:
@@ -181,6 +225,9 @@ def main() -> None:
     parser.add_argument("--build", type=int, help="先在该目录生成区划和 N 户登记表")
     parser.add_argument("--page", action="store_true", help="再测页面（县级账号 county）")
     parser.add_argument("--no-evaluators", action="store_true")
+    parser.add_argument(
+        "--one-edit", action="store_true", help="改一名成员后县级页面一次（供 farm-bench 计时）"
+    )
     parser.add_argument("--trigger-cost", type=int, help="在该（空）目录测 N 户导入有无触发器的 CPU")
     parser.add_argument(
         "--trigger-rows", action="store_true", help="SQLite：每写一行触发器本身的 CPU（回滚，不改数据）"
@@ -190,6 +237,9 @@ def main() -> None:
     _setup(args.folder)
     if args.trigger_rows:
         trigger_rows()
+        return
+    if args.one_edit:
+        one_edit()
         return
     if args.trigger_cost:
         trigger_cost(args.trigger_cost)

@@ -356,6 +356,24 @@ class RegistryChange(models.Model):
         return f"登记表修改 {self.weight}"
 
 
+class RegistryLog(models.Model):
+    """Which households a registry write touched (see `triggers.py`), so a stored screening older than the stamp
+    is patched by screening only those; a row with no household and no code means "screen everything again".
+
+    SQLite: `stamp` is the registry stamp after the write. PostgreSQL: `xid` is the writing transaction, compared
+    with the snapshot a stored result was computed in. `code` is the 户编号 a household row had (old and new),
+    so a stored row of a deleted or renumbered household can be found; member and finance rows leave it empty.
+    """
+
+    stamp = models.BigIntegerField(null=True, db_index=True)
+    xid = models.BigIntegerField(null=True, db_index=True)
+    household_id = models.BigIntegerField(null=True)
+    code = models.CharField(max_length=40, null=True)  # noqa: DJ001 NULL: not a household row, "" would be a code
+
+    def __str__(self) -> str:
+        return f"登记表修改记录 {self.household_id or '全部'}"
+
+
 class StoredScreening(models.Model):
     """A screening result kept for the page (see `stored.py`): valid only while the registry stamp is unchanged.
 
@@ -369,6 +387,7 @@ class StoredScreening(models.Model):
     threshold_fen = models.BigIntegerField()
     enabled = models.JSONField(default=list)
     result = models.BinaryField()  # the columns as bytes (stored.Screening.dump)
+    snapshot = models.TextField(blank=True)  # PostgreSQL: the snapshot the stamp was read in (patching)
     used_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -7,6 +7,12 @@ the stamp first and then the rows, so a write that lands in between makes the st
 stamp, never older. After an import, the results viewed in the last week are computed again at once, so the
 first view after an import is fast too. Where the triggers are missing (another database vendor, a table
 rebuilt outside `migrate`) nothing is stored and every view computes.
+
+A stored result older than the stamp is patched rather than computed again (issue 11): the triggers also log
+which households each write touched, and a household's verdict depends only on its own rows, the year, the
+threshold and the rules. So when fewer than `PATCH_LIMIT` households changed since the stored stamp, only
+they are screened again and their rows replaced (one who left the scope or no longer fires disappears); a
+region path change, an import, or more changes recompute the whole scope as before.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from . import triggers
 from .models import Household, StoredScreening
 
 KEEP_DAYS = 7  # results viewed within this many days are recomputed right after an import
+PATCH_LIMIT = 2_000  # more changed households since a stored result: the scope is screened in full
 BIT = {code: 1 << i for i, code in enumerate(RULE_CODES)}
 
 
@@ -115,6 +122,17 @@ class Screening:
         incomes = np.frombuffer(blob, dtype="<f8", count=count, offset=start + 2 * count).astype(np.float64)
         return cls(codes, flags, incomes, screened)
 
+    def patched(self, gone: set[str], fresh: Screening, screened: int) -> Screening:
+        """This result without the households `gone` (by 户编号), with the rows `fresh`, still by 户编号."""
+        keep = np.array([code not in gone for code in self.codes], dtype=bool)
+        codes = np.array(self.codes, dtype=object)[keep]  # objects: no fixed width, Python's str order
+        flags, incomes = self.flags[keep], self.incomes[keep]
+        if fresh.codes:
+            at = np.searchsorted(codes, np.array(fresh.codes, dtype=object))
+            codes = np.insert(codes, at, np.array(fresh.codes, dtype=object))
+            flags, incomes = np.insert(flags, at, fresh.flags), np.insert(incomes, at, fresh.incomes)
+        return Screening(codes.tolist(), flags.astype(np.uint16), incomes.astype(np.float64), screened)
+
 
 def _key(scope: str | None, year: int, threshold_fen: int, enabled: tuple[str, ...]) -> str:
     text = json.dumps([scope, year, threshold_fen, sorted(enabled)])
@@ -129,8 +147,30 @@ def _compute(scope: str | None, year: int, threshold_fen: int, enabled: tuple[st
     return Screening.of(rows, households.count())
 
 
+def _patch(
+    result: Screening,
+    changed: tuple[set[int], set[str]],
+    scope: str | None,
+    year: int,
+    threshold_fen: int,
+    enabled: tuple[str, ...],
+) -> Screening:
+    """`result` with the changed households screened again: their rows (under the 户编号 they had, `changed[1]`,
+    or have now) replaced by the same `run_screening` over the scope's households among them."""
+    from .services import run_screening
+
+    ids, codes = changed
+    households = households_of(scope)
+    if ids:
+        codes = codes | set(Household.objects.filter(id__in=ids).values_list("code", flat=True))
+        rows = run_screening(households.filter(id__in=ids), year, threshold_fen / 100, enabled)
+    else:
+        rows = []
+    return result.patched(codes, Screening.of(rows, 0), households.count())
+
+
 def _store(
-    stamp: int,
+    at: tuple[int, str],
     scope: str | None,
     year: int,
     threshold_fen: int,
@@ -138,42 +178,53 @@ def _store(
     result: Screening,
     used_at: Any = None,
 ) -> None:
-    """Keep `result` for `stamp` and drop results of older stamps; a busy database only means it is not kept."""
+    """Keep `result` for the stamp and log position `at`; results of older stamps stay (a later view patches
+    them) unless unused for `KEEP_DAYS`, and the log keeps only what the oldest of them still needs. A busy
+    database only means it is not kept."""
     try:
         with transaction.atomic():
             triggers.compact(connection)
-            StoredScreening.objects.exclude(stamp=stamp).delete()
+            StoredScreening.objects.filter(used_at__lt=timezone.now() - timedelta(days=KEEP_DAYS)).delete()
             StoredScreening.objects.update_or_create(
                 key=_key(scope, year, threshold_fen, enabled),
-                defaults={"stamp": stamp, "scope": scope or "", "year": year, "threshold_fen": threshold_fen,
-                          "enabled": list(enabled), "result": result.dump(), "used_at": used_at or timezone.now()},
+                defaults={"stamp": at[0], "snapshot": at[1], "scope": scope or "", "year": year,
+                          "threshold_fen": threshold_fen, "enabled": list(enabled), "result": result.dump(),
+                          "used_at": used_at or timezone.now()},
             )  # fmt: skip
+            triggers.prune(connection)
     except DatabaseError:  # e.g. SQLite locked by a long import in another process: serve without keeping
         pass
 
 
 def screening(scope: str | None, year: int, threshold: float, enabled: tuple[str, ...]) -> Screening:
-    """The screening of a scope, from the stored result when the registry has not changed since it was made."""
+    """The screening of a scope: the stored result when the registry has not changed since it was made, that
+    result patched when few households changed, else computed."""
     threshold_fen = round(float(threshold) * 100)
-    stamp = triggers.stamp(connection)  # read before the rows: see the module docstring
-    if stamp is not None:
-        stored = (
-            StoredScreening.objects.filter(key=_key(scope, year, threshold_fen, enabled), stamp=stamp)
-            .values_list("result", "used_at")
-            .first()
-        )
-        if stored is not None:
-            if stored[1] < timezone.now() - timedelta(hours=1):
-                StoredScreening.objects.filter(key=_key(scope, year, threshold_fen, enabled)).update(
-                    used_at=timezone.now()
-                )
-            try:
-                return Screening.load(bytes(stored[0]))
-            except ValueError:  # unreadable (written by another version): computed again below
-                pass
-    result = _compute(scope, year, threshold_fen, enabled)
-    if stamp is not None:
-        _store(stamp, scope, year, threshold_fen, enabled, result)
+    at = triggers.position(connection)  # read before the rows: see the module docstring
+    if at is None:
+        return _compute(scope, year, threshold_fen, enabled)
+    key = _key(scope, year, threshold_fen, enabled)
+    stored = (
+        StoredScreening.objects.filter(key=key).values_list("result", "used_at", "stamp", "snapshot").first()
+    )
+    result = None
+    if stored is not None:
+        blob, used_at, stamp, marker = stored
+        try:
+            kept = Screening.load(bytes(blob))
+        except ValueError:  # unreadable (written by another version): computed again below
+            kept = None
+        if kept is not None and stamp == at[0]:
+            if used_at < timezone.now() - timedelta(hours=1):
+                StoredScreening.objects.filter(key=key).update(used_at=timezone.now())
+            return kept
+        if kept is not None and stamp < at[0]:
+            changed = triggers.changes(connection, stamp, marker, PATCH_LIMIT)
+            if changed is not None:
+                result = _patch(kept, changed, scope, year, threshold_fen, enabled)
+    if result is None:
+        result = _compute(scope, year, threshold_fen, enabled)
+    _store(at, scope, year, threshold_fen, enabled, result)
     return result
 
 
@@ -182,18 +233,20 @@ def refresh() -> int:
 
     Returns how many were computed.
     """
-    stamp = triggers.stamp(connection)
-    if stamp is None:
+    at = triggers.position(connection)
+    if at is None:
         return 0
     recent = timezone.now() - timedelta(days=KEEP_DAYS)
     StoredScreening.objects.filter(used_at__lt=recent).delete()
     wanted = list(
-        StoredScreening.objects.exclude(stamp=stamp).values_list(
+        StoredScreening.objects.exclude(stamp=at[0]).values_list(
             "scope", "year", "threshold_fen", "enabled", "used_at"
         )
     )
     for path, year, threshold_fen, enabled, used_at in wanted:
         scope = path or None
         codes = tuple(c for c in RULE_CODES if c in enabled)
-        _store(stamp, scope, year, threshold_fen, codes, _compute(scope, year, threshold_fen, codes), used_at)
+        _store(at, scope, year, threshold_fen, codes, _compute(scope, year, threshold_fen, codes), used_at)
+    if not wanted:
+        triggers.prune(connection)  # nothing stored: the import's log rows are not needed
     return len(wanted)

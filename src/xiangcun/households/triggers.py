@@ -15,6 +15,17 @@ never shown after it. Triggers, not Django signals, because every writer must be
 
 Installed by migration 0012 and again after every `migrate` (post_migrate): on SQLite, Django rebuilds a table
 for many schema changes and the rebuild drops its triggers.
+
+The change log (`households_registrylog`, issue 11): the same triggers note which households a write touched,
+so a stored result older than the stamp is patched by screening only those households (`stored.py`).
+
+- SQLite: each row trigger logs (stamp after the bump, household id) — both ids when a member moves household,
+  and the 户编号 (old and new) for household rows, so a deleted or renumbered household's stored row is found.
+- PostgreSQL: one statement trigger per event with transition tables logs the distinct household ids under
+  the writing transaction's id; a statement of more than `LOG_LIMIT` rows (an import) logs one "everything"
+  row instead. A stored result keeps the snapshot its stamp was read in: the changes since are the rows of
+  transactions not visible in it, plus the rows its own transaction logged after it.
+- A region path change, a TRUNCATE, or anything not tied to a household logs "everything" (no id, no code).
 """
 
 from __future__ import annotations
@@ -24,66 +35,141 @@ from typing import Any
 TABLES = ("households_household", "households_member", "households_finance")
 STAMP_TABLE = "households_registrystamp"
 CHANGE_TABLE = "households_registrychange"
+LOG_TABLE = "households_registrylog"
+EVENTS = ("insert", "update", "delete")
+LOG_LIMIT = (
+    10_000  # PostgreSQL: a statement writing more rows logs "everything" (an import recomputes anyway)
+)
+
+
+def _sqlite_rows(table: str, event: str) -> list[str]:
+    """The inserts that log a written row's household (id, code); the old one only when it differs."""
+    if table == "households_household":
+        new, old = ("NEW.id", "NEW.code"), ("OLD.id", "OLD.code")
+        differs = "OLD.id IS NOT NEW.id OR OLD.code IS NOT NEW.code"
+    else:
+        new, old = ("NEW.household_id", "NULL"), ("OLD.household_id", "NULL")
+        differs = "OLD.household_id IS NOT NEW.household_id"
+    version = f"(SELECT version FROM {STAMP_TABLE} WHERE id = 1)"
+    insert = f"INSERT INTO {LOG_TABLE} (stamp, household_id, code)"
+    if event == "insert":
+        return [f"{insert} VALUES ({version}, {new[0]}, {new[1]})"]
+    if event == "delete":
+        return [f"{insert} VALUES ({version}, {old[0]}, {old[1]})"]
+    return [
+        f"{insert} VALUES ({version}, {new[0]}, {new[1]})",
+        f"{insert} SELECT {version}, {old[0]}, {old[1]} WHERE {differs}",
+    ]
 
 
 def _sqlite(cursor: Any) -> None:
     bump = f"UPDATE {STAMP_TABLE} SET version = version + 1 WHERE id = 1;"
     for table in TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
+        for event in EVENTS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
+            logged = " ".join(f"{sql};" for sql in _sqlite_rows(table, event))
             cursor.execute(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_stamp_{event.lower()} AFTER {event} ON {table} "
-                f"FOR EACH ROW BEGIN {bump} END"
+                f"CREATE TRIGGER {table}_stamp_{event} AFTER {event.upper()} ON {table} "
+                f"FOR EACH ROW BEGIN {bump} {logged} END"
             )
-    # a region's path decides which households a township's scope holds
+    # a region's path decides which households a township's scope holds: everything is screened again
+    cursor.execute("DROP TRIGGER IF EXISTS regions_region_stamp_path")
     cursor.execute(
-        "CREATE TRIGGER IF NOT EXISTS regions_region_stamp_path AFTER UPDATE OF path ON regions_region "
-        f"FOR EACH ROW WHEN OLD.path IS NOT NEW.path BEGIN {bump} END"
+        "CREATE TRIGGER regions_region_stamp_path AFTER UPDATE OF path ON regions_region "
+        f"FOR EACH ROW WHEN OLD.path IS NOT NEW.path BEGIN {bump} INSERT INTO {LOG_TABLE} (stamp) "
+        f"SELECT version FROM {STAMP_TABLE} WHERE id = 1; END"
+    )
+
+
+XID = "pg_current_xact_id()::text::bigint"
+
+
+def _pg_function(name: str, rows: str | None) -> str:
+    """A statement trigger's function: one change row (the stamp), then the households `rows` selects, or one
+    "everything" row when there is no such select or the statement wrote more than LOG_LIMIT rows."""
+    everything = f"INSERT INTO {LOG_TABLE} (xid) VALUES ({XID});"
+    if rows is None:
+        log = everything
+    else:
+        written = "new_rows" if "new_rows" in rows else "old_rows"  # an update's rows once, not twice
+        log = (
+            f"SELECT COUNT(*) INTO n FROM (SELECT 1 FROM {written} LIMIT {LOG_LIMIT + 1}) t; "
+            f"IF n > {LOG_LIMIT} THEN {everything} ELSE "
+            f"INSERT INTO {LOG_TABLE} (xid, household_id, code) SELECT DISTINCT {XID}, h, c FROM ({rows}) r; "
+            "END IF;"
+        )
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE n bigint; "
+        f"BEGIN INSERT INTO {CHANGE_TABLE} (weight) VALUES (1); {log} RETURN NULL; END $$"
     )
 
 
 def _postgres(cursor: Any) -> None:
-    cursor.execute(
-        "CREATE OR REPLACE FUNCTION households_registry_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN INSERT INTO {CHANGE_TABLE} (weight) VALUES (1); "
-        "RETURN NULL; END $$"
-    )
+    for table in (*TABLES, "regions_region"):
+        cursor.execute(f"DROP TRIGGER IF EXISTS {table}_changed ON {table}")  # before issue 11: one for all
+    cursor.execute("DROP FUNCTION IF EXISTS households_registry_changed()")
     for table in TABLES:
-        cursor.execute(f"DROP TRIGGER IF EXISTS {table}_changed ON {table}")
+        id_code = "id AS h, code AS c" if table == "households_household" else "household_id AS h, NULL AS c"
+        for event in EVENTS:
+            name = f"{table}_changed_{event}"
+            tables = {"insert": ["new_rows"], "update": ["old_rows", "new_rows"], "delete": ["old_rows"]}[
+                event
+            ]
+            rows = " UNION ".join(f"SELECT {id_code} FROM {t}" for t in tables)
+            cursor.execute(_pg_function(name, rows))
+            referencing = " ".join(f"{t.split('_')[0].upper()} TABLE AS {t}" for t in tables)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} REFERENCING {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
+        cursor.execute(_pg_function("households_registry_everything", None))
+        cursor.execute(f"DROP TRIGGER IF EXISTS {table}_changed_truncate ON {table}")
         cursor.execute(
-            f"CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION households_registry_changed()"
+            f"CREATE TRIGGER {table}_changed_truncate AFTER TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION households_registry_everything()"
         )
-    cursor.execute("DROP TRIGGER IF EXISTS regions_region_changed ON regions_region")
+    cursor.execute("DROP TRIGGER IF EXISTS regions_region_changed_path ON regions_region")
     cursor.execute(
-        "CREATE TRIGGER regions_region_changed AFTER UPDATE OF path ON regions_region "
-        "FOR EACH STATEMENT EXECUTE FUNCTION households_registry_changed()"
+        "CREATE TRIGGER regions_region_changed_path AFTER UPDATE OF path ON regions_region "
+        "FOR EACH STATEMENT EXECUTE FUNCTION households_registry_everything()"
     )
 
 
 def install(connection: Any) -> None:
-    """Create the triggers (idempotent); other database vendors get none, and `stored` then never keeps a result."""
+    """Create the triggers (again: their bodies may have changed); other database vendors get none, and `stored`
+    then never keeps a result. Stored results are forgotten, since writes made while a trigger was missing are
+    in no log and no stamp."""
+    if LOG_TABLE not in connection.introspection.table_names():
+        return  # an older migration (0012, 0014) on a new database: 0015 installs them
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"SELECT 1 FROM {STAMP_TABLE} WHERE id = 1")
-            if cursor.fetchone() is None:  # new, or emptied (flush): no stored result may outlive its stamp
-                cursor.execute("DELETE FROM households_storedscreening")
+            if cursor.fetchone() is None:  # new, or emptied (flush)
                 cursor.execute(f"INSERT INTO {STAMP_TABLE} (id, version) VALUES (1, 0)")
             _sqlite(cursor)
         elif connection.vendor == "postgresql":
             _postgres(cursor)
+        else:
+            return
+        cursor.execute("DELETE FROM households_storedscreening")
+        cursor.execute(f"DELETE FROM {LOG_TABLE}")
 
 
 def _names() -> list[str]:
-    return [f"{t}_stamp_{e}" for t in TABLES for e in ("insert", "update", "delete")] + [
-        "regions_region_stamp_path"
+    return [f"{t}_stamp_{e}" for t in TABLES for e in EVENTS] + ["regions_region_stamp_path"]
+
+
+def _pg_names() -> list[str]:
+    return [f"{t}_changed_{e}" for t in TABLES for e in (*EVENTS, "truncate")] + [
+        "regions_region_changed_path"
     ]
 
 
-def stamp(connection: Any) -> int | None:
-    """The registry's current stamp, or None when a trigger is missing (then no stored result is trusted or kept).
-
-    One query: the stamp and the count of installed triggers together.
-    """
+def position(connection: Any) -> tuple[int, str] | None:
+    """The registry's current stamp and where the change log stands (PostgreSQL: the snapshot, this
+    transaction's id and the last log row it sees; SQLite: nothing more than the stamp), or None when a trigger
+    is missing (then no stored result is trusted or kept). One query."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             names = _names()
@@ -93,17 +179,64 @@ def stamp(connection: Any) -> int | None:
                 names,
             )
             version, count = cursor.fetchone()
-            return None if version is None or count != len(names) else int(version)
+            return None if version is None or count != len(names) else (int(version), "")
         if connection.vendor == "postgresql":
-            names = [f"{t}_changed" for t in (*TABLES, "regions_region")]
+            names = _pg_names()
             cursor.execute(
                 f"SELECT (SELECT COALESCE(SUM(weight), 0) FROM {CHANGE_TABLE}), "
-                "(SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s))",
+                "(SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(%s)), "
+                "pg_current_snapshot()::text, COALESCE(pg_current_xact_id_if_assigned()::text, ''), "
+                f"(SELECT COALESCE(MAX(id), 0) FROM {LOG_TABLE})",
                 [names],
             )
-            version, count = cursor.fetchone()
-            return None if count != len(names) else int(version)
+            version, count, snapshot, xid, last = cursor.fetchone()
+            return None if count != len(names) else (int(version), f"{snapshot} {xid} {last}")
     return None
+
+
+def stamp(connection: Any) -> int | None:
+    """The registry's current stamp, or None when a trigger is missing."""
+    at = position(connection)
+    return None if at is None else at[0]
+
+
+def changes(connection: Any, since: int, marker: str, limit: int) -> tuple[set[int], set[str]] | None:
+    """The households written since a stored result's stamp (`since`, `marker` from `position`): their ids and
+    the 户编号 their household rows had; None when everything must be screened again (an "everything" row, or
+    more than `limit` households)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            where, params = "stamp > %s", [since]
+        else:
+            snapshot, xid, last = marker.split(" ")
+            where = "(NOT pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot) OR (xid = %s AND id > %s))"
+            params = [snapshot, int(xid) if xid else None, int(last)]
+        cursor.execute(
+            f"SELECT DISTINCT household_id, code FROM {LOG_TABLE} WHERE {where} LIMIT {2 * limit + 2}", params
+        )
+        rows = cursor.fetchall()
+    if len(rows) > 2 * limit or any(h is None and c is None for h, c in rows):
+        return None
+    ids = {h for h, _ in rows if h is not None}
+    if len(ids) > limit:
+        return None
+    return ids, {c for _, c in rows if c is not None}
+
+
+def prune(connection: Any) -> None:
+    """Drop the log rows every stored result already includes (below the oldest stored stamp or snapshot)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"DELETE FROM {LOG_TABLE} WHERE stamp <= COALESCE((SELECT MIN(stamp) FROM households_storedscreening), "
+                f"(SELECT version FROM {STAMP_TABLE} WHERE id = 1))"
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                f"DELETE FROM {LOG_TABLE} WHERE xid < COALESCE((SELECT MIN(pg_snapshot_xmin(split_part(snapshot, ' ', 1)"
+                "::pg_snapshot)::text::bigint) FROM households_storedscreening), "
+                "pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"
+            )
 
 
 def compact(connection: Any) -> None:
