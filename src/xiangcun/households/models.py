@@ -342,6 +342,12 @@ class RegistryStamp(models.Model):
     """SQLite: one row whose `version` the triggers in `triggers.py` raise on every registry write."""
 
     version = models.BigIntegerField(default=0)
+    logged = models.BigIntegerField(
+        default=0
+    )  # rows in the change log (about: the triggers count, prune resets)
+    overflow = models.BigIntegerField(
+        default=0
+    )  # the last stamp whose write was not logged (log full, region)
 
     def __str__(self) -> str:
         return f"登记表版本 {self.version}"

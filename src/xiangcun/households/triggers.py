@@ -21,6 +21,8 @@ so a stored result older than the stamp is patched by screening only those house
 
 - SQLite: each row trigger logs (stamp after the bump, household id) — both ids when a member moves household,
   and the 户编号 (old and new) for household rows, so a deleted or renumbered household's stored row is found.
+  Once the log holds `LOG_LIMIT` rows (an import) a write is not logged but its stamp is kept as `overflow`:
+  results older than that are computed in full. The stamp row counts the log (`logged`), so the check is free.
 - PostgreSQL: one statement trigger per event with transition tables logs the distinct household ids under
   the writing transaction's id; a statement of more than `LOG_LIMIT` rows (an import) logs one "everything"
   row instead. A stored result keeps the snapshot its stamp was read in: the changes since are the rows of
@@ -43,27 +45,32 @@ LOG_LIMIT = (
 
 
 def _sqlite_rows(table: str, event: str) -> list[str]:
-    """The inserts that log a written row's household (id, code); the old one only when it differs."""
+    """The inserts that log a written row's household (id, code), the old one only when it differs; none once
+    the log holds `LOG_LIMIT` rows (the bump then marked this stamp as not logged)."""
     if table == "households_household":
         new, old = ("NEW.id", "NEW.code"), ("OLD.id", "OLD.code")
         differs = "OLD.id IS NOT NEW.id OR OLD.code IS NOT NEW.code"
     else:
         new, old = ("NEW.household_id", "NULL"), ("OLD.household_id", "NULL")
         differs = "OLD.household_id IS NOT NEW.household_id"
-    version = f"(SELECT version FROM {STAMP_TABLE} WHERE id = 1)"
-    insert = f"INSERT INTO {LOG_TABLE} (stamp, household_id, code)"
+    insert = f"INSERT INTO {LOG_TABLE} (stamp, household_id, code) SELECT version"
+    logging = f"FROM {STAMP_TABLE} WHERE id = 1 AND overflow <> version"
     if event == "insert":
-        return [f"{insert} VALUES ({version}, {new[0]}, {new[1]})"]
+        return [f"{insert}, {new[0]}, {new[1]} {logging}"]
     if event == "delete":
-        return [f"{insert} VALUES ({version}, {old[0]}, {old[1]})"]
+        return [f"{insert}, {old[0]}, {old[1]} {logging}"]
     return [
-        f"{insert} VALUES ({version}, {new[0]}, {new[1]})",
-        f"{insert} SELECT {version}, {old[0]}, {old[1]} WHERE {differs}",
+        f"{insert}, {new[0]}, {new[1]} {logging}",
+        f"{insert}, {old[0]}, {old[1]} {logging} AND ({differs})",
     ]
 
 
 def _sqlite(cursor: Any) -> None:
-    bump = f"UPDATE {STAMP_TABLE} SET version = version + 1 WHERE id = 1;"
+    # one UPDATE of the stamp row: the version, the log's size, and the version as `overflow` when it is full
+    bump = (
+        f"UPDATE {STAMP_TABLE} SET version = version + 1, logged = logged + (logged < {LOG_LIMIT}), "
+        f"overflow = CASE WHEN logged < {LOG_LIMIT} THEN overflow ELSE version + 1 END WHERE id = 1;"
+    )
     for table in TABLES:
         for event in EVENTS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
@@ -76,8 +83,8 @@ def _sqlite(cursor: Any) -> None:
     cursor.execute("DROP TRIGGER IF EXISTS regions_region_stamp_path")
     cursor.execute(
         "CREATE TRIGGER regions_region_stamp_path AFTER UPDATE OF path ON regions_region "
-        f"FOR EACH ROW WHEN OLD.path IS NOT NEW.path BEGIN {bump} INSERT INTO {LOG_TABLE} (stamp) "
-        f"SELECT version FROM {STAMP_TABLE} WHERE id = 1; END"
+        f"FOR EACH ROW WHEN OLD.path IS NOT NEW.path BEGIN UPDATE {STAMP_TABLE} SET version = version + 1, "
+        "overflow = version + 1 WHERE id = 1; END"
     )
 
 
@@ -140,13 +147,17 @@ def install(connection: Any) -> None:
     """Create the triggers (again: their bodies may have changed); other database vendors get none, and `stored`
     then never keeps a result. Stored results are forgotten, since writes made while a trigger was missing are
     in no log and no stamp."""
-    if LOG_TABLE not in connection.introspection.table_names():
-        return  # an older migration (0012, 0014) on a new database: 0015 installs them
     with connection.cursor() as cursor:
+        if LOG_TABLE not in connection.introspection.table_names(cursor) or "overflow" not in {
+            c.name for c in connection.introspection.get_table_description(cursor, STAMP_TABLE)
+        }:
+            return  # an older migration (0012, 0014, 0015) on a new database: 0016 installs them
         if connection.vendor == "sqlite":
             cursor.execute(f"SELECT 1 FROM {STAMP_TABLE} WHERE id = 1")
             if cursor.fetchone() is None:  # new, or emptied (flush)
-                cursor.execute(f"INSERT INTO {STAMP_TABLE} (id, version) VALUES (1, 0)")
+                cursor.execute(
+                    f"INSERT INTO {STAMP_TABLE} (id, version, logged, overflow) VALUES (1, 0, 0, 0)"
+                )
             _sqlite(cursor)
         elif connection.vendor == "postgresql":
             _postgres(cursor)
@@ -154,6 +165,8 @@ def install(connection: Any) -> None:
             return
         cursor.execute("DELETE FROM households_storedscreening")
         cursor.execute(f"DELETE FROM {LOG_TABLE}")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"UPDATE {STAMP_TABLE} SET logged = 0 WHERE id = 1")
 
 
 def _names() -> list[str]:
@@ -206,11 +219,19 @@ def changes(connection: Any, since: int, marker: str, limit: int) -> tuple[set[i
     more than `limit` households)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT overflow FROM {STAMP_TABLE} WHERE id = 1")
+            if cursor.fetchone()[0] > since:  # a write since was not logged
+                return None
             where, params = "stamp > %s", [since]
         else:
             snapshot, xid, last = marker.split(" ")
-            where = "(NOT pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot) OR (xid = %s AND id > %s))"
-            params = [snapshot, int(xid) if xid else None, int(last)]
+            # another transaction's rows: those not visible in the snapshot; this transaction's: those after it
+            where = (
+                "((xid IS DISTINCT FROM %s AND NOT pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot))"
+                " OR (xid = %s AND id > %s))"
+            )
+            own = int(xid) if xid else None
+            params = [own, snapshot, own, int(last)]
         cursor.execute(
             f"SELECT DISTINCT household_id, code FROM {LOG_TABLE} WHERE {where} LIMIT {2 * limit + 2}", params
         )
@@ -227,9 +248,14 @@ def prune(connection: Any) -> None:
     """Drop the log rows every stored result already includes (below the oldest stored stamp or snapshot)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            # rows up to the last unlogged write are of no use either: results older than it are computed again
             cursor.execute(
-                f"DELETE FROM {LOG_TABLE} WHERE stamp <= COALESCE((SELECT MIN(stamp) FROM households_storedscreening), "
-                f"(SELECT version FROM {STAMP_TABLE} WHERE id = 1))"
+                f"DELETE FROM {LOG_TABLE} WHERE stamp <= MAX((SELECT overflow FROM {STAMP_TABLE} WHERE id = 1), "
+                "COALESCE((SELECT MIN(stamp) FROM households_storedscreening), "
+                f"(SELECT version FROM {STAMP_TABLE} WHERE id = 1)))"
+            )
+            cursor.execute(
+                f"UPDATE {STAMP_TABLE} SET logged = (SELECT COUNT(*) FROM {LOG_TABLE}) WHERE id = 1"
             )
         elif connection.vendor == "postgresql":
             cursor.execute(
