@@ -98,7 +98,9 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
     villages = _villages(request, county)
     f = {k: request.GET.get(k, "").strip() for k in ("q", "township", "klass", "merged")}
     memberships: dict[int, list[ClassMembership]] = {}
-    for m in ClassMembership.objects.filter(village__in=villages).with_sources():
+    # by village id, not the model's ordering (a join on regions and a sort of every membership)
+    listed = ClassMembership.objects.filter(village__in=villages).with_sources().order_by("village_id", "name")
+    for m in listed:
         memberships.setdefault(m.village_id, []).append(m)
     class_names = sorted({m.name for ms in memberships.values() for m in ms})
     away = services.merged_away(county)
@@ -110,7 +112,8 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
         township = Region.objects.filter(code=f["township"], depth=4).first()
         villages = villages.filter(parent=township) if township else villages.none()
     rows = []
-    for v in villages.select_related("parent").order_by("path"):
+    shown = ("code", "name", "path", "population", "households", "retired_on", "parent__name")
+    for v in villages.select_related("parent").only(*shown).order_by("path"):
         ms = memberships.get(v.pk, [])
         classes = sorted({m.name for m in ms})
         if (
