@@ -99,7 +99,9 @@ def _rows(request: HttpRequest, county: Region) -> tuple[list[dict[str, Any]], d
     f = {k: request.GET.get(k, "").strip() for k in ("q", "township", "klass", "merged")}
     memberships: dict[int, list[ClassMembership]] = {}
     # by village id, not the model's ordering (a join on regions and a sort of every membership)
-    listed = ClassMembership.objects.filter(village__in=villages).with_sources().order_by("village_id", "name")
+    listed = (
+        ClassMembership.objects.filter(village__in=villages).with_sources().order_by("village_id", "name")
+    )
     for m in listed:
         memberships.setdefault(m.village_id, []).append(m)
     class_names = sorted({m.name for ms in memberships.values() for m in ms})
