@@ -28,7 +28,9 @@ PAGES = [
     ("nongye", "/indicators/report/", 30),
     ("county", "/plans/", 20),
     ("county", "/households/", 20),
-    ("county", "/households/screening/", 25),
+    # the first view computes and keeps the result: the screening statement's settings (PostgreSQL) and the
+    # stored result's stamp bookkeeping are a fixed dozen queries, whatever the county's size
+    ("county", "/households/screening/", 30),
     ("county", "/households/cases/", 25),
     ("county", "/households/statistics/", 25),
     ("village", "/households/", 20),
