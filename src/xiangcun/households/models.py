@@ -9,12 +9,12 @@ from xiangcun.core.models import CountySettings
 class Household(models.Model):
     """A registered rural household (户), reached from the region tree through its village."""
 
-    code = models.CharField("户编号", max_length=40, unique=True)
+    code = models.CharField("户编号", max_length=40)  # unique: Meta.constraints
     village = models.ForeignKey("regions.Region", verbose_name="村（社区）", on_delete=models.PROTECT)
     natural_village = models.CharField("自然村", max_length=100, blank=True)
     head_name = models.CharField("户主姓名", max_length=50)
     phone = EncryptedCharField("联系电话", max_length=30, blank=True)
-    phone_hash = LookupHashField("联系电话（查询用）", source="phone", blank=True, db_index=True)
+    phone_hash = LookupHashField("联系电话（查询用）", source="phone", blank=True)
     household_type = models.CharField("户类型", max_length=10)  # 脱贫户 / 一般农户
     relocated = models.BooleanField("易地搬迁", default=False)
     dibao = models.BooleanField("低保", default=False)
@@ -30,6 +30,11 @@ class Household(models.Model):
         verbose_name = "农户"
         verbose_name_plural = "农户"
         ordering = ["code"]
+        # In Meta rather than on the fields: on PostgreSQL a field's unique/db_index also builds a second,
+        # varchar_pattern_ops ("_like") index for LIKE 'x%' that no query here uses (the registry search is
+        # icontains, hashes are matched exactly); each index is rebuilt by a bulk import and kept up by every write.
+        constraints = [models.UniqueConstraint(fields=["code"], name="unique_household_code")]
+        indexes = [models.Index(fields=["phone_hash"], name="household_phone_hash")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
@@ -39,7 +44,7 @@ class Member(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     name = models.CharField("姓名", max_length=50)
     id_number = EncryptedCharField("身份证号", max_length=18)
-    id_number_hash = LookupHashField("身份证号（查询用）", source="id_number", unique=True)
+    id_number_hash = LookupHashField("身份证号（查询用）", source="id_number")  # unique: Meta.constraints
     sex = models.CharField("性别", max_length=1)
     birth_date = models.DateField("出生日期")
     relation = models.CharField("与户主关系", max_length=20)
@@ -58,6 +63,8 @@ class Member(models.Model):
         verbose_name = "家庭成员"
         verbose_name_plural = "家庭成员"
         ordering = ["household", "id"]
+        # one person, one member row across the registry (no "_like" index: see Household.Meta)
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="unique_member_id_number")]
 
     def __str__(self) -> str:
         return self.name

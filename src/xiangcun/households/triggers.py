@@ -169,6 +169,26 @@ def install(connection: Any) -> None:
             cursor.execute(f"UPDATE {STAMP_TABLE} SET logged = 0 WHERE id = 1")
 
 
+def drop(connection: Any) -> None:
+    """Remove every registry trigger (and, on PostgreSQL, its functions), of this version and earlier ones.
+
+    For migrations: SQLite cannot rebuild a registry table while triggers refer to it (`install` or the
+    post_migrate hook puts them back), and migrating back before 0012 or 0015 leaves none. Without its triggers
+    `position` is None, so no stored result is trusted meanwhile."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in _names():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            for name in _pg_names():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {name.rsplit('_changed_', 1)[0]}")
+            for table in (*TABLES, "regions_region"):  # before issue 11: one trigger per table
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_changed ON {table}")
+            functions = [f"{t}_changed_{e}" for t in TABLES for e in EVENTS]
+            for name in (*functions, "households_registry_everything", "households_registry_changed"):
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+
+
 def _names() -> list[str]:
     return [f"{t}_stamp_{e}" for t in TABLES for e in EVENTS] + ["regions_region_stamp_path"]
 

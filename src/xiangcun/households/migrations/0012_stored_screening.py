@@ -13,14 +13,7 @@ def install_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     from xiangcun.households import triggers
 
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "sqlite":
-            for name in triggers._names():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        elif schema_editor.connection.vendor == "postgresql":
-            for table in (*triggers.TABLES, "regions_region"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_changed ON {table}")
-            cursor.execute("DROP FUNCTION IF EXISTS households_registry_changed()")
+    triggers.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -14,14 +14,8 @@ def drop_triggers(apps, schema_editor):
     # Back to no triggers at all: nothing is stored or trusted until migrated forward again.
     from xiangcun.households import triggers
 
+    triggers.drop(schema_editor.connection)
     with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "sqlite":
-            for name in triggers._names():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        elif schema_editor.connection.vendor == "postgresql":
-            for name in triggers._pg_names():
-                table = name.rsplit("_changed_", 1)[0]
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute("DELETE FROM households_storedscreening")
 
 

@@ -15,9 +15,7 @@ def drop_sqlite_triggers(apps, schema_editor):
     from xiangcun.households import triggers
 
     if schema_editor.connection.vendor == "sqlite":
-        with schema_editor.connection.cursor() as cursor:
-            for name in triggers._names():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        triggers.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
