@@ -266,10 +266,8 @@ def _import_postgres(
 ) -> ImportReport:
     with transaction.atomic(), connection.cursor() as cursor:
         bulk.create_staging(cursor)
-        registry = read_registry(
-            _source(data), filename, village_ids.keys(), sink=bulk.sink_for(cursor, village_ids),
-            mapping=mapping,
-        )  # fmt: skip
+        with bulk.CopySink(cursor, village_ids) as sink:
+            registry = read_registry(_source(data), filename, village_ids.keys(), sink=sink, mapping=mapping)
         report = ImportReport(errors=registry.errors)
         if not registry.ok:
             transaction.set_rollback(True)
