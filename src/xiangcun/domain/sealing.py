@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import os
 import secrets
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 PREFIX = "enc1:"
 KEY_BYTES = 32
 _NONCE = 12
+_BLOCK = 64  # SHA-256 block size: the HMAC key pad
 
 
 class SealError(ValueError):
@@ -78,15 +78,21 @@ class Sealer:
         return self._head + base64.b64encode(nonce + self._encrypt(nonce, text.encode(), None)).decode()
 
     def seal_many(self, texts: Iterable[str | None]) -> list[str]:
-        """`seal` over a column (the registry import seals hundreds of thousands of numbers per file)."""
-        head, encrypt, urandom, b64 = self._head, self._encrypt, os.urandom, base64.b64encode
+        """`seal` over a column (the registry import seals millions of numbers per file): one read of the
+        random source for all nonces and the base64 step without the module's Python wrapper."""
+        head, encrypt, b64 = self._head, self._encrypt, binascii.b2a_base64
+        texts = list(texts)
+        pool = os.urandom(_NONCE * len(texts))
         out = []
+        append = out.append
+        at = 0
         for text in texts:
             if text:
-                nonce = urandom(_NONCE)
-                out.append(head + b64(nonce + encrypt(nonce, text.encode(), None)).decode())
+                nonce = pool[at : at + _NONCE]
+                append(head + b64(nonce + encrypt(nonce, text.encode(), None), newline=False).decode())
             else:
-                out.append("")
+                append("")
+            at += _NONCE
         return out
 
     def open(self, value: str | None) -> str:
@@ -113,26 +119,33 @@ class Sealer:
 
 
 class Hasher:
-    """Keyed hash for exact lookup and duplicate detection: equal texts give equal 64-hex-digit hashes."""
+    """Keyed hash for exact lookup and duplicate detection: equal texts give equal 64-hex-digit hashes.
+
+    HMAC-SHA256 (RFC 2104) computed from the two SHA-256 states of the padded key, copied per value:
+    the same digests as `hmac.new(key, text, "sha256")` at about half the cost of copying an `hmac` object
+    (millions of values per registry import)."""
 
     def __init__(self, key: bytes) -> None:
-        self._base = hmac.new(key, digestmod=hashlib.sha256)
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        padded = key.ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
 
     def __call__(self, text: str | None) -> str:
-        if not text:
-            return ""
-        h = self._base.copy()
-        h.update(text.encode())
-        return h.hexdigest()
+        return self.many([text])[0]
 
     def many(self, texts: Iterable[str | None]) -> list[str]:
-        copy = self._base.copy
+        inner, outer = self._inner.copy, self._outer.copy
         out = []
+        append = out.append
         for text in texts:
             if text:
-                h = copy()
+                h = inner()
                 h.update(text.encode())
-                out.append(h.hexdigest())
+                o = outer()
+                o.update(h.digest())
+                append(o.hexdigest())
             else:
-                out.append("")
+                append("")
         return out
