@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import operator
 import os
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -90,6 +91,7 @@ EARLIEST_YEAR = 2000
 MAX_ERRORS = 1000
 _CHUNK = 100_000
 _INVALID = 255
+_CODES = {column: {option: k for k, option in enumerate(options)} for column, options in CHOICES.items()}
 
 
 @dataclass
@@ -605,7 +607,7 @@ class _CsvRows:
             raise RegistryFileError(f"「{self.name}」表的 CSV 文件无法读取（编码或引号有误）：{exc}") from exc
         return text
 
-    def blocks(self, width: int) -> Iterator[tuple[np.ndarray, list[list[str]]]]:
+    def blocks(self, width: int) -> Iterator[tuple[np.ndarray, list[list[str]], bool]]:
         number = 2  # the first data row as Excel shows it
         empty_row = "\n" + "," * (width - 1) + "\n"
         while text := self._read(self.BLOCK):
@@ -620,8 +622,19 @@ class _CsvRows:
                 rest = itertools.chain(io.StringIO(text, newline=""), self.handle)
                 yield from _chunks(_csv_records(self.name, csv.reader(rest)), width, number)
                 return
-            yield np.arange(number, number + lines), columns
+            yield np.arange(number, number + lines), columns, _clean(text)
             number += lines
+
+
+def _clean(text: str) -> bool:
+    """Whether no field of a plain block can be too long (no line is) or need stripping (no whitespace but
+    the line ends and spaces inside fields), so its columns go on as they are, without a check per cell."""
+    lines = text.split("\n")
+    if max(map(len, lines)) > MAX_CELL_CHARS or not "".join(lines).isprintable():
+        return False  # every whitespace but the plain space is not printable
+    if " " not in text:
+        return True
+    return not (text.startswith(" ") or ", " in text or " ," in text or " \n" in text or "\n " in text)
 
 
 def _split_plain(text: str, lines: int, width: int) -> list[list[str]] | None:
@@ -739,15 +752,24 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _numbers(values: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """A column of number cells as floats, and the positions of cells that are not numbers."""
-    types = set(map(type, values))
-    if types <= {float, int}:
-        return np.asarray(values, dtype=float), np.zeros(0, np.int64)
-    if types <= {str}:  # CSV: numpy parses the whole column; anything it refuses goes cell by cell below
-        text = np.strings.strip(np.asarray(values, dtype=str))
+def _numbers(values: Sequence[Any], text: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A column of number cells as floats, and the positions of cells that are not numbers.
+
+    text: every cell is known to be a str (a CSV block), so the type check is skipped."""
+    if not text:
+        types = set(map(type, values))
+        if types <= {float, int}:
+            return np.asarray(values, dtype=float), np.zeros(0, np.int64)
+        text = types <= {str}
+    if text:  # CSV: numpy parses the whole column; anything it refuses goes cell by cell below
+        if "" not in values:
+            try:  # float() per cell, as below: it ignores surrounding whitespace like the strip below
+                return np.array(values, dtype=float), np.zeros(0, np.int64)
+            except ValueError:
+                pass
+        stripped = np.strings.strip(np.asarray(values, dtype=str))
         try:
-            return np.where(text == "", "0", text).astype(float), np.zeros(0, np.int64)
+            return np.where(stripped == "", "0", stripped).astype(float), np.zeros(0, np.int64)
         except ValueError:
             pass
     parsed = [_number(v) for v in values]
@@ -757,9 +779,10 @@ def _numbers(values: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 def _chunks(
     rows: Iterator[Sequence[Any]] | _CsvRows, width: int, first: int = 2
-) -> Iterator[tuple[np.ndarray, Sequence[Sequence[Any]]]]:
-    """(row numbers as Excel shows them, columns) for the non-empty data rows, _CHUNK rows at a time;
-    `rows` starts after the header (at row `first`)."""
+) -> Iterator[tuple[np.ndarray, Sequence[Sequence[Any]], bool]]:
+    """(row numbers as Excel shows them, columns, clean) for the non-empty data rows, _CHUNK rows at a time;
+    `rows` starts after the header (at row `first`). clean: every cell is a str that `_Parser.texts` would
+    leave as it is (a plain CSV block that `_clean` passed)."""
     if isinstance(rows, _CsvRows):
         yield from rows.blocks(width)
         return
@@ -778,7 +801,7 @@ def _chunks(
                 continue
         rows_ = chunk if uniform else [_padded(row, width) for row in chunk]
         columns = list(zip(*rows_, strict=True))
-        yield numbers, columns
+        yield numbers, columns, False
 
 
 def _padded(row: Sequence[Any], width: int) -> Sequence[Any]:
@@ -818,61 +841,88 @@ class _Parser:
     def id_message(self, number: str) -> str:
         return error_message(number, self.today) or "身份证号无效"
 
-    def texts(self, sheet: str, column: str, values: tuple[Any, ...], rows: np.ndarray) -> np.ndarray:
+    def texts(
+        self, sheet: str, column: str, values: Sequence[Any], rows: np.ndarray, clean: bool = False
+    ) -> list[str]:
+        """A column as stripped texts (a list: most text columns only pass through to the sink)."""
+        if clean:
+            return values if isinstance(values, list) else list(values)
         if not set(map(type, values)) <= {str}:
             values = tuple(map(_text, values))
         if max(map(len, values), default=0) > MAX_CELL_CHARS:
             long = np.flatnonzero(np.fromiter(map(len, values), dtype=np.int64) > MAX_CELL_CHARS)
             self.errors.add_many(sheet, column, rows[long], f"内容过长（超过 {MAX_CELL_CHARS} 个字）")
             values = tuple(v[:MAX_CELL_CHARS] for v in values)
-        return np.strings.strip(np.asarray(values, dtype=str)) if values else np.zeros(0, dtype="U1")
+        if "\x00" in "".join(values):  # a numpy text array drops trailing NULs: keep what it read before
+            return np.strings.strip(np.asarray(values, dtype=str)).tolist()
+        return list(map(str.strip, values))
 
-    def required(self, sheet: str, column: str, values: np.ndarray, rows: np.ndarray) -> None:
-        empty = np.flatnonzero(values == "")
-        self.errors.add_many(sheet, column, rows[empty], "不能为空")
+    def required(self, sheet: str, column: str, values: list[str], rows: np.ndarray) -> None:
+        if "" in values:
+            empty = np.flatnonzero(np.fromiter(map(operator.not_, values), dtype=bool, count=len(values)))
+            self.errors.add_many(sheet, column, rows[empty], "不能为空")
 
-    def choice(self, sheet: str, column: str, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        allowed = CHOICES[column]
-        codes = np.full(len(values), _INVALID, dtype=np.uint8)
-        for k, option in enumerate(allowed):
-            codes[values == option] = k
+    def choice(self, sheet: str, column: str, values: list[str], rows: np.ndarray) -> np.ndarray:
+        codes = np.fromiter(
+            map(_CODES[column].get, values, itertools.repeat(_INVALID)), dtype=np.uint8, count=len(values)
+        )
         bad = np.flatnonzero(codes == _INVALID)
-        listed = "、".join(a or "空" for a in allowed)
-        shown = np.where(values[bad] == "", "空", values[bad])
-        self.errors.add_many(sheet, column, rows[bad], "「{}」无效，应为 " + listed + " 之一", shown)
+        if len(bad):
+            allowed = CHOICES[column]
+            listed = "、".join(a or "空" for a in allowed)
+            shown = [values[k] or "空" for k in bad[: self.errors.limit]]
+            self.errors.add_many(sheet, column, rows[bad], "「{}」无效，应为 " + listed + " 之一", shown)
         return codes
 
-    def money(self, sheet: str, column: str, values: tuple[Any, ...], rows: np.ndarray) -> np.ndarray:
-        amounts, bad = _numbers(values)
+    def money(
+        self, sheet: str, column: str, values: Sequence[Any], rows: np.ndarray, text: bool = False
+    ) -> np.ndarray:
+        amounts, bad = _numbers(values, text)
         self.errors.add_many(sheet, column, rows[bad], "「{}」不是数字", [_text(values[k]) for k in bad])
         return amounts
+
+    def phones(self, sheet: str, phones: list[str], rows: np.ndarray) -> None:
+        """联系电话: digits (and - + or spaces), 5 to 20 of them; a column of plain digits is checked at once."""
+        joined = "".join(phones)
+        if not joined:
+            return
+        if joined.isdigit():
+            lengths = np.fromiter(map(len, phones), dtype=np.int64, count=len(phones))
+            if not ((lengths > 0) & ((lengths < 5) | (lengths > 20))).any():
+                return
+        phone = np.asarray(phones, dtype=str)
+        digits = np.strings.replace(np.strings.replace(np.strings.replace(phone, "-", ""), " ", ""), "+", "")
+        length = np.strings.str_len(digits)
+        bad = np.flatnonzero((phone != "") & (~np.strings.isdigit(digits) | (length < 5) | (length > 20)))
+        self.errors.add_many(sheet, "联系电话", rows[bad], "「{}」不是电话号码", phone[bad])
 
     def households(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "户"
-        for rows, columns in _chunks(sheet, len(HOUSEHOLD_COLUMNS)):
+        allowed = set(self.villages.tolist()) | {""}  # a blank code is reported as missing, not unknown
+        for rows, columns, clean in _chunks(sheet, len(HOUSEHOLD_COLUMNS)):
             values = {
-                c: self.texts(name, c, v, rows) for c, v in zip(HOUSEHOLD_COLUMNS, columns, strict=True)
+                c: self.texts(name, c, v, rows, clean)
+                for c, v in zip(HOUSEHOLD_COLUMNS, columns, strict=True)
             }
             for column in ("户编号", "村代码", "户主姓名"):
                 self.required(name, column, values[column], rows)
             village = values["村代码"]
-            unknown = np.flatnonzero((village != "") & ~np.isin(village, self.villages))
-            self.errors.add_many(
-                name,
-                "村代码",
-                rows[unknown],
-                "「{}」不是系统中的行政村或社区代码（已撤并的村请填合并后的村）",
-                village[unknown],
-            )
-            phone = values["联系电话"]
-            digits = np.strings.replace(
-                np.strings.replace(np.strings.replace(phone, "-", ""), " ", ""), "+", ""
-            )
-            length = np.strings.str_len(digits)
-            bad = np.flatnonzero((phone != "") & (~np.strings.isdigit(digits) | (length < 5) | (length > 20)))
-            self.errors.add_many(name, "联系电话", rows[bad], "「{}」不是电话号码", phone[bad])
-            out = {HOUSEHOLD_FIELDS[c]: values[c] for c in HOUSEHOLD_FIELDS}
+            if not allowed.issuperset(village):
+                unknown = np.flatnonzero(
+                    np.fromiter(map(allowed.__contains__, village), dtype=bool, count=len(village)) == 0
+                )
+                self.errors.add_many(
+                    name,
+                    "村代码",
+                    rows[unknown],
+                    "「{}」不是系统中的行政村或社区代码（已撤并的村请填合并后的村）",
+                    [village[k] for k in unknown[: self.errors.limit]],
+                )
+            self.phones(name, values["联系电话"], rows)
+            out: dict[str, Any] = {HOUSEHOLD_FIELDS[c]: values[c] for c in HOUSEHOLD_FIELDS}
+            out["code"] = np.asarray(out["code"], dtype=str)
+            out["village_code"] = np.asarray(village, dtype=str)
             out.update({c: self.choice(name, c, values[c], rows) for c in HOUSEHOLD_COLUMNS if c in CHOICES})
             out["_row"] = rows
             self.keep(name, out, parts)
@@ -886,15 +936,18 @@ class _Parser:
     def members(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "成员"
-        for rows, columns in _chunks(sheet, len(MEMBER_COLUMNS)):
-            values = {c: self.texts(name, c, v, rows) for c, v in zip(MEMBER_COLUMNS, columns, strict=True)}
+        for rows, columns, clean in _chunks(sheet, len(MEMBER_COLUMNS)):
+            values = {
+                c: self.texts(name, c, v, rows, clean) for c, v in zip(MEMBER_COLUMNS, columns, strict=True)
+            }
             for column in ("户编号", "姓名"):
                 self.required(name, column, values[column], rows)
-            numbers = np.strings.upper(values["身份证号"])
+            numbers = np.strings.upper(np.asarray(values["身份证号"], dtype=str))
             valid, birth, male = check_many(numbers, self.today)
             bad = np.flatnonzero(~valid)
             self.errors.add_many(name, "身份证号", rows[bad], self.id_message, numbers[bad])
-            out = {MEMBER_FIELDS[c]: values[c] for c in MEMBER_FIELDS}
+            out: dict[str, Any] = {MEMBER_FIELDS[c]: values[c] for c in MEMBER_FIELDS}
+            out["household"] = np.asarray(out["household"], dtype=str)
             out["id_number"] = numbers.astype("U18")
             out.update({c: self.choice(name, c, values[c], rows) for c in MEMBER_COLUMNS if c in CHOICES})
             out["birth_date"] = birth
@@ -913,11 +966,13 @@ class _Parser:
     def finances(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "收支"
-        for rows, columns in _chunks(sheet, len(FINANCE_COLUMNS)):
-            household = self.texts(name, "户编号", columns[0], rows)
+        for rows, columns, clean in _chunks(sheet, len(FINANCE_COLUMNS)):
+            household = self.texts(name, "户编号", columns[0], rows, clean)
             self.required(name, "户编号", household, rows)
             year_values = columns[1]
-            years, not_number = _numbers(year_values)  # a blank year reads as 0 and fails the range check
+            years, not_number = _numbers(
+                year_values, clean
+            )  # a blank year reads as 0 and fails the range check
             bad = np.flatnonzero(
                 np.isin(np.arange(len(years)), not_number) | (years != np.round(years))
                 | (years < EARLIEST_YEAR) | (years > self.today.year)
@@ -926,9 +981,12 @@ class _Parser:
             self.errors.add_many(
                 name, "年度", rows[bad], f"「{{}}」不是有效年度（{EARLIEST_YEAR}–{self.today.year}）", shown
             )
-            out: dict[str, np.ndarray] = {"household": household, "year": years.astype(np.int64)}
+            out: dict[str, np.ndarray] = {
+                "household": np.asarray(household, dtype=str),
+                "year": years.astype(np.int64),
+            }
             for column, raw in zip(FINANCE_COLUMNS[2:], columns[2:], strict=True):
-                amounts = self.money(name, column, raw, rows)
+                amounts = self.money(name, column, raw, rows, clean)
                 negative = np.flatnonzero(amounts < 0)
                 self.errors.add_many(
                     name,
