@@ -98,27 +98,25 @@ def check_many(
     count = len(numbers)
     if count == 0:
         return np.zeros(0, bool), np.zeros(0, "datetime64[D]"), np.zeros(0, bool)
-    lengths = np.strings.str_len(numbers)
-    chars = numbers.astype("U18").view(np.uint32).reshape(count, 18).astype(np.int64)
-    digits = chars - 48
-    is_digit = (digits >= 0) & (digits <= 9)
-    valid = (lengths == 18) & is_digit[:, :17].all(axis=1) & (is_digit[:, 17] | (chars[:, 17] == ord("X")))
-    d = np.where(is_digit, digits, 0)
-    province = d[:, 0] * 10 + d[:, 1]
-    valid &= np.isin(province, sorted(PROVINCES)) & ((d[:, 2] * 10 + d[:, 3]) != 0)
+    # characters as small unsigned numbers: below "0" wraps round to large, so one comparison tells digits
+    chars = numbers.astype("U18").view(np.uint32).reshape(count, 18)
+    digits = chars - np.uint32(48)
+    is_digit = digits <= 9
+    valid = (np.strings.str_len(numbers) == 18) & is_digit[:, :17].all(axis=1)
+    valid &= is_digit[:, 17] | (chars[:, 17] == ord("X"))
+    d = np.where(is_digit, digits, 0).astype(np.int32)
+    valid &= _PROVINCE[d[:, 0] * 10 + d[:, 1]] & ((d[:, 2] * 10 + d[:, 3]) != 0)
     year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
     month = d[:, 10] * 10 + d[:, 11]
     day = d[:, 12] * 10 + d[:, 13]
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
-    month_days = month_days + ((month == 2) & leap)
+    month_days = _MONTH_DAYS[np.minimum(month, 12)] + ((month == 2) & leap)
     valid &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
     today = today or dt.date.today()
     yyyymmdd = year * 10000 + month * 100 + day
     valid &= (year >= EARLIEST_BIRTH_YEAR) & (yyyymmdd <= today.year * 10000 + today.month * 100 + today.day)
-    remainder = (d[:, :17] @ np.array(WEIGHTS, dtype=np.int64)) % 11
-    expected = np.array([ord(c) for c in CHECK_CHARACTERS], dtype=np.int64)[remainder]
-    valid &= chars[:, 17] == expected
+    remainder = (d[:, :17] @ _WEIGHTS) % 11
+    valid &= chars[:, 17] == _CHECK_CODES[remainder]
     birth = np.full(count, np.datetime64("NaT"), dtype="datetime64[D]")
     if valid.any():
         # days since 1970-01-01 from year/month/day, via month starts (no per-row date objects)
@@ -127,6 +125,12 @@ def check_many(
         birth[valid] = starts.astype("datetime64[D]") + (dd - 1)
     male = (d[:, 16] % 2 == 1) & valid
     return valid, birth, male
+
+
+_WEIGHTS = np.array(WEIGHTS, dtype=np.int32)
+_CHECK_CODES = np.array([ord(c) for c in CHECK_CHARACTERS], dtype=np.uint32)
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_PROVINCE = np.isin(np.arange(100), sorted(PROVINCES))
 
 
 def mask_id(number: str) -> str:
