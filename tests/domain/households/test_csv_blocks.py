@@ -6,6 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xiangcun.domain.households import workbook as wb
 from xiangcun.domain.households.workbook import SHEETS, read_registry
@@ -119,4 +121,53 @@ def test_gb18030_reads_the_same() -> None:
     data = {name: text.decode().encode("gb18030") for name, text in files(lines()).items()}
     fast, rows = both(data)
     assert fast.ok and fast.members[3]["name"] == "成员3"
+    assert_same(fast, rows)
+
+
+# Cells a clerk's file may hold: padding of every kind (stripped), text over the length limit, numbers in the
+# forms a float or an int parse reads differently (-0, full-width digits, 1_000, a sign, an exponent) and codes.
+_CELLS = ["", " ", "\u3000", "\t", "\xa0", "\x1c", "\u200b", "x", "1", "0", "-0", "12.5", "1e3", "+7", " 7 ",
+          "１２", "1_000", "99999999999999999999", "2025", "2024 ", "1999", "是", " 否", "脱贫户", "A", "H001",
+          "H002 ", "140000001201", "138-1234 5678", "+8613812345678", "1234", "1" * 101, "名" * 120, "x" * 60,
+          "一级", "14010119800101123x", "ß", "中 文"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_edited_cells_read_in_plain_blocks_equal_the_csv_module(data: st.DataObject) -> None:
+    """A block with nothing to strip or cut skips the per-cell checks: whatever the cells, the result (values
+    and errors, in order) is the one the csv-module path, which checks every cell, gives."""
+    sheets = lines(data.draw(st.integers(1, 12)))
+    for _ in range(data.draw(st.integers(0, 6))):
+        name = data.draw(st.sampled_from(list(SHEETS)))
+        row = data.draw(st.integers(1, len(sheets[name]) - 1))
+        cells = sheets[name][row].split(",")
+        column = data.draw(st.integers(0, len(cells) - 1))
+        cells[column] = data.draw(st.sampled_from([*_CELLS, f" {cells[column]}", f"{cells[column]}\u3000"]))
+        sheets[name][row] = ",".join(cells)
+    assert_same(*both(files(sheets)))
+
+
+def test_padding_around_a_cell_is_stripped_and_inner_spaces_kept() -> None:
+    sheets = lines(3)
+    sheets["户"][1] = sheets["户"][1].replace("户主0", " 户主 0\u3000")
+    sheets["成员"][2] = sheets["成员"][2].replace("H001", "H001 ", 1)
+    sheets["收支"][3] = sheets["收支"][3].replace("1002", " 1002.5 ")
+    fast, rows = both(files(sheets))
+    assert fast.ok, [str(e) for e in fast.errors]
+    assert fast.households[0]["head_name"] == "户主 0"
+    assert fast.members[1]["household"] == "H001"
+    assert float(fast.finances[2]["工资性收入"]) == 1002.5
+    assert_same(fast, rows)
+
+
+def test_a_long_line_of_short_cells_is_read_and_a_long_cell_reported() -> None:
+    sheets = lines(3)
+    sheets["成员"][1] = sheets["成员"][1].replace("成员0", "成" * 60).replace("县内务工", "务" * 60)
+    fast, rows = both(files(sheets))
+    assert fast.ok and fast.members[0]["name"] == "成" * 60
+    assert_same(fast, rows)
+    sheets["成员"][2] = sheets["成员"][2].replace("成员1", "名" * 101)
+    fast, rows = both(files(sheets))
+    assert [str(e) for e in fast.errors] == ["「成员」表第3行「姓名」列：内容过长（超过 100 个字）"]
     assert_same(fast, rows)
