@@ -269,3 +269,18 @@ def test_records_behave_like_a_list_of_dicts():
         members[3]
     assert members.column("劳动能力").tolist() == ["普通劳动力", "普通劳动力", "丧失劳动力"]
     assert members.columns["birth_date"].dtype == np.dtype("datetime64[D]")
+
+
+def test_money_texts_are_the_amounts_formatted_to_the_fen() -> None:
+    from xiangcun.domain.households.workbook import money_texts
+
+    rng = np.random.default_rng(5)
+    amounts = np.concatenate([
+        rng.integers(0, 10_000_000, 500).astype(float), rng.integers(0, 10**9, 50) / 100, rng.random(20) * 1e6,
+        [0.0, -0.0, 0.005, 0.015, 2.675, 1e15, 2.0**53, 2.0**53 + 2, 1e20, -3.0, -2.5, np.inf, -np.inf, np.nan],
+    ])  # fmt: skip
+    expected = [f"{a:.2f}" for a in amounts.tolist()]
+    assert money_texts(amounts) == expected
+    assert money_texts(amounts[:500]) == expected[:500]  # all whole: the fast path alone
+    assert money_texts(amounts[500:]) == expected[500:]  # mostly fractions: a format call each
+    assert money_texts(np.zeros(0)) == []

@@ -1200,6 +1200,21 @@ def write_registry(
     return data
 
 
+def money_texts(amounts: np.ndarray) -> list[str]:
+    """Amounts to the fen as text, exactly `"{:.2f}".format` of each (what COPY is sent): a whole amount,
+    the usual, is written as its integer followed by ".00", several times cheaper than a format call per value."""
+    values = np.asarray(amounts, dtype=float)
+    if not len(values):
+        return []
+    whole = (values == np.trunc(values)) & (values < 2.0**53) & ~np.signbit(values)  # -0.0 reads "-0.00"
+    if whole.sum() < len(values) // 2:
+        return list(map("{:.2f}".format, values.tolist()))
+    texts = (".00\n".join(map(str, np.where(whole, values, 0).astype(np.int64).tolist())) + ".00").split("\n")
+    for k in np.flatnonzero(~whole).tolist():
+        texts[k] = f"{values[k]:.2f}"
+    return texts
+
+
 # ---------------------------------------------------------------- feeding the screening
 
 
