@@ -88,12 +88,12 @@ def test_a_bulk_load_that_fails_writes_nothing_and_leaves_the_indexes(county, mo
     before = catalogue()
     monkeypatch.setattr(bulk, "BULK_ROWS", 5)
 
-    def broken(cursor):  # type: ignore[no-untyped-def]
-        real_merge(cursor)
+    def broken(cursor, audit):  # type: ignore[no-untyped-def]
+        real_merge(cursor, audit)
         raise RuntimeError("断电")
 
-    real_merge = bulk.merge
-    monkeypatch.setattr(bulk, "merge", broken)
+    real_merge = bulk.merge_finances  # the last sheet: households and members are in by then
+    monkeypatch.setattr(bulk, "merge_finances", broken)
     with pytest.raises(RuntimeError):
         import_households(rows(30), "r.xlsx")
     assert not Household.objects.exists() and not Member.objects.exists()

@@ -19,15 +19,14 @@ touches a small part of a large table (a re-import, a township) keeps the indexe
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from psycopg.copy import QueuedLibpqWriter
 
 from xiangcun.core.crypto import hasher, sealer, unseal
 from xiangcun.domain.households.idcard import mask_phone
-from xiangcun.domain.households.workbook import CHOICES, CellError, Registry
+from xiangcun.domain.households.workbook import CHOICES, CellError
 
 from .models import Finance, Household, Member
 
@@ -83,52 +82,30 @@ def create_staging(cursor: Any) -> None:
         cursor.execute(f"CREATE TEMP TABLE {table} ({spec}) ON COMMIT DROP")
 
 
-class CopySink:
-    """Receives the reader's checked chunks and COPYs them into the staging tables.
+def copy_statement(sheet: str) -> str:
+    table, columns = STAGES[sheet]
+    return f"COPY {table} ({', '.join(name for name, _ in columns)}) FROM STDIN"
+
+
+class CopyText:
+    """Turns the reader's checked chunks into COPY text for the staging tables (`pipeline` sends it).
 
     The COPY text format is written straight from the columns: each column becomes a list of texts in C
     loops (numpy conversions, `tolist`), and the rows are joined by `str.join` over `zip`, with no Python
     code per row or cell; only a column whose texts hold a backslash, tab or line break is escaped value by
     value (text format: an empty text stays an empty text, never NULL).
-
-    One COPY stays open per sheet and a psycopg writer thread sends the text while the reader goes on to the
-    next chunk, so the server stores one chunk while the next is checked (a COPY per chunk made the reader
-    wait for the server: about 0.3 s per 40 000 members). Use it as a context manager: leaving it ends the
-    open COPY (cancelled on an exception) so the connection can run the merge.
     """
 
-    def __init__(self, cursor: Any, village_ids: Mapping[str, int]) -> None:
-        self.cursor = cursor
+    def __init__(self, village_ids: Mapping[str, int]) -> None:
         codes = sorted(village_ids)
         self.village_codes = np.asarray(codes, dtype=str)
         self.village_values = np.asarray([village_ids[c] for c in codes], dtype=np.int64)
-        self._sheet: str | None = None
-        self._open = ExitStack()
-        self._copy: Any = None
-        # the writer needs psycopg's own cursor, the one under Django's wrapper
-        self._psycopg_cursor = getattr(cursor, "cursor", cursor)
 
-    def __enter__(self) -> CopySink:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._sheet = self._copy = None
-        self._open.__exit__(*exc)
-
-    def __call__(self, sheet: str, out: dict[str, np.ndarray]) -> None:
-        table, columns = STAGES[sheet]
-        lists = [self._column(sheet, name, out) for name, _ in columns]
+    def __call__(self, sheet: str, out: dict[str, np.ndarray]) -> bytes:
+        lists = [self._column(sheet, name, out) for name, _ in STAGES[sheet][1]]
         if not lists[0]:
-            return
-        if sheet != self._sheet:
-            self._open.close()
-            names = ", ".join(name for name, _ in columns)
-            statement = f"COPY {table} ({names}) FROM STDIN"
-            self._copy = self._open.enter_context(
-                self.cursor.copy(statement, writer=QueuedLibpqWriter(self._psycopg_cursor))
-            )
-            self._sheet = sheet
-        self._copy.write("\n".join(map("\t".join, zip(*lists, strict=True))) + "\n")
+            return b""
+        return ("\n".join(map("\t".join, zip(*lists, strict=True))) + "\n").encode()
 
     def _column(self, sheet: str, name: str, out: dict[str, np.ndarray]) -> list[str]:
         if name == "row":
@@ -186,23 +163,26 @@ _SEALED = {"phone", "id_number"}
 _HASHED = {"phone_hash": "phone", "id_number_hash": "id_number"}
 
 
-def outside_scope(cursor: Any, allowed: list[int], scoped: bool, message: str) -> list[CellError]:
-    """Rows that would touch a household or a person outside the importer's villages (see services)."""
-    h, m = Household._meta.db_table, Member._meta.db_table
+def households_outside(cursor: Any, allowed: list[int], message: str) -> list[CellError]:
+    """Staged households whose 户编号 belongs to a household outside the importer's villages (see services)."""
+    h = Household._meta.db_table
     cursor.execute(
         f"SELECT s.row FROM xc_stage_household s JOIN {h} h ON h.code = s.code "
         "WHERE NOT (h.village_id = ANY(%s)) ORDER BY s.row LIMIT 200",
         [allowed],
     )
-    errors = [CellError("户", row, "户编号", message) for (row,) in cursor.fetchall()]
-    if scoped:
-        cursor.execute(
-            f"SELECT s.row FROM xc_stage_member s JOIN {m} m ON m.id_number_hash = s.id_number_hash "
-            f"JOIN {h} h ON h.id = m.household_id WHERE NOT (h.village_id = ANY(%s)) ORDER BY s.row LIMIT 200",
-            [allowed],
-        )
-        errors += [CellError("成员", row, "身份证号", message) for (row,) in cursor.fetchall()]
-    return errors[:200]
+    return [CellError("户", row, "户编号", message) for (row,) in cursor.fetchall()]
+
+
+def members_outside(cursor: Any, allowed: list[int], message: str) -> list[CellError]:
+    """Staged members whose 身份证号 is a person registered in a household outside the importer's villages."""
+    h, m = Household._meta.db_table, Member._meta.db_table
+    cursor.execute(
+        f"SELECT s.row FROM xc_stage_member s JOIN {m} m ON m.id_number_hash = s.id_number_hash "
+        f"JOIN {h} h ON h.id = m.household_id WHERE NOT (h.village_id = ANY(%s)) ORDER BY s.row LIMIT 200",
+        [allowed],
+    )
+    return [CellError("成员", row, "身份证号", message) for (row,) in cursor.fetchall()]
 
 
 def _distinct(alias: str, fields: list[str], source: str, mapping: dict[str, str] | None = None) -> str:
@@ -292,19 +272,20 @@ def _update_changed(
     return cursor.fetchall()
 
 
-def merge(
-    cursor: Any,
-) -> tuple[dict[str, tuple[int, ...]], list[tuple[type, Any, str, dict[str, tuple[Any, Any]]]]]:
-    """Insert or update every staged row; return the counts and the audit entries for changed rows."""
-    h, m, f = Household._meta.db_table, Member._meta.db_table, Finance._meta.db_table
-    audit: list[tuple[type, Any, str, dict[str, tuple[Any, Any]]]] = []
-    for table in ("xc_stage_household", "xc_stage_member", "xc_stage_finance"):
-        cursor.execute(f"ANALYZE {table}")
-    # hash joins and sorts of millions of staged rows, and the index builds of a bulk load, in memory
+Audit = list[tuple[type, Any, str, dict[str, tuple[Any, Any]]]]
+
+
+def start_merge(cursor: Any) -> None:
+    """Settings for the merge statements, local to the import's transaction: hash joins and sorts of millions
+    of staged rows, and the index builds of a bulk load, in memory."""
     cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
 
-    # households: changed ones are read back for the audit, then updated; new ones inserted
+
+def merge_households(cursor: Any, audit: Audit) -> tuple[int, int]:
+    """Update the staged households that changed (read back for the audit), insert the new ones."""
+    h = Household._meta.db_table
+    cursor.execute("ANALYZE xc_stage_household")
     new = ", ".join(f"s.{c}" for c in H_FIELDS)
     changed = _update_changed(
         cursor, h, "xc_stage_household", ["h.code"], "h.code = s.code", H_FIELDS, H_COMPARED
@@ -317,16 +298,21 @@ def merge(
         if before[-1] != after[-1]:  # the phone changed: the log gets it masked, never in full
             diff["phone"] = (mask_phone(unseal(before[3])), mask_phone(unseal(after[3])))
         audit.append((Household, Household(pk=pk, code=code, head_name=after[2]), "update", diff))
-    households_updated = len(changed)
     with bulk_load(cursor, h, _staged(cursor, "xc_stage_household")):
         cursor.execute(
             f"INSERT INTO {h} (code, {', '.join(H_FIELDS)}, updated_at) "
             f"SELECT s.code, {new}, now() FROM xc_stage_household s "
             f"WHERE NOT EXISTS (SELECT 1 FROM {h} h WHERE h.code = s.code)"
         )
-        households_created = cursor.rowcount
+        created = cursor.rowcount
+    return created, len(changed)
 
-    # members: matched by 身份证号 (a person may move to another household of the file)
+
+def merge_members(cursor: Any, audit: Audit) -> tuple[int, int, int]:
+    """Members are matched by 身份证号 (a person may move to another household of the file); those of a staged
+    household missing from the file are removed. Needs the households merged."""
+    h, m = Household._meta.db_table, Member._meta.db_table
+    cursor.execute("ANALYZE xc_stage_member")
     cursor.execute(
         f"CREATE TEMP TABLE xc_stage_member_ids ON COMMIT DROP AS SELECT s.*, h.id AS household_id "
         f"FROM xc_stage_member s JOIN {h} h ON h.code = s.household_code"
@@ -356,16 +342,20 @@ def merge(
         pk, before, after = row[0], row[1 : 1 + len(M_FIELDS)], row[1 + len(M_FIELDS) :]
         diff = {k: (b, a) for k, b, a in zip(M_FIELDS, before, after, strict=True) if b != a}
         audit.append((Member, Member(pk=pk, name=after[M_FIELDS.index("name")]), "update", diff))
-    members_updated = len(changed)
     with bulk_load(cursor, m, _staged(cursor, "xc_stage_member_ids"), referenced=h):
         cursor.execute(
             f"INSERT INTO {m} (id_number, id_number_hash, {', '.join(M_FIELDS)}, updated_at) "
             f"SELECT s.id_number, s.id_number_hash, {new_m}, now() FROM xc_stage_member_ids s "
             f"WHERE NOT EXISTS (SELECT 1 FROM {m} m WHERE m.id_number_hash = s.id_number_hash)"
         )
-        members_created = cursor.rowcount
+        created = cursor.rowcount
+    return created, len(changed), len(removed)
 
-    # finances: one row per household and year
+
+def merge_finances(cursor: Any, audit: Audit) -> tuple[int, int]:
+    """One row per household and year. Needs the households merged."""
+    h, f = Household._meta.db_table, Finance._meta.db_table
+    cursor.execute("ANALYZE xc_stage_finance")
     cursor.execute(
         f"CREATE TEMP TABLE xc_stage_finance_ids ON COMMIT DROP AS SELECT s.*, h.id AS household_id "
         f"FROM xc_stage_finance s JOIN {h} h ON h.code = s.household_code"
@@ -373,16 +363,14 @@ def merge(
     cursor.execute("ANALYZE xc_stage_finance_ids")
     new_f = ", ".join(f"s.{c}" for c in F_FIELDS)
     match = "f.household_id = s.household_id AND f.year = s.year"
-    changed_finances = _update_changed(
+    changed = _update_changed(
         cursor, f, "xc_stage_finance_ids", ["f.household_id", "f.year"], match, F_FIELDS, F_FIELDS
     )
     codes: dict[int, str] = {}
-    if changed_finances:
-        cursor.execute(
-            f"SELECT id, code FROM {h} WHERE id = ANY(%s)", [list({r[1] for r in changed_finances})]
-        )
+    if changed:
+        cursor.execute(f"SELECT id, code FROM {h} WHERE id = ANY(%s)", [list({r[1] for r in changed})])
         codes = dict(cursor.fetchall())
-    for row in changed_finances:
+    for row in changed:
         pk, household_id, year = row[0], row[1], row[2]
         before, after = row[3 : 3 + len(F_FIELDS)], row[3 + len(F_FIELDS) :]
         diff = {k: (b, a) for k, b, a in zip(F_FIELDS, before, after, strict=True) if b != a}
@@ -391,21 +379,11 @@ def merge(
             pk=household_id, code=codes.get(household_id, "")
         )
         audit.append((Finance, finance, "update", diff))
-    finances_updated = len(changed_finances)
     with bulk_load(cursor, f, _staged(cursor, "xc_stage_finance_ids"), referenced=h):
         cursor.execute(
             f"INSERT INTO {f} (household_id, year, {', '.join(F_FIELDS)}, updated_at) "
             f"SELECT s.household_id, s.year, {new_f}, now() FROM xc_stage_finance_ids s "
             f"WHERE NOT EXISTS (SELECT 1 FROM {f} f WHERE {match})"
         )
-        finances_created = cursor.rowcount
-    counts = {
-        "households": (households_created, households_updated),
-        "members": (members_created, members_updated, len(removed)),
-        "finances": (finances_created, finances_updated),
-    }
-    return counts, audit
-
-
-def registry_counts(registry: Registry) -> dict[str, int]:
-    return {"户": len(registry.households), "成员": len(registry.members), "收支": len(registry.finances)}
+        created = cursor.rowcount
+    return created, len(changed)

@@ -28,7 +28,7 @@ from xiangcun.domain.households.mapping import parse_mapping
 from xiangcun.domain.households.workbook import SHEETS, CellError, Registry, read_registry, write_registry
 from xiangcun.regions.models import Region
 
-from . import bulk, stored
+from . import pipeline, stored
 from .models import (
     ColumnMapping,
     Finance,
@@ -264,27 +264,22 @@ def _import_postgres(
     village_ids: dict[str, int],
     mapping: RegistryMapping | None = None,
 ) -> ImportReport:
+    def read(sink: Any) -> Any:
+        return read_registry(_source(data), filename, village_ids.keys(), sink=sink, mapping=mapping)
+
     with transaction.atomic(), connection.cursor() as cursor:
-        bulk.create_staging(cursor)
-        with bulk.CopySink(cursor, village_ids) as sink:
-            registry = read_registry(_source(data), filename, village_ids.keys(), sink=sink, mapping=mapping)
-        report = ImportReport(errors=registry.errors)
-        if not registry.ok:
+        scope_ids = list(village_ids.values())
+        outcome = pipeline.run(cursor, read, village_ids, scope_ids, scope is not None, NOT_IMPORTABLE)
+        report = ImportReport(errors=outcome.registry.errors or outcome.errors)
+        if not report.ok:
             transaction.set_rollback(True)
             return report
-        allowed = list(village_ids.values())
-        if errors := bulk.outside_scope(cursor, allowed, scope is not None, NOT_IMPORTABLE):
-            report.errors = errors
-            transaction.set_rollback(True)
-            return report
-        counts, audit = bulk.merge(cursor)
-        bulk.drop_staging(cursor)
-        report.households = counts["households"]  # type: ignore[assignment]
-        report.members = counts["members"]  # type: ignore[assignment]
-        report.finances = counts["finances"]  # type: ignore[assignment]
+        report.households = outcome.counts["households"]  # type: ignore[assignment]
+        report.members = outcome.counts["members"]  # type: ignore[assignment]
+        report.finances = outcome.counts["finances"]  # type: ignore[assignment]
         for model in (Household, Member, Finance):
-            record_bulk(model, [(obj, action, diff) for m, obj, action, diff in audit if m is model], actor,
-                        note="导入农户")  # fmt: skip
+            record_bulk(model, [(obj, action, diff) for m, obj, action, diff in outcome.audit if m is model],
+                        actor, note="导入农户")  # fmt: skip
         _record_import(data, filename, actor, scope, report)
     return report
 
