@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import operator
@@ -607,7 +608,10 @@ class _CsvRows:
             raise RegistryFileError(f"「{self.name}」表的 CSV 文件无法读取（编码或引号有误）：{exc}") from exc
         return text
 
-    def blocks(self, width: int) -> Iterator[tuple[np.ndarray, list[list[str]], bool]]:
+    def blocks(
+        self, width: int, numeric: Callable[[str, int], _Numeric | None] | None = None
+    ) -> Iterator[tuple[np.ndarray, list[list[str]] | _Numeric, bool]]:
+        """numeric: reads a plain block of a numbers sheet straight from its bytes (None: it cannot)."""
         number = 2  # the first data row as Excel shows it
         empty_row = "\n" + "," * (width - 1) + "\n"
         while text := self._read(self.BLOCK):
@@ -617,6 +621,11 @@ class _CsvRows:
                 text += "\n"
             lines = text.count("\n")
             plain = not ('"' in text or "\r" in text or "\x00" in text or empty_row in "\n" + text)
+            parsed = numeric(text, lines) if plain and numeric is not None else None
+            if parsed is not None:
+                yield np.arange(number, number + lines), parsed, True
+                number += lines
+                continue
             columns = _split_plain(text, lines, width) if plain else None
             if columns is None:  # not plain: this block and the rest through the csv module
                 rest = itertools.chain(io.StringIO(text, newline=""), self.handle)
@@ -624,6 +633,54 @@ class _CsvRows:
                 return
             yield np.arange(number, number + lines), columns, _clean(text)
             number += lines
+
+
+@dataclass
+class _Numeric:
+    """A 收支 block read from its bytes: 户编号 per row and the number columns (年度 first) as floats."""
+
+    household: np.ndarray
+    values: np.ndarray  # (rows, columns after 户编号)
+
+
+def _numeric_block(text: str, lines: int, width: int, latest_year: int) -> _Numeric | None:
+    """The usual 收支 block (ASCII, nothing blank, codes with nothing to strip, whole numbers, every 年度 in
+    range) read with numpy from its bytes, with no Python object per cell: parsing numbers cell by cell was
+    most of the cost of the sheet. Anything else gives None and goes the way of every other block."""
+    if not text.isascii():
+        return None
+    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    if not ((raw >= 0x21) & (raw <= 0x7E) | (raw == 10)).all():  # no space, control character or NUL
+        return None
+    separators = np.flatnonzero((raw == 44) | (raw == 10))
+    if len(separators) != lines * width:
+        return None
+    separators = separators.reshape(lines, width)
+    if not ((raw[separators[:, :-1]] == 44).all() and (raw[separators[:, -1]] == 10).all()):
+        return None  # a line with more or fewer fields
+    starts = np.empty_like(separators)
+    starts[:, 0] = np.r_[0, separators[:-1, -1] + 1]
+    starts[:, 1:] = separators[:, :-1] + 1
+    lengths = separators - starts
+    code_length = int(lengths[:, 0].max())
+    if lengths.min() < 1 or code_length > MAX_CELL_CHARS or lengths[:, 1:].max() > 15:
+        return None
+    last = len(raw) - 1
+    codes = raw[np.minimum(starts[:, :1] + np.arange(code_length), last)]  # past a code's end: zeroed below
+    codes[np.arange(code_length) >= lengths[:, :1]] = 0
+    # each number right-aligned in `longest` digits: position j of a field ending at e is byte e - longest + j
+    longest = int(lengths[:, 1:].max())
+    ends = separators[:, 1:]
+    digits = raw[np.clip(ends[..., None] - np.arange(longest, 0, -1), 0, last)] - np.uint8(48)
+    inside = np.arange(longest) >= longest - lengths[:, 1:, None]
+    if (inside & (digits > 9)).any():
+        return None
+    values = (np.where(inside, digits, 0).astype(np.int64) @ 10 ** np.arange(longest - 1, -1, -1)).astype(
+        float
+    )
+    if ((values[:, 0] < EARLIEST_YEAR) | (values[:, 0] > latest_year)).any():
+        return None  # the message shows the cell as written
+    return _Numeric(np.ascontiguousarray(codes).view(f"S{code_length}").ravel().astype(str), values)
 
 
 def _clean(text: str) -> bool:
@@ -783,13 +840,16 @@ def _numbers(values: Sequence[Any], text: bool = False) -> tuple[np.ndarray, np.
 
 
 def _chunks(
-    rows: Iterator[Sequence[Any]] | _CsvRows, width: int, first: int = 2
-) -> Iterator[tuple[np.ndarray, Sequence[Sequence[Any]], bool]]:
+    rows: Iterator[Sequence[Any]] | _CsvRows,
+    width: int,
+    first: int = 2,
+    numeric: Callable[[str, int], _Numeric | None] | None = None,
+) -> Iterator[tuple[np.ndarray, Sequence[Sequence[Any]] | _Numeric, bool]]:
     """(row numbers as Excel shows them, columns, clean) for the non-empty data rows, _CHUNK rows at a time;
     `rows` starts after the header (at row `first`). clean: every cell is a str that `_Parser.texts` would
     leave as it is (a plain CSV block that `_clean` passed)."""
     if isinstance(rows, _CsvRows):
-        yield from rows.blocks(width)
+        yield from rows.blocks(width, numeric)
         return
     while True:
         chunk = list(islice(rows, _CHUNK))
@@ -967,30 +1027,43 @@ class _Parser:
         ]
         return _join(parts, self.order(name, order))
 
+    def finance_keys(
+        self, rows: np.ndarray, columns: Sequence[Sequence[Any]], clean: bool
+    ) -> dict[str, np.ndarray]:
+        """户编号 and 年度 of a 收支 chunk, checked."""
+        name = "收支"
+        household = self.texts(name, "户编号", columns[0], rows, clean)
+        self.required(name, "户编号", household, rows)
+        year_values = columns[1]
+        years, not_number = _numbers(year_values, clean)  # a blank year reads as 0 and fails the range check
+        bad = np.flatnonzero(
+            np.isin(np.arange(len(years)), not_number) | (years != np.round(years))
+            | (years < EARLIEST_YEAR) | (years > self.today.year)
+        )  # fmt: skip
+        shown = [_text(year_values[k]) or "空" for k in bad[: self.errors.limit]]
+        self.errors.add_many(
+            name, "年度", rows[bad], f"「{{}}」不是有效年度（{EARLIEST_YEAR}–{self.today.year}）", shown
+        )
+        return {"household": np.asarray(household, dtype=str), "year": years.astype(np.int64)}
+
     def finances(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
         name = "收支"
-        for rows, columns, clean in _chunks(sheet, len(FINANCE_COLUMNS)):
-            household = self.texts(name, "户编号", columns[0], rows, clean)
-            self.required(name, "户编号", household, rows)
-            year_values = columns[1]
-            years, not_number = _numbers(
-                year_values, clean
-            )  # a blank year reads as 0 and fails the range check
-            bad = np.flatnonzero(
-                np.isin(np.arange(len(years)), not_number) | (years != np.round(years))
-                | (years < EARLIEST_YEAR) | (years > self.today.year)
-            )  # fmt: skip
-            shown = [_text(year_values[k]) or "空" for k in bad[: self.errors.limit]]
-            self.errors.add_many(
-                name, "年度", rows[bad], f"「{{}}」不是有效年度（{EARLIEST_YEAR}–{self.today.year}）", shown
-            )
-            out: dict[str, np.ndarray] = {
-                "household": np.asarray(household, dtype=str),
-                "year": years.astype(np.int64),
-            }
-            for column, raw in zip(FINANCE_COLUMNS[2:], columns[2:], strict=True):
-                amounts = self.money(name, column, raw, rows, clean)
+        width = len(FINANCE_COLUMNS)
+        numeric = functools.partial(_numeric_block, width=width, latest_year=self.today.year)
+        for rows, columns, clean in _chunks(sheet, width, numeric=numeric):
+            if isinstance(columns, _Numeric):  # nothing blank, whole numbers, years in range
+                out: dict[str, np.ndarray] = {
+                    "household": columns.household,
+                    "year": columns.values[:, 0].astype(np.int64),
+                }
+            else:
+                out = self.finance_keys(rows, columns, clean)
+            for k, column in enumerate(FINANCE_COLUMNS[2:], start=2):
+                if isinstance(columns, _Numeric):
+                    amounts = np.ascontiguousarray(columns.values[:, k - 1])
+                else:  # parsed column by column: the errors are found in the order they always were
+                    amounts = self.money(name, column, columns[k], rows, clean)
                 negative = np.flatnonzero(amounts < 0)
                 self.errors.add_many(
                     name,
