@@ -1,5 +1,6 @@
-"""Migration 0017: 户编号 and the 身份证号 hash stay unique and the hashes indexed, with one index each
-(no PostgreSQL "_like" index), on a new database and on one migrated from 0016 with rows."""
+"""Migrations 0017 and 0018: 户编号 and the 身份证号 hash stay unique and the hashes indexed, with one index each
+(no PostgreSQL "_like" index) and compared as bytes (collation "C"), on a new database and on one migrated from
+0016 with rows."""
 
 from __future__ import annotations
 
@@ -37,6 +38,16 @@ def like_indexes() -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
+def hash_collations() -> set[str | None]:
+    """The collations of the two lookup-hash columns on PostgreSQL (None: the database's default)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns WHERE (table_name, column_name) IN "
+            "(('households_member', 'id_number_hash'), ('households_household', 'phone_hash'))"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
 def make(apps):  # type: ignore[no-untyped-def]
     """A household with one member, through the models of the given migration state."""
     Region = apps.get_model("regions", "Region")
@@ -64,6 +75,8 @@ def refused(create) -> bool:  # type: ignore[no-untyped-def]
 @pytest.mark.django_db(transaction=True)
 def test_a_registry_at_0016_migrates_with_its_rows_and_its_keys_still_unique() -> None:
     new = schema()
+    if connection.vendor == "postgresql":
+        assert hash_collations() == {"C"}  # a new database: from the field (0018 for an existing one)
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
@@ -72,12 +85,14 @@ def test_a_registry_at_0016_migrates_with_its_rows_and_its_keys_still_unique() -
         code="A001", village_id=home.village_id, head_name="李四", household_type="一般农户", housing_grade="A"))  # fmt: skip
     if connection.vendor == "postgresql":
         assert len(like_indexes()) == 3  # as 0016 left them (back from 0017, too)
+        assert hash_collations() == {None}  # back from 0018
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert schema() == new  # same names and columns as a database created at 0017
     if connection.vendor == "postgresql":
         assert like_indexes() == []
+        assert hash_collations() == {"C"}
     assert triggers.stamp(connection) is not None  # SQLite rebuilt the tables: their triggers are back
     person = member_by_id_number(NUMBER).select_related("household").get()
     assert (person.household.code, person.household.phone) == ("A001", "13912345678")

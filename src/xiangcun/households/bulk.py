@@ -26,7 +26,7 @@ import numpy as np
 
 from xiangcun.core.crypto import hasher, sealer, unseal
 from xiangcun.domain.households.idcard import mask_phone
-from xiangcun.domain.households.workbook import CHOICES, CellError
+from xiangcun.domain.households.workbook import CHOICES, CellError, money_texts
 
 from .models import Finance, Household, Member
 
@@ -123,7 +123,7 @@ class CopyText:
         if name in _HASHED:
             return hasher().many(_texts(out[_HASHED[name]]))
         if name in F_FIELDS:
-            return _money(out[_MONEY[F_FIELDS.index(name)]])
+            return money_texts(out[_MONEY[F_FIELDS.index(name)]])
         chinese = _CHINESE.get(name)
         if chinese is None:
             return _escaped(_texts(out[name]))
@@ -147,11 +147,6 @@ def _escaped(texts: list[str]) -> list[str]:
     if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
         return [t.translate(_COPY_ESCAPES) for t in texts]
     return texts
-
-
-def _money(amounts: np.ndarray) -> list[str]:
-    """Amounts to the fen (a format call per value measured faster than numpy string arithmetic)."""
-    return list(map("{:.2f}".format, amounts.tolist()))
 
 
 _CHINESE = {"household_type": "户类型", "relocated": "易地搬迁", "dibao": "低保", "tekun": "特困",
