@@ -883,6 +883,8 @@ class _Parser:
         self.today = today
         self.villages = np.asarray(sorted(set(village_codes)), dtype=str)
         self.sink = sink
+        # per set of enumerated columns: joined values -> combination number, and each combination's codes
+        self.combinations: dict[tuple[str, ...], tuple[dict[str, int], list[list[int]]]] = {}
 
     def sheet(self, name: str, rows: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         read = {"户": self.households, "成员": self.members, "收支": self.finances}[name]
@@ -938,6 +940,27 @@ class _Parser:
             self.errors.add_many(sheet, column, rows[bad], "「{}」无效，应为 " + listed + " 之一", shown)
         return codes
 
+    def choices(
+        self, sheet: str, columns: list[str], values: dict[str, list[str]], rows: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """The enumerated columns of a chunk coded at once: one dict lookup per row of the row's values joined
+        (a sheet has a few hundred combinations), instead of one per cell. A chunk with a value that is not
+        an option goes column by column through `choice`, so its errors come as they always did."""
+        index, table = self.combinations.setdefault(tuple(columns), ({}, []))
+        lists = [values[c] for c in columns]
+        keys = list(map("\x1f".join, zip(*lists, strict=True)))  # options hold no \x1f: keys are unambiguous
+        ids = np.fromiter(map(index.get, keys, itertools.repeat(-1)), dtype=np.int64, count=len(keys))
+        for k in np.flatnonzero(ids < 0).tolist():
+            if keys[k] not in index:
+                codes = [_CODES[c].get(v[k]) for c, v in zip(columns, lists, strict=True)]
+                if None in codes:
+                    return {c: self.choice(sheet, c, values[c], rows) for c in columns}
+                index[keys[k]] = len(table)
+                table.append(codes)
+            ids[k] = index[keys[k]]
+        coded = np.asarray(table, dtype=np.uint8).reshape(-1, len(columns))[ids]
+        return {c: np.ascontiguousarray(coded[:, j]) for j, c in enumerate(columns)}
+
     def money(
         self, sheet: str, column: str, values: Sequence[Any], rows: np.ndarray, text: bool = False
     ) -> np.ndarray:
@@ -987,7 +1010,7 @@ class _Parser:
             out: dict[str, Any] = {HOUSEHOLD_FIELDS[c]: values[c] for c in HOUSEHOLD_FIELDS}
             out["code"] = np.asarray(out["code"], dtype=str)
             out["village_code"] = np.asarray(village, dtype=str)
-            out.update({c: self.choice(name, c, values[c], rows) for c in HOUSEHOLD_COLUMNS if c in CHOICES})
+            out.update(self.choices(name, [c for c in HOUSEHOLD_COLUMNS if c in CHOICES], values, rows))
             out["_row"] = rows
             self.keep(name, out, parts)
         return _join(
@@ -1013,7 +1036,7 @@ class _Parser:
             out: dict[str, Any] = {MEMBER_FIELDS[c]: values[c] for c in MEMBER_FIELDS}
             out["household"] = np.asarray(out["household"], dtype=str)
             out["id_number"] = numbers.astype("U18")
-            out.update({c: self.choice(name, c, values[c], rows) for c in MEMBER_COLUMNS if c in CHOICES})
+            out.update(self.choices(name, [c for c in MEMBER_COLUMNS if c in CHOICES], values, rows))
             out["birth_date"] = birth
             out["sex"] = np.where(male, "男", "女")
             out["_row"] = rows
