@@ -1223,7 +1223,10 @@ def _cross_checks(
     finance_index = _lookup(unique_codes, f_codes)
     orphan_f = np.flatnonzero((finance_index < 0) & (f_codes != ""))
     errors.add_many("收支", "户编号", f_rows[orphan_f], "「{}」在「户」表中不存在", f_codes[orphan_f])
-    keys = np.strings.add(np.strings.add(f_codes, "|"), years.astype(str))
+    if len(years) and finance_index.min() >= 0 and years.min() >= 0 and years.max() < 10_000:
+        keys = finance_index * 10_000 + years  # every code found: equal codes ⟺ equal household index
+    else:
+        keys = np.strings.add(np.strings.add(f_codes, "|"), years.astype(str))
     repeat_f, first_f = _duplicates(keys)
     errors.add_many(
         "收支",
