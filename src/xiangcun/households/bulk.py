@@ -196,6 +196,11 @@ def _staged(cursor: Any, table: str) -> int:
     return int(cursor.fetchone()[0])
 
 
+def _empty(cursor: Any, table: str) -> bool:
+    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
+    return bool(cursor.fetchone()[0])
+
+
 def _holds_fewer(cursor: Any, table: str, rows: int) -> bool:
     """Whether `table` holds fewer than `rows` rows (the planner's estimate; counted when never analysed)."""
     cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
@@ -207,10 +212,13 @@ def _holds_fewer(cursor: Any, table: str, rows: int) -> bool:
 
 
 @contextmanager
-def bulk_load(cursor: Any, table: str, staged: int, referenced: str | None = None) -> Iterator[bool]:
+def bulk_load(
+    cursor: Any, table: str, staged: int, referenced: str | None = None, analysed: set[str] | None = None
+) -> Iterator[bool]:
     """Drop `table`'s secondary indexes, unique constraints and its foreign keys to `referenced` while rows
     go in, and build them again afterwards under the same names (see the module docstring). Only when
-    `staged` rows are many and the table holds fewer; yields whether it did."""
+    `staged` rows are many and the table holds fewer; yields whether it did. The table is then analysed
+    and added to `analysed`."""
     if staged < BULK_ROWS or not _holds_fewer(cursor, table, staged):
         yield False
         return
@@ -245,6 +253,8 @@ def bulk_load(cursor: Any, table: str, staged: int, referenced: str | None = Non
     for name, definition in constraints:  # unique ones first, then the foreign keys
         cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     cursor.execute(f"ANALYZE {table}")  # the planner saw an empty table; the next steps join against it
+    if analysed is not None:
+        analysed.add(table)
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
@@ -277,7 +287,7 @@ def start_merge(cursor: Any) -> None:
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
 
 
-def merge_households(cursor: Any, audit: Audit) -> tuple[int, int]:
+def merge_households(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, int]:
     """Update the staged households that changed (read back for the audit), insert the new ones."""
     h = Household._meta.db_table
     cursor.execute("ANALYZE xc_stage_household")
@@ -293,7 +303,7 @@ def merge_households(cursor: Any, audit: Audit) -> tuple[int, int]:
         if before[-1] != after[-1]:  # the phone changed: the log gets it masked, never in full
             diff["phone"] = (mask_phone(unseal(before[3])), mask_phone(unseal(after[3])))
         audit.append((Household, Household(pk=pk, code=code, head_name=after[2]), "update", diff))
-    with bulk_load(cursor, h, _staged(cursor, "xc_stage_household")):
+    with bulk_load(cursor, h, _staged(cursor, "xc_stage_household"), analysed=analysed):
         cursor.execute(
             f"INSERT INTO {h} (code, {', '.join(H_FIELDS)}, updated_at) "
             f"SELECT s.code, {new}, now() FROM xc_stage_household s "
@@ -303,11 +313,20 @@ def merge_households(cursor: Any, audit: Audit) -> tuple[int, int]:
     return created, len(changed)
 
 
-def merge_members(cursor: Any, audit: Audit) -> tuple[int, int, int]:
+def merge_members(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, int, int]:
     """Members are matched by 身份证号 (a person may move to another household of the file); those of a staged
     household missing from the file are removed. Needs the households merged."""
     h, m = Household._meta.db_table, Member._meta.db_table
     cursor.execute("ANALYZE xc_stage_member")
+    if _empty(cursor, m):  # a first load: nothing to match, update or remove, so no id table to keep
+        fields = ", ".join("h.id" if c == "household_id" else f"s.{c}" for c in M_FIELDS)
+        with bulk_load(cursor, m, _staged(cursor, "xc_stage_member"), referenced=h, analysed=analysed):
+            cursor.execute(
+                f"INSERT INTO {m} (id_number, id_number_hash, {', '.join(M_FIELDS)}, updated_at) "
+                f"SELECT s.id_number, s.id_number_hash, {fields}, now() FROM xc_stage_member s "
+                f"JOIN {h} h ON h.code = s.household_code"
+            )
+            return cursor.rowcount, 0, 0
     cursor.execute(
         f"CREATE TEMP TABLE xc_stage_member_ids ON COMMIT DROP AS SELECT s.*, h.id AS household_id "
         f"FROM xc_stage_member s JOIN {h} h ON h.code = s.household_code"
@@ -337,7 +356,7 @@ def merge_members(cursor: Any, audit: Audit) -> tuple[int, int, int]:
         pk, before, after = row[0], row[1 : 1 + len(M_FIELDS)], row[1 + len(M_FIELDS) :]
         diff = {k: (b, a) for k, b, a in zip(M_FIELDS, before, after, strict=True) if b != a}
         audit.append((Member, Member(pk=pk, name=after[M_FIELDS.index("name")]), "update", diff))
-    with bulk_load(cursor, m, _staged(cursor, "xc_stage_member_ids"), referenced=h):
+    with bulk_load(cursor, m, _staged(cursor, "xc_stage_member_ids"), referenced=h, analysed=analysed):
         cursor.execute(
             f"INSERT INTO {m} (id_number, id_number_hash, {', '.join(M_FIELDS)}, updated_at) "
             f"SELECT s.id_number, s.id_number_hash, {new_m}, now() FROM xc_stage_member_ids s "
@@ -347,10 +366,18 @@ def merge_members(cursor: Any, audit: Audit) -> tuple[int, int, int]:
     return created, len(changed), len(removed)
 
 
-def merge_finances(cursor: Any, audit: Audit) -> tuple[int, int]:
+def merge_finances(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, int]:
     """One row per household and year. Needs the households merged."""
     h, f = Household._meta.db_table, Finance._meta.db_table
     cursor.execute("ANALYZE xc_stage_finance")
+    if _empty(cursor, f):  # a first load (see merge_members)
+        fields = ", ".join(f"s.{c}" for c in F_FIELDS)
+        with bulk_load(cursor, f, _staged(cursor, "xc_stage_finance"), referenced=h, analysed=analysed):
+            cursor.execute(
+                f"INSERT INTO {f} (household_id, year, {', '.join(F_FIELDS)}, updated_at) "
+                f"SELECT h.id, s.year, {fields}, now() FROM xc_stage_finance s JOIN {h} h ON h.code = s.household_code"
+            )
+            return cursor.rowcount, 0
     cursor.execute(
         f"CREATE TEMP TABLE xc_stage_finance_ids ON COMMIT DROP AS SELECT s.*, h.id AS household_id "
         f"FROM xc_stage_finance s JOIN {h} h ON h.code = s.household_code"
@@ -374,7 +401,7 @@ def merge_finances(cursor: Any, audit: Audit) -> tuple[int, int]:
             pk=household_id, code=codes.get(household_id, "")
         )
         audit.append((Finance, finance, "update", diff))
-    with bulk_load(cursor, f, _staged(cursor, "xc_stage_finance_ids"), referenced=h):
+    with bulk_load(cursor, f, _staged(cursor, "xc_stage_finance_ids"), referenced=h, analysed=analysed):
         cursor.execute(
             f"INSERT INTO {f} (household_id, year, {', '.join(F_FIELDS)}, updated_at) "
             f"SELECT s.household_id, s.year, {new_f}, now() FROM xc_stage_finance_ids s "

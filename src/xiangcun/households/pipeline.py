@@ -87,6 +87,7 @@ class Outcome:
     errors: list[CellError] = field(default_factory=list)
     counts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     audit: bulk.Audit = field(default_factory=list)
+    analysed: set[str] = field(default_factory=set)  # tables loaded the bulk way, analysed since
 
 
 def run(
@@ -125,7 +126,7 @@ def run(
         if loader.errors:
             return Outcome(registry, loader.errors)
         bulk.drop_staging(cursor)
-        return Outcome(registry, counts=loader.counts, audit=loader.audit)
+        return Outcome(registry, counts=loader.counts, audit=loader.audit, analysed=loader.analysed)
     finally:
         reader.close()
 
@@ -143,6 +144,7 @@ class _Loader:
         self.merged: list[str] = []
         self.counts: dict[str, tuple[int, ...]] = {}
         self.audit: bulk.Audit = []
+        self.analysed: set[str] = set()
         self.errors: list[CellError] = []  # rows outside the importer's scope
         self.failure: DatabaseError | None = None  # a merge that failed; the reader's report may explain it
 
@@ -184,11 +186,11 @@ class _Loader:
         if sheet == "户":
             self.errors = bulk.households_outside(self.cursor, self.scope_ids, self.message)
             if not self.errors:
-                self.counts["households"] = bulk.merge_households(self.cursor, self.audit)
+                self.counts["households"] = bulk.merge_households(self.cursor, self.audit, self.analysed)
         elif sheet == "成员":
             if self.scoped:
                 self.errors = bulk.members_outside(self.cursor, self.scope_ids, self.message)
             if not self.errors:
-                self.counts["members"] = bulk.merge_members(self.cursor, self.audit)
+                self.counts["members"] = bulk.merge_members(self.cursor, self.audit, self.analysed)
         else:
-            self.counts["finances"] = bulk.merge_finances(self.cursor, self.audit)
+            self.counts["finances"] = bulk.merge_finances(self.cursor, self.audit, self.analysed)

@@ -57,6 +57,7 @@ class ImportReport:
     households: tuple[int, int] = (0, 0)  # created, updated
     members: tuple[int, int, int] = (0, 0, 0)  # created, updated, removed
     finances: tuple[int, int] = (0, 0)
+    analysed: set[str] = field(default_factory=set)  # tables whose statistics the import refreshed itself
 
     @property
     def ok(self) -> bool:
@@ -108,7 +109,9 @@ def import_households(
     report = _import_households(data, filename, actor, scope, mapping)
     if report.ok:
         if sum(report.households) + sum(report.members) + sum(report.finances) > STATISTICS_AFTER:
-            refresh_statistics(Household, Member, Finance)
+            models = [m for m in (Household, Member, Finance) if m._meta.db_table not in report.analysed]
+            if models:
+                refresh_statistics(*models)
         stored.refresh()
     return report
 
@@ -277,6 +280,7 @@ def _import_postgres(
         report.households = outcome.counts["households"]  # type: ignore[assignment]
         report.members = outcome.counts["members"]  # type: ignore[assignment]
         report.finances = outcome.counts["finances"]  # type: ignore[assignment]
+        report.analysed = outcome.analysed
         for model in (Household, Member, Finance):
             record_bulk(model, [(obj, action, diff) for m, obj, action, diff in outcome.audit if m is model],
                         actor, note="导入农户")  # fmt: skip
