@@ -117,3 +117,26 @@ def test_tables_loaded_in_bulk_are_analysed_once(county, monkeypatch) -> None:  
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'households_member'::regclass")
         assert cursor.fetchone()[0] == 45  # the planner sees the rows, not an empty table
+
+
+def test_a_bulk_load_moves_the_registry_stamp_with_its_triggers_back_on(county, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The insert triggers are off during a bulk load; the load itself notes "everything changed", so no stored
+    screening from before it is trusted, and the triggers note the next write again."""
+    from xiangcun.households import triggers
+
+    monkeypatch.setattr(bulk, "BULK_ROWS", 5)
+    before = triggers.stamp(connection)
+    assert import_households(rows(50), "r.xlsx").ok
+    after = triggers.stamp(connection)
+    assert before is not None and after is not None and after > before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {triggers.LOG_TABLE} WHERE household_id IS NULL AND code IS NULL"
+        )
+        assert cursor.fetchone()[0] >= 3  # households, members, finances: each noted as "everything"
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'households_%%_changed_%%' AND tgenabled <> 'O'"
+        )
+        assert cursor.fetchone()[0] == 0
+    Household.objects.filter(code="H001").update(head_name="改名")
+    assert triggers.stamp(connection) > after

@@ -28,6 +28,7 @@ from xiangcun.core.crypto import hasher, sealer, unseal
 from xiangcun.domain.households.idcard import mask_phone
 from xiangcun.domain.households.workbook import CHOICES, CellError, money_texts
 
+from . import triggers
 from .models import Finance, Household, Member
 
 # staging column → (SQL type, target column); the order is the COPY order
@@ -246,7 +247,8 @@ def bulk_load(
     # the INSERT's NOT EXISTS reads the table it writes: without the index a nested loop would scan the
     # growing table once per row (the planner sees an empty table); a hash anti-join reads it once
     cursor.execute("SET LOCAL enable_nestloop = off")
-    yield True
+    with triggers.inserts_noted_once(cursor, table):
+        yield True
     cursor.execute("SET LOCAL enable_nestloop = on")
     for _, definition in indexes:
         cursor.execute(definition)
