@@ -893,16 +893,19 @@ class _Parser:
     def order(self, name: str, columns: list[str]) -> list[str]:
         return [c for c in columns if c in _KEYS[name]] if self.sink is not None else columns
 
-    def keep(self, name: str, out: dict[str, np.ndarray], parts: dict[str, list[np.ndarray]]) -> None:
-        """Keep a checked chunk, or hand it to the sink and keep only the keys."""
+    def keep(self, name: str, out: dict[str, Any], parts: dict[str, list[np.ndarray]]) -> None:
+        """Keep a checked chunk, or hand it to the sink and keep only the keys. Text columns the reader passes
+        through may be lists (what the sink takes); the rest are numpy arrays."""
         if self.sink is not None:
             if not self.errors.count:
                 self.sink(name, out)
             out = {k: out[k] for k in _KEYS[name]}
             if name == "成员":  # a valid 身份证号 is fixed by its first 17 digits: 8 bytes, not 72
                 out["id_number"] = _first17(out["id_number"], ~np.isnat(out["birth_date"]))
-        for key, array in out.items():
-            parts.setdefault(key, []).append(array)
+        for key, array in out.items():  # a kept text column as numpy text, not a list of Python strings
+            parts.setdefault(key, []).append(
+                np.asarray(array, dtype=str) if isinstance(array, list) else array
+            )
 
     def id_message(self, number: str) -> str:
         return error_message(number, self.today) or "身份证号无效"
@@ -1067,7 +1070,9 @@ class _Parser:
         self.errors.add_many(
             name, "年度", rows[bad], f"「{{}}」不是有效年度（{EARLIEST_YEAR}–{self.today.year}）", shown
         )
-        return {"household": np.asarray(household, dtype=str), "year": years.astype(np.int64)}
+        with np.errstate(invalid="ignore"):  # a year like 1e20 or inf: reported above, its cast is moot
+            year = years.astype(np.int64)
+        return {"household": np.asarray(household, dtype=str), "year": year}
 
     def finances(self, sheet: Iterator[Sequence[Any]]) -> dict[str, np.ndarray]:
         parts: dict[str, list[np.ndarray]] = {}
