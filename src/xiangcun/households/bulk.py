@@ -192,6 +192,24 @@ def _distinct(alias: str, fields: list[str], source: str, mapping: dict[str, str
 BULK_ROWS = 50_000
 
 
+def _new(cursor: Any, table: str) -> int:
+    """Rows of an id table (`_matched`) that have no target row yet: what the INSERT will write."""
+    cursor.execute(f"SELECT count(*) FROM {table} WHERE xc_id IS NULL")
+    return int(cursor.fetchone()[0])
+
+
+def _new_households(cursor: Any) -> int:
+    """Staged households not in the registry yet; counted only when there could be enough for a bulk load."""
+    staged = _staged(cursor, "xc_stage_household")
+    if staged < BULK_ROWS:
+        return staged
+    h = Household._meta.db_table
+    cursor.execute(
+        f"SELECT count(*) FROM xc_stage_household s WHERE NOT EXISTS (SELECT 1 FROM {h} h WHERE h.code = s.code)"
+    )
+    return int(cursor.fetchone()[0])
+
+
 def _staged(cursor: Any, table: str) -> int:
     cursor.execute(f"SELECT count(*) FROM {table}")
     return int(cursor.fetchone()[0])
@@ -217,8 +235,8 @@ def bulk_load(
     cursor: Any, table: str, staged: int, referenced: str | None = None, analysed: set[str] | None = None
 ) -> Iterator[bool]:
     """Drop `table`'s secondary indexes, unique constraints and its foreign keys to `referenced` while rows
-    go in, and build them again afterwards under the same names (see the module docstring). Only when
-    `staged` rows are many and the table holds fewer; yields whether it did. The table is then analysed
+    go in, and build them again afterwards under the same names (see the module docstring). Only when the
+    `staged` rows (those the INSERT will write) are many and the table holds fewer; yields whether it did. The table is then analysed
     and added to `analysed`."""
     if staged < BULK_ROWS or not _holds_fewer(cursor, table, staged):
         yield False
@@ -323,7 +341,7 @@ def merge_households(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int
         if before[-1] != after[-1]:  # the phone changed: the log gets it masked, never in full
             diff["phone"] = (mask_phone(unseal(before[3])), mask_phone(unseal(after[3])))
         audit.append((Household, Household(pk=pk, code=code, head_name=after[2]), "update", diff))
-    with bulk_load(cursor, h, _staged(cursor, "xc_stage_household"), analysed=analysed):
+    with bulk_load(cursor, h, _new_households(cursor), analysed=analysed):
         cursor.execute(
             f"INSERT INTO {h} (code, {', '.join(H_FIELDS)}, updated_at) "
             f"SELECT s.code, {new}, now() FROM xc_stage_household s "
@@ -377,7 +395,7 @@ def merge_members(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, i
         pk, before, after = row[0], row[1 : 1 + len(M_FIELDS)], row[1 + len(M_FIELDS) :]
         diff = {k: (b, a) for k, b, a in zip(M_FIELDS, before, after, strict=True) if b != a}
         audit.append((Member, Member(pk=pk, name=after[M_FIELDS.index("name")]), "update", diff))
-    with bulk_load(cursor, m, _staged(cursor, "xc_stage_member_ids"), referenced=h, analysed=analysed):
+    with bulk_load(cursor, m, _new(cursor, "xc_stage_member_ids"), referenced=h, analysed=analysed):
         cursor.execute(
             f"INSERT INTO {m} (id_number, id_number_hash, {', '.join(M_FIELDS)}, updated_at) "
             f"SELECT s.id_number, s.id_number_hash, {new_m}, now() FROM xc_stage_member_ids s WHERE s.xc_id IS NULL"
@@ -427,7 +445,7 @@ def merge_finances(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, 
             pk=household_id, code=codes.get(household_id, "")
         )
         audit.append((Finance, finance, "update", diff))
-    with bulk_load(cursor, f, _staged(cursor, "xc_stage_finance_ids"), referenced=h, analysed=analysed):
+    with bulk_load(cursor, f, _new(cursor, "xc_stage_finance_ids"), referenced=h, analysed=analysed):
         cursor.execute(
             f"INSERT INTO {f} (household_id, year, {', '.join(F_FIELDS)}, updated_at) "
             f"SELECT s.household_id, s.year, {new_f}, now() FROM xc_stage_finance_ids s WHERE s.xc_id IS NULL"
