@@ -301,7 +301,8 @@ def _update_changed(
 def _matched(cursor: Any, name: str, select: str, joins: str, alias: str, compared: str) -> None:
     """The staged rows with their target row's id (`xc_id`, NULL for a new row) and whether it differs
     (`xc_changed`), found by one join: the update, the insert and the removal then read this table instead of
-    each joining the staged rows with the whole target again (1M re-import: members about 34 -> 2x s)."""
+    each joining the staged rows with the whole target again (1M re-import, 1 % changed, under load: the
+    members took 36 s, now 24 s)."""
     cursor.execute(
         f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT s.*, {select}, {alias}.id AS xc_id, "
         f"({alias}.id IS NOT NULL AND {compared}) AS xc_changed {joins}"
