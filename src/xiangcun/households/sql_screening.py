@@ -1,19 +1,25 @@
-"""The screening rules as one SQL query, for PostgreSQL at province size (SQLite keeps the numpy evaluator).
+"""The screening rules as one SQL query, for PostgreSQL at province size (and SQLite, where it beats numpy too).
 
 Fetching 5 million member rows into Python was most of a province's screening time; here the database
 aggregates members and finances per household and evaluates every rule, and only flagged households come
-back. The rules are the same as `domain.households.screening` (tests/households/test_sql_screening.py runs
-both on random registries and asserts the same result), including its exactness: money is compared in whole
-fen on household totals, a fall of exactly 30% fires INCOME_DROP, missing rows fire no income rule.
+back, each as one bit mask of the rules that fired. The rules are the same as `domain.households.screening`
+(tests/households/test_sql_screening.py runs both on random registries and asserts the same result), including
+its exactness: money is compared in whole fen on household totals, a fall of exactly 30% fires INCOME_DROP,
+missing rows fire no income rule.
 
-The SQL is portable (CASE and SUM, no bool_or), so the equality test runs on SQLite too.
+The SQL is portable (CASE and SUM, no bool_or or FILTER), so the equality test runs on SQLite too.
 
-Shaped for PostgreSQL's planner (EXPLAIN at 100 000 and 1 000 000 households, docs/scale.md): the scope is a
-plain subquery in each `IN`, so the planner sees its real size (a materialised CTE was estimated at 200 rows
-and planned as one index lookup per household, three times); finances are joined on their unique
-(household, year) key rather than aggregated; money becomes whole fen once per household, behind an
-`OFFSET 0` fence, instead of once per rule that reads it. No index beyond the foreign keys and the finance
-key is needed: a county is a hash join over sequential scans, one household is index lookups.
+Shaped for PostgreSQL's planner (EXPLAIN at 100 000 and 1 000 000 households, docs/scale.md):
+- members and finances are each aggregated per household in a grouped subquery, so money becomes whole fen
+  once per finance row there (a grouped subquery is never inlined into the rules that read its columns; the
+  `OFFSET 0` fence used before also kept the statement out of parallel workers);
+- the scope is a plain subquery in each `IN`, so the planner sees its real size (a materialised CTE was
+  estimated at 200 rows and planned as one index lookup per household); no `IN` at all when the queryset is
+  every household;
+- a large scope (`SPLIT_FROM` households and more) is cut into `PARTS` ranges of household id, one copy of
+  the query each under `UNION ALL`: PostgreSQL's Parallel Append hands each range to one process (the
+  leader and parallel workers), where it is a merge join over index range scans in household order, with no
+  hash table of a million rows. No index beyond the foreign keys and the finance key is needed.
 """
 
 from __future__ import annotations
@@ -28,10 +34,27 @@ from xiangcun.domain.households import screening
 from .models import Finance, Household, Member
 
 WORK_MEM = "256MB"
-# Measured at 1 000 000 households (docs/scale.md): the hash tables in memory instead of spilled to disk; no
-# JIT, which cost more than it saved; no parallel workers, whose plan ran the member aggregate again in each
-# worker (one county of ten: 12.3 s server CPU with 2 workers, 6.0 s without; all ten: 21.9 s and 18.2 s).
+# Measured at 1 000 000 households (docs/scale.md). For every screening: the hash tables in memory instead of
+# spilled to disk; no JIT, which cost more than it saved; no parallel workers, whose plan for one statement
+# ran the member aggregate again in each worker.
 SETTINGS = {"work_mem": WORK_MEM, "jit": "off", "max_parallel_workers_per_gather": "0"}
+# A scope of SPLIT_FROM households or more runs as PARTS id ranges in parallel (see the module docstring):
+# each range is one process's work (no partial scans, which would make every worker aggregate all members
+# again), joined in household order rather than through hash tables. Two workers and the leader on two
+# cores; a range is taken by whichever process is free, so four ranges even out a busy core. When no
+# worker is free the leader runs every range: the same work as one statement.
+SPLIT_FROM = 100_000
+PARTS = 4
+SPLIT_SETTINGS = {
+    **SETTINGS,
+    "max_parallel_workers_per_gather": "2",
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0.001",
+    "min_parallel_table_scan_size": "1TB",
+    "min_parallel_index_scan_size": "1TB",
+    "enable_hashjoin": "off",
+    "enable_hashagg": "off",
+}
 
 
 def _set(cursor: Any, values: dict[str, str]) -> None:
@@ -45,14 +68,29 @@ def _quoted(values: tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _query(ids_sql: str, year: int, threshold_fen: int, enabled: tuple[str, ...]) -> str:
+def _query(
+    ids_sql: str | None,
+    year: int,
+    threshold_fen: int,
+    enabled: tuple[str, ...],
+    id_range: tuple[int, int] | None = None,
+    dense: bool = False,
+) -> tuple[str, int]:
+    """Flagged households of the scope (`ids_sql`, None for every household) as (户编号, net fen of the
+    year when usable, member count, rule mask: bit i for the i-th enabled rule in `RULE_CODES` order).
+
+    Also how many times the scope's subquery (and so its parameters) is in it: for members, households and,
+    in a range, finances; only for households when `dense`: then most households of `id_range` are in the
+    scope, and members and finances are read by the range alone (the join drops the few others) rather than
+    each checked against the scope."""
     h, m, f = Household._meta.db_table, Member._meta.db_table, Finance._meta.db_table
     severe = f"disability_grade IN ({_quoted(screening.SEVERE_GRADES)})"
     keep = 100 - screening.DROP_PERCENT
+    usable = "net_fen IS NOT NULL AND size > 0"
     rules = {
-        "INCOME_BELOW": "usable AND net_fen < floor_fen",
-        "RIGID_EXPENSE": "usable AND net_fen >= floor_fen AND net_fen - rigid_fen < floor_fen",
-        "INCOME_DROP": f"usable AND had_prev AND last_fen > 0 AND net_fen * 100 <= last_fen * {keep}",
+        "INCOME_BELOW": f"{usable} AND net_fen < floor_fen",
+        "RIGID_EXPENSE": f"{usable} AND net_fen >= floor_fen AND net_fen - rigid_fen < floor_fen",
+        "INCOME_DROP": f"{usable} AND last_fen > 0 AND net_fen * 100 <= last_fen * {keep}",
         "SCHOOLING": "out_of_school > 0",
         "MEDICAL_INSURANCE": "uninsured > 0",
         "HOUSING": "housing_grade IN ('C', 'D')",
@@ -66,31 +104,64 @@ def _query(ids_sql: str, year: int, threshold_fen: int, enabled: tuple[str, ...]
         "SELF_APPLIED": "self_applied",
     }
     wanted = [code for code in screening.RULE_CODES if code in enabled]
-    flags = ", ".join(f"CASE WHEN {rules[c]} THEN 1 ELSE 0 END AS {c.lower()}" for c in wanted) or "0 AS none"
-    fired = " OR ".join(f"({rules[c]})" for c in wanted) or "FALSE"
+    mask = " + ".join(f"CASE WHEN {rules[c]} THEN {1 << i} ELSE 0 END" for i, c in enumerate(wanted)) or "0"
     # school age 6–15 in `year` is a birth date in [year-15-01-01, year-5-01-01): a range on the column, no
     # per-row year extraction, and the same text on PostgreSQL and SQLite (ISO dates compare as text there)
     born_from, born_before = f"{year - 15:04d}-01-01", f"{year - 5:04d}-01-01"
 
-    def net(t: str) -> str:
-        return f"{t}.wage_income + {t}.business_income - {t}.business_cost + {t}.property_income + {t}.transfer_income"
-
-    # PostgreSQL would otherwise inline `facts` and recompute each money sum in every rule that reads it
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    def net(t: str = "") -> str:
+        p = f"{t}." if t else ""
+        return f"{p}wage_income + {p}business_income - {p}business_cost + {p}property_income + {p}transfer_income"
 
     def fen(amount: str) -> str:
         return f"CAST(ROUND(({amount}) * 100) AS BIGINT)"
 
-    return f"""
-    SELECT code, usable, net_fen, size, {flags} FROM (
+    between = "" if id_range is None else f" BETWEEN {id_range[0]} AND {id_range[1]}"
+    # the range inside the scope's subquery too: a range of its households' primary key, not the whole scope
+    scope = ids_sql if not between else f"SELECT id FROM ({ids_sql}) scope WHERE id{between}"
+
+    def where(column: str, *also: str) -> str:
+        found = [*also]
+        if ids_sql is not None and (column == "h.id" or not dense):
+            found.append(f"{column} IN ({scope})")
+        if between:
+            found.append(f"{column}{between}")
+        return f"WHERE {' AND '.join(found)}" if found else ""
+
+    if id_range is None:
+        # one process: the year's rows joined on their unique (household, year) key (index lookups for a
+        # small scope, the scope's subquery not evaluated a third time), whole fen computed once per
+        # household behind an `OFFSET 0` fence (PostgreSQL would otherwise inline the money sums into every
+        # rule that reads them; SQLite needs no fence)
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        net_fen, rigid_fen = fen(net("cur")), fen("cur.medical_out_of_pocket + cur.education_cost")
+        last_fen = fen(net("prev"))
+        finances = (
+            f"LEFT JOIN {f} cur ON cur.household_id = h.id AND cur.year = {year} "
+            f"LEFT JOIN {f} prev ON prev.household_id = h.id AND prev.year = {year - 1}"
+        )
+    else:
+        # a range in a parallel worker, where no subquery with OFFSET may run: finances grouped per
+        # household (a grouped subquery is never inlined either); unique per (household, year), so MAX
+        # picks the year's one row, NULL when there is none
+        fence, net_fen, rigid_fen, last_fen = "", "net_fen", "rigid_fen", "last_fen"
+        finances = f"""LEFT JOIN (
+            SELECT household_id,
+                MAX(CASE WHEN year = {year} THEN {fen(net())} END) AS net_fen,
+                MAX(CASE WHEN year = {year} THEN {fen("medical_out_of_pocket + education_cost")} END) AS rigid_fen,
+                MAX(CASE WHEN year = {year - 1} THEN {fen(net())} END) AS last_fen
+            FROM {f} {where("household_id", f"year IN ({year}, {year - 1})")} GROUP BY household_id
+        ) fin ON fin.household_id = h.id"""
+    uses = 0 if ids_sql is None else 1 if dense else 2 if id_range is None else 3
+    # a missing year's row gives NULL money (NULL arithmetic), so no rule reading it fires
+    sql = f"""
+    SELECT code, CASE WHEN {usable} THEN net_fen END, size, {mask} FROM (
         SELECT h.code, h.household_type, h.dibao, h.tekun, h.housing_grade, h.water_safe, h.self_applied,
             COALESCE(mem.size, 0) AS size, COALESCE(out_of_school, 0) AS out_of_school,
             COALESCE(uninsured, 0) AS uninsured, COALESCE(disabled, 0) AS disabled, COALESCE(sick, 0) AS sick,
             COALESCE(severe, 0) AS severe, COALESCE(students, 0) AS students,
-            (cur.id IS NOT NULL AND COALESCE(mem.size, 0) > 0) AS usable,
-            {fen(net("cur"))} AS net_fen, {fen("cur.medical_out_of_pocket + cur.education_cost")} AS rigid_fen,
-            {threshold_fen} * COALESCE(mem.size, 0) AS floor_fen,
-            (prev.id IS NOT NULL) AS had_prev, {fen(net("prev"))} AS last_fen
+            {net_fen} AS net_fen, {rigid_fen} AS rigid_fen, {last_fen} AS last_fen,
+            {threshold_fen} * COALESCE(mem.size, 0) AS floor_fen
         FROM {h} h
         LEFT JOIN (
             SELECT household_id, COUNT(*) AS size,
@@ -101,38 +172,70 @@ def _query(ids_sql: str, year: int, threshold_fen: int, enabled: tuple[str, ...]
                 SUM(CASE WHEN health = '患有大病' THEN 1 ELSE 0 END) AS sick,
                 SUM(CASE WHEN {severe} THEN 1 ELSE 0 END) AS severe,
                 SUM(CASE WHEN schooling IN ({_quoted(screening.POST_COMPULSORY)}) THEN 1 ELSE 0 END) AS students
-            FROM {m} WHERE household_id IN ({ids_sql}) GROUP BY household_id
+            FROM {m} {where("household_id")} GROUP BY household_id
         ) mem ON mem.household_id = h.id
-        LEFT JOIN {f} cur ON cur.household_id = h.id AND cur.year = {year}
-        LEFT JOIN {f} prev ON prev.household_id = h.id AND prev.year = {year - 1}
-        WHERE h.id IN ({ids_sql}){fence}
-    ) facts WHERE {fired} ORDER BY code
+        {finances}
+        {where("h.id")}{fence}
+    ) facts WHERE {mask} <> 0
     """
+    return sql, uses
+
+
+def _ranges(cursor: Any, ids_sql: str | None, params: tuple[Any, ...]) -> tuple[list[tuple[int, int]], bool]:
+    """PARTS id ranges covering the scope when it is large enough to split on PostgreSQL (else none), and
+    whether the scope holds at least half the ids of its span (a county imported in one go does)."""
+    if connection.vendor != "postgresql":
+        return [], False
+    source = Household._meta.db_table if ids_sql is None else f"({ids_sql}) scope"
+    cursor.execute(f"SELECT COUNT(*), MIN(id), MAX(id) FROM {source}", params)
+    count, low, high = cursor.fetchone()
+    if count < SPLIT_FROM:
+        return [], False
+    step = (high - low) // PARTS + 1
+    return [
+        (low + k * step, min(high, low + (k + 1) * step - 1)) for k in range(PARTS)
+    ], count * 2 > high - low
 
 
 def run_screening_sql(
     households: QuerySet[Household], year: int, threshold: float, enabled: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """Same result as `services.run_screening`'s numpy path: flagged households by 户编号."""
-    ids_sql, params = households.order_by().values("id").query.sql_with_params()
-    wanted = [code for code in screening.RULE_CODES if code in enabled]
-    sql = _query(ids_sql, int(year), round(float(threshold) * 100), tuple(wanted))
+    """Same result as `services.run_screening_numpy`: flagged households by 户编号."""
+    query = households.query
+    ids_sql: str | None
+    if not query.where and not query.is_sliced and not query.distinct and not query.combinator:
+        ids_sql, params = None, ()  # every household: no scope subquery to join
+    else:
+        ids_sql, params = households.order_by().values("id").query.sql_with_params()
+    wanted = tuple(code for code in screening.RULE_CODES if code in enabled)
+    year, threshold_fen = int(year), round(float(threshold) * 100)
     out = []
     with transaction.atomic(), connection.cursor() as cursor:
+        ranges, dense = _ranges(cursor, ids_sql, params)
+        if not ranges:
+            sql, uses = _query(ids_sql, year, threshold_fen, wanted)
+            arguments = [*params] * uses
+        else:
+            parts = [_query(ids_sql, year, threshold_fen, wanted, r, dense) for r in ranges]
+            sql = f"SELECT * FROM ({' UNION ALL '.join(f'({part})' for part, _ in parts)}) parts"
+            arguments = [*params] * sum(uses for _, uses in parts)
         if connection.vendor == "postgresql":
             # for this statement only (local to the transaction, and restored below when an outer
             # transaction continues); see SETTINGS
-            cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in SETTINGS)}", list(SETTINGS))
-            saved = dict(zip(SETTINGS, cursor.fetchone(), strict=True))
-            _set(cursor, SETTINGS)
-        cursor.execute(sql, [*params, *params])
+            settings = SPLIT_SETTINGS if ranges else SETTINGS
+            cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in settings)}", list(settings))
+            saved = dict(zip(settings, cursor.fetchone(), strict=True))
+            _set(cursor, settings)
+        cursor.execute(sql, arguments)
         rows = cursor.fetchall()
         if connection.vendor == "postgresql":
             _set(cursor, saved)
-        for row in rows:
-            code, usable, net_fen, size = row[:4]
-            rules = [c for c, v in zip(wanted, row[4:], strict=True) if v]
-            income = round(float(net_fen) / 100 / size, 2) if usable else None
-            out.append({"household": code, "rules": rules, "per_capita_income": income})
+    names: dict[int, list[str]] = {}
+    for code, net_fen, size, mask in rows:
+        rules = names.get(mask)
+        if rules is None:
+            rules = names[mask] = [c for i, c in enumerate(wanted) if mask >> i & 1]
+        income = None if net_fen is None else round(float(net_fen) / 100 / size, 2)
+        out.append({"household": code, "rules": list(rules), "per_capita_income": income})
     out.sort(key=lambda r: r["household"])
     return out
