@@ -82,8 +82,8 @@ class LookupHashField(models.CharField):
 
     def db_parameters(self, connection: Any) -> dict[str, Any]:
         """On PostgreSQL the column compares bytes (collation "C"): a hash is matched, never sorted for people,
-        and its unique index builds about three times faster than under a language's collation (3.4 M 身份证号
-        hashes: 15 s under C.UTF-8)."""
+        and its unique index builds faster than under a language's collation (the 1M import's key over 3.4 M
+        身份证号 hashes: 5.9 s under C.UTF-8, 3.2 s under C)."""
         params = super().db_parameters(connection)
         if connection.vendor == "postgresql":
             params["collation"] = "C"
