@@ -253,7 +253,7 @@ def _partitioned_sql(county: int | None) -> str:
     from xiangcun.households.sql_screening import _query
 
     where = "" if county is None else f" WHERE county = {county}"
-    sql = _query(f"SELECT id FROM px_household{where}", 2025, 600000, tuple(RULE_CODES))
+    sql, _ = _query(f"SELECT id FROM px_household{where}", 2025, 600000, tuple(RULE_CODES))
     also = "" if county is None else f"county = {county} AND "
     swaps = [
         (f"FROM {TABLES[1]} WHERE household_id IN", f"FROM px_member WHERE {also}(county, household_id) IN"),
