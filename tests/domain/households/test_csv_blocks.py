@@ -171,3 +171,39 @@ def test_a_long_line_of_short_cells_is_read_and_a_long_cell_reported() -> None:
     fast, rows = both(files(sheets))
     assert [str(e) for e in fast.errors] == ["「成员」表第3行「姓名」列：内容过长（超过 100 个字）"]
     assert_same(fast, rows)
+
+
+@pytest.mark.parametrize("block", [300, 1 << 22])
+def test_number_blocks_read_from_bytes_equal_the_csv_module(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """收支 blocks of whole numbers are read from their bytes: codes of any length (the first and the last
+    line short), numbers of 1 to 16 digits, a leading zero and an amount over the limit give what the csv
+    module path gives."""
+    monkeypatch.setattr(wb._CsvRows, "BLOCK", block)
+    read = wb._numeric_block
+    parsed: list[object] = []
+    monkeypatch.setattr(wb, "_numeric_block", lambda *a, **k: parsed.append(read(*a, **k)) or parsed[-1])
+    sheets = lines(30)
+    sheets["户"][1] = sheets["户"][1].replace("H000", "H")
+    sheets["户"][2] = sheets["户"][2].replace("H001", "H" * 100)
+    sheets["成员"][1] = sheets["成员"][1].replace("H000", "H")
+    sheets["成员"][2] = sheets["成员"][2].replace("H001", "H" * 100)
+    sheets["收支"][1] = sheets["收支"][1].replace("H000,2024,1000", "H,2024,7")
+    sheets["收支"][2] = sheets["收支"][2].replace("H001", "H" * 100).replace(",1001,", ",0001001,")
+    sheets["收支"][-1] = sheets["收支"][-1].rsplit(",", 1)[0] + ",5"
+    fast, rows = both(files(sheets))
+    assert (
+        fast.ok and float(fast.finances[0]["工资性收入"]) == 7 and fast.finances[1]["household"] == "H" * 100
+    )
+    assert_same(fast, rows)
+    assert any(isinstance(p, wb._Numeric) for p in parsed)  # the bytes path was taken
+    for digits in (8, 15, 16):
+        sheets["收支"][5] = sheets["收支"][5].replace(",0,", f",{'9' * digits},", 1)
+        fast, rows = both(files(sheets))
+        assert [str(e) for e in fast.errors] == [
+            f"「收支」表第6行「财产性收入」列：金额 {float('9' * digits):g} 不合理（单户单年上限 10,000,000 元）"
+        ]
+        assert_same(fast, rows)
+        sheets = {**sheets, "收支": [*sheets["收支"]]}
+        sheets["收支"][5] = sheets["收支"][5].replace(f",{'9' * digits},", ",0,", 1)

@@ -665,19 +665,23 @@ def _numeric_block(text: str, lines: int, width: int, latest_year: int) -> _Nume
     code_length = int(lengths[:, 0].max())
     if lengths.min() < 1 or code_length > MAX_CELL_CHARS or lengths[:, 1:].max() > 15:
         return None
-    last = len(raw) - 1
-    codes = raw[np.minimum(starts[:, :1] + np.arange(code_length), last)]  # past a code's end: zeroed below
+    # zero bytes around the block: gathers that run past a short field's ends read zeros, not out of range
+    pad = 16
+    padded = np.zeros(pad + len(raw) + MAX_CELL_CHARS, dtype=np.uint8)
+    padded[pad : pad + len(raw)] = raw
+    codes = padded[starts[:, :1] + (pad + np.arange(code_length))]
     codes[np.arange(code_length) >= lengths[:, :1]] = 0
     # each number right-aligned in `longest` digits: position j of a field ending at e is byte e - longest + j
     longest = int(lengths[:, 1:].max())
-    ends = separators[:, 1:]
-    digits = raw[np.clip(ends[..., None] - np.arange(longest, 0, -1), 0, last)] - np.uint8(48)
+    digits = padded[separators[:, 1:, None] + (pad - np.arange(longest, 0, -1))] - np.uint8(48)
     inside = np.arange(longest) >= longest - lengths[:, 1:, None]
     if (inside & (digits > 9)).any():
         return None
-    values = (np.where(inside, digits, 0).astype(np.int64) @ 10 ** np.arange(longest - 1, -1, -1)).astype(
-        float
-    )
+    digits[~inside] = 0
+    whole = np.zeros(digits.shape[:2], dtype=np.int64)
+    for j in range(longest):
+        whole = whole * 10 + digits[:, :, j]
+    values = whole.astype(float)
     if ((values[:, 0] < EARLIEST_YEAR) | (values[:, 0] > latest_year)).any():
         return None  # the message shows the cell as written
     return _Numeric(np.ascontiguousarray(codes).view(f"S{code_length}").ravel().astype(str), values)
