@@ -236,9 +236,6 @@ class _Errors:
 
 
 Sink = Callable[[str, dict[str, np.ndarray]], None]
-# What the cross-sheet checks need of each sheet when the full rows go to a sink instead of memory.
-_KEYS = {"户": ("code", "_row"), "成员": ("household", "id_number", "birth_date", "_row"),
-         "收支": ("household", "year", "_row")}  # fmt: skip
 
 
 def read_registry(
@@ -259,10 +256,10 @@ def read_registry(
 
     village_codes: the 行政村/社区 codes the importing user may use (the caller knows the regions).
     Sheets are read one at a time and checked `_CHUNK` rows at a time. With a `sink`, every checked chunk
-    (the columns `Records` would hold) is handed to it while no error has been found, and only the key
-    columns the cross-sheet checks need stay in memory: the returned registry then holds 户编号 (户),
-    户编号/身份证号 key/出生日期 (成员) and 户编号/年度 (收支). A caller writing chunks somewhere must
-    discard them when the result has errors (the last row may be the bad one).
+    (the columns `Records` would hold) is handed to it while no error has been found, and only the integers
+    the cross-sheet checks need stay in memory (`_Keys`): the returned registry then holds 户编号 (户) and
+    no member or 收支 columns, only `member_household`, `finance_household` and the rows. A caller writing
+    chunks somewhere must discard them when the result has errors (the last row may be the bad one).
 
     mapping: the county's own sheet and column names (`mapping.py`); headers are renamed and columns
     rearranged before any check, so the checks and the report are the template's. Without one, the header
@@ -292,11 +289,16 @@ def read_registry(
         return Registry(errors=[CellError("", 0, "", "文件太大，内存不足，请按乡镇分批导入")], error_count=1)
     if len(tables) < len(SHEETS):
         return _failed(errors, previews)
-    households, members, finances = tables["户"], tables["成员"], tables["收支"]
-    household_rows, member_rows = households["_row"], members["_row"]
-    member_index, finance_index = _cross_checks(households, members, finances, errors)
+    keys = parsed.keys
+    del parsed  # the parser's chunks are gone; only the kept keys are left
+    member_index, finance_index = _cross_checks(keys, errors)
     if errors.count:
         return _failed(errors, previews)
+    household_rows, member_rows = keys.rows["户"].array(), keys.rows["成员"].array()
+    if sink is not None:
+        tables["户"] = {"code": np.strings.decode(keys.codes.array(), "utf-8")}
+    del keys
+    households, members, finances = ({k: v for k, v in tables[n].items() if k != "_row"} for n in SHEETS)
     return Registry(
         Records(households), Records(members), Records(finances), [], 0, member_index, finance_index,
         household_rows, member_rows, previews,
@@ -887,6 +889,7 @@ class _Parser:
         self.today = today
         self.villages = np.asarray(sorted(set(village_codes)), dtype=str)
         self.sink = sink
+        self.keys = _Keys()
         # per set of enumerated columns: joined values -> combination number, and each combination's codes
         self.combinations: dict[tuple[str, ...], tuple[dict[str, int], list[list[int]]]] = {}
 
@@ -895,17 +898,17 @@ class _Parser:
         return read(rows)
 
     def order(self, name: str, columns: list[str]) -> list[str]:
-        return [c for c in columns if c in _KEYS[name]] if self.sink is not None else columns
+        return [] if self.sink is not None else columns
 
     def keep(self, name: str, out: dict[str, Any], parts: dict[str, list[np.ndarray]]) -> None:
-        """Keep a checked chunk, or hand it to the sink and keep only the keys. Text columns the reader passes
-        through may be lists (what the sink takes); the rest are numpy arrays."""
+        """Keep a checked chunk whole, or hand it to the sink (while no error has been found); either way its
+        keys go to `self.keys`. Text columns the reader passes through may be lists (what the sink takes);
+        the rest are numpy arrays."""
+        self.keys.add(name, out)
         if self.sink is not None:
             if not self.errors.count:
                 self.sink(name, out)
-            out = {k: out[k] for k in _KEYS[name]}
-            if name == "成员":  # a valid 身份证号 is fixed by its first 17 digits: 8 bytes, not 72
-                out["id_number"] = _first17(out["id_number"], ~np.isnat(out["birth_date"]))
+            return
         for key, array in out.items():  # a kept text column as numpy text, not a list of Python strings
             parts.setdefault(key, []).append(
                 np.asarray(array, dtype=str) if isinstance(array, list) else array
@@ -1160,61 +1163,197 @@ def _join(parts: dict[str, list[np.ndarray]], order: list[str]) -> dict[str, np.
 # ---------------------------------------------------------------- checks across rows and sheets
 
 
+class _Grown:
+    """A numpy array appended to in place, grown by half when full: a key column never exists twice, as
+    parts concatenated at the end would for a moment. An integer column widens to int64 for a value that
+    does not fit (a 年度 like 1e20, already reported), a byte-text column to its longest value."""
+
+    def __init__(self, dtype: Any) -> None:
+        self.data = np.zeros(4096, dtype)
+        self.size = 0
+
+    def extend(self, values: np.ndarray) -> None:
+        if values.dtype.kind == "S" and values.itemsize > self.data.itemsize:
+            self.data = self.data.astype(values.dtype)
+        elif values.dtype.kind in "iu" and len(values) and self.data.dtype.kind == "i":
+            bounds = np.iinfo(self.data.dtype)
+            if values.min() < bounds.min or values.max() > bounds.max:
+                self.data = self.data.astype(np.int64)
+        end = self.size + len(values)
+        if end > len(self.data):
+            self.data.resize(max(end, len(self.data) * 3 // 2), refcheck=False)
+        self.data[self.size : end] = values
+        self.size = end
+
+    def array(self) -> np.ndarray:
+        """The values (no more may be added: the array is trimmed in place)."""
+        if len(self.data) != self.size:
+            self.data.resize(self.size, refcheck=False)
+        return self.data
+
+
+def _encoded(texts: np.ndarray | list[str]) -> np.ndarray:
+    """Texts as UTF-8 bytes: an 18-character 户编号 is 18 bytes instead of numpy text's 72."""
+    texts = np.asarray(texts)
+    return texts if texts.dtype.kind == "S" else np.strings.encode(texts.astype(str), "utf-8")
+
+
+class _Keys:
+    """What the checks across rows and sheets need, kept compactly while the sheets go past (issue 12: a
+    5 000 000-household registry in a bounded memory).
+
+    户 is read whole before 成员 and 收支 (SHEETS order), so each of their chunks is matched to household
+    indexes as it arrives and only integers stay: per member (household, 身份证号 key, row) and per 收支 row
+    (household, 年度, row). 户编号 stay as UTF-8 bytes, for the messages. A row whose 户编号 is no household
+    (blank or unknown, rare) keeps its code text aside; `_cross_checks` reports it as before.
+    """
+
+    def __init__(self) -> None:
+        self.codes = _Grown("S1")
+        self.rows = {name: _Grown(np.int32) for name in SHEETS}
+        self.household = {"成员": _Grown(np.int32), "收支": _Grown(np.int32)}
+        self.id_keys = _Grown(np.int64)
+        self.years = _Grown(np.int16)
+        self.missing: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {
+            "成员": ([], []),
+            "收支": ([], []),
+        }
+        self.missing_codes: dict[str, np.ndarray] = {}  # per sheet: the distinct codes of those rows
+        self.table: tuple[np.ndarray, np.ndarray] | None = None
+        self.repeat = self.first = np.zeros(0, np.int64)  # repeated 户编号 and the row each repeats
+        self.unique = np.zeros(0, bool)  # households other rows may point at: code not blank, not a repeat
+
+    def add(self, name: str, out: dict[str, Any]) -> None:
+        rows = np.asarray(out["_row"])
+        if name == "户":
+            self.codes.extend(_encoded(out["code"]))
+            self.rows[name].extend(rows)
+            return
+        start = self.rows[name].size
+        codes = _encoded(out["household"])
+        index = self.lookup(codes)
+        absent = np.flatnonzero(index < 0)
+        if len(absent):
+            positions, texts = self.missing[name]
+            positions.append(absent + start)
+            texts.append(codes[absent])
+        self.household[name].extend(index)
+        self.rows[name].extend(rows)
+        if name == "成员":  # a valid 身份证号 is fixed by its first 17 digits: 8 bytes, not 72
+            valid = ~np.isnat(out["birth_date"])
+            keys = _first17(out["id_number"], valid)
+            invalid = np.flatnonzero(~valid)
+            keys[invalid] = -1 - (start + invalid)  # unlike any other: only valid numbers can repeat
+            self.id_keys.extend(keys)
+        else:
+            self.years.extend(np.asarray(out["year"]))
+
+    def lookup(self, codes: np.ndarray) -> np.ndarray:
+        """Index of the household of each 户编号 (a repeated code: its first row), −1 where none."""
+        if self.table is None:
+            self.table = self._table()
+        ordered, positions = self.table
+        if not len(ordered) or not len(codes):
+            return np.full(len(codes), -1, np.int32)
+        at = np.minimum(np.searchsorted(ordered, codes), len(ordered) - 1)
+        return np.where(ordered[at] == codes, positions[at], -1).astype(np.int32)
+
+    def _table(self) -> tuple[np.ndarray, np.ndarray]:
+        """The household codes sorted, once 户 is complete; finds the repeated ones on the way."""
+        codes = self.codes.array()
+        filled = np.flatnonzero(codes != b"")
+        order, starts = _groups(codes[filled])
+        self.repeat, self.first = _repeats(order, starts)
+        self.repeat, self.first = filled[self.repeat], filled[self.first]
+        self.unique = codes != b""
+        self.unique[self.repeat] = False
+        kept = order[starts]  # the first row of each code (the sort is stable)
+        return codes[filled[kept]], filled[kept].astype(np.int32)
+
+    def index(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(household per row, rows whose code is not blank and no household, the texts of their codes).
+        A row with no household gets len(households) + the number of its code among those, so that rows
+        compare equal exactly when their 户编号 texts do."""
+        self.lookup(np.zeros(0, "S1"))  # 成员 or 收支 may have had no rows
+        index = self.household[name].array()
+        positions, texts = self.missing[name]
+        if not positions:
+            return index, np.zeros(0, np.int64), np.zeros(0, "S1")
+        where, codes = np.concatenate(positions), np.concatenate(texts)
+        self.missing[name] = ([], [])
+        distinct, number = np.unique(codes, return_inverse=True)
+        self.missing_codes[name] = distinct
+        index[where] = len(self.codes.array()) + number
+        named = codes != b""
+        return index, where[named], codes[named]
+
+    def texts(self, name: str, index: np.ndarray, limit: int) -> list[str]:
+        """户编号 as text of the first `limit` entries of `index` (what `index` gave)."""
+        codes, count = self.codes.array(), len(self.codes.array())
+        outside = self.missing_codes.get(name, np.zeros(0, "S1"))
+        return [
+            (codes[k] if k < count else outside[k - count]).decode("utf-8") for k in index[:limit].tolist()
+        ]
+
+
+def _decoded(codes: np.ndarray, limit: int) -> list[str]:
+    return [c.decode("utf-8") for c in codes[:limit].tolist()]
+
+
+def _groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stable sort order, whether each sorted value starts a run of equal ones)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.ones(len(values), bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return order, starts
+
+
+def _repeats(order: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position of each repeat, position of the first occurrence it repeats), in file order."""
+    repeat = np.flatnonzero(~starts)
+    if not len(repeat):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    run_starts = np.flatnonzero(starts)
+    first = order[run_starts[np.searchsorted(run_starts, repeat, side="right") - 1]]
+    positions = order[repeat]
+    by_row = np.argsort(positions, kind="stable")
+    return positions[by_row], first[by_row]
+
+
 def _duplicates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(position of each repeat, position of the first occurrence it repeats), in file order."""
     if len(values) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    starts = np.r_[True, ordered[1:] != ordered[:-1]]
-    first = order[np.flatnonzero(starts)][np.cumsum(starts) - 1]
-    repeat = ~starts
-    positions, firsts = order[repeat], first[repeat]
-    by_row = np.argsort(positions, kind="stable")
-    return positions[by_row], firsts[by_row]
+    return _repeats(*_groups(values))
 
 
-def _lookup(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Index into `keys` of each value, −1 where absent (keys are unique)."""
-    if len(keys) == 0:
-        return np.full(len(values), -1, np.int64)
-    sorter = np.argsort(keys, kind="stable")
-    at = np.clip(np.searchsorted(keys, values, sorter=sorter), 0, len(keys) - 1)
-    index = sorter[at]
-    return np.where(keys[index] == values, index, -1).astype(np.int64)
+def _cross_checks(keys: _Keys, errors: _Errors) -> tuple[np.ndarray, np.ndarray]:
+    """Repeated 户编号, members and 收支 rows of no household, a person in two households or twice in one,
+    households without members, repeated 收支 years; (member_household, finance_household)."""
+    limit = errors.limit
+    keys.lookup(np.zeros(0, "S1"))
+    codes, h_rows = keys.codes.array(), keys.rows["户"].array()
+    repeat, first = keys.repeat, keys.first
+    errors.add_many(
+        "户", "户编号", h_rows[repeat], "「{}」与第{}行重复", _decoded(codes[repeat], limit), h_rows[first]
+    )
 
+    m_rows = keys.rows["成员"].array()
+    member_index, orphan, orphan_codes = keys.index("成员")
+    errors.add_many(
+        "成员", "户编号", m_rows[orphan], "「{}」在「户」表中不存在", _decoded(orphan_codes, limit)
+    )
 
-def _cross_checks(
-    households: dict[str, np.ndarray],
-    members: dict[str, np.ndarray],
-    finances: dict[str, np.ndarray],
-    errors: _Errors,
-) -> tuple[np.ndarray, np.ndarray]:
-    codes, h_rows = households["code"], households["_row"]
-    filled = np.flatnonzero(codes != "")
-    repeat, first = _duplicates(codes[filled])
-    repeat, first = filled[repeat], filled[first]
-    errors.add_many("户", "户编号", h_rows[repeat], "「{}」与第{}行重复", codes[repeat], h_rows[first])
-
-    unique_codes = codes.copy()
-    unique_codes[repeat] = ""  # a repeated code points at its first row
-    m_codes, m_rows = members["household"], members["_row"]
-    member_index = _lookup(unique_codes, m_codes)
-    orphan = np.flatnonzero((member_index < 0) & (m_codes != ""))
-    errors.add_many("成员", "户编号", m_rows[orphan], "「{}」在「户」表中不存在", m_codes[orphan])
-
-    numbers = members["id_number"]
-    valid = np.flatnonzero(~np.isnat(members["birth_date"]))
-    repeat_m, first_m = _duplicates(numbers[valid])
-    repeat_m, first_m = valid[repeat_m], valid[first_m]
-    other = m_codes[repeat_m] != m_codes[first_m]
+    repeat_m, first_m = _duplicates(keys.id_keys.array())
+    other = member_index[repeat_m] != member_index[first_m]
     errors.add_many(
         "成员",
         "身份证号",
         m_rows[repeat_m[other]],
         "与第{}行（户 {}）重复：同一人不能登记在两户",
         m_rows[first_m[other]],
-        m_codes[first_m[other]],
+        keys.texts("成员", member_index[first_m[other]], limit),
     )
     errors.add_many(
         "成员",
@@ -1224,30 +1363,37 @@ def _cross_checks(
         m_rows[first_m[~other]],
     )
 
-    has_members = np.bincount(member_index[member_index >= 0], minlength=len(codes)) > 0
-    empty = np.flatnonzero(~has_members & (unique_codes != ""))
-    errors.add_many("户", "户编号", h_rows[empty], "户「{}」在「成员」表中没有任何成员", codes[empty])
+    has_members = np.zeros(len(codes), bool)
+    has_members[member_index[member_index < len(codes)]] = True
+    empty = np.flatnonzero(~has_members & keys.unique)
+    errors.add_many(
+        "户", "户编号", h_rows[empty], "户「{}」在「成员」表中没有任何成员", _decoded(codes[empty], limit)
+    )
 
-    f_codes, f_rows, years = finances["household"], finances["_row"], finances["year"]
-    finance_index = _lookup(unique_codes, f_codes)
-    orphan_f = np.flatnonzero((finance_index < 0) & (f_codes != ""))
-    errors.add_many("收支", "户编号", f_rows[orphan_f], "「{}」在「户」表中不存在", f_codes[orphan_f])
-    if len(years) and finance_index.min() >= 0 and years.min() >= 0 and years.max() < 10_000:
-        keys = finance_index * 10_000 + years  # every code found: equal codes ⟺ equal household index
-    else:
-        keys = np.strings.add(np.strings.add(f_codes, "|"), years.astype(str))
-    repeat_f, first_f = _duplicates(keys)
+    f_rows, years = keys.rows["收支"].array(), keys.years.array()
+    finance_index, orphan_f, orphan_f_codes = keys.index("收支")
+    errors.add_many(
+        "收支", "户编号", f_rows[orphan_f], "「{}」在「户」表中不存在", _decoded(orphan_f_codes, limit)
+    )
+    if not len(years) or (years.min() >= 0 and years.max() < 10_000):
+        pairs = finance_index.astype(np.int64) * 10_000 + years
+    else:  # a year out of range (already reported): years numbered in order instead
+        distinct, number = np.unique(years, return_inverse=True)
+        pairs = finance_index.astype(np.int64) * len(distinct) + number
+    repeat_f, first_f = _duplicates(pairs)
+    del pairs
     errors.add_many(
         "收支",
         "年度",
         f_rows[repeat_f],
         "户「{}」的 {} 年收支与第{}行重复",
-        f_codes[repeat_f],
+        keys.texts("收支", finance_index[repeat_f], limit),
         years[repeat_f],
         f_rows[first_f],
     )
-    for table in (households, members, finances):
-        table.pop("_row")
+    count = len(codes)
+    member_index[member_index >= count] = -1
+    finance_index[finance_index >= count] = -1
     return member_index, finance_index
 
 
