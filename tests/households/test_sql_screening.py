@@ -162,7 +162,12 @@ def test_a_large_screening_runs_in_parallel_workers(county, monkeypatch) -> None
             plans.append("\n".join(r[0] for r in raw.fetchall()))
         return run(sql, params, many, context)
 
-    with transaction.atomic(), connection.execute_wrapper(explain):
+    names = ", ".join(f"current_setting('{n}')" for n in sql_screening.SPLIT_SETTINGS)
+    with transaction.atomic(), connection.execute_wrapper(explain), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {names}")
+        before = cursor.fetchone()
         found = run_screening_sql(Household.objects.all(), YEAR, 6000.0, ("HOUSING",))
+        cursor.execute(f"SELECT {names}")
+        assert cursor.fetchone() == before  # the statement's settings (hash joins off, …) did not outlive it
     assert len(found) == 8
     assert len(plans) == 1 and "Gather" in plans[0] and "Parallel Append" in plans[0]
