@@ -10,9 +10,10 @@ missing rows fire no income rule.
 The SQL is portable (CASE and SUM, no bool_or or FILTER), so the equality test runs on SQLite too.
 
 Shaped for PostgreSQL's planner (EXPLAIN at 100 000 and 1 000 000 households, docs/scale.md):
-- members and finances are each aggregated per household in a grouped subquery, so money becomes whole fen
-  once per finance row there (a grouped subquery is never inlined into the rules that read its columns; the
-  `OFFSET 0` fence used before also kept the statement out of parallel workers);
+- members are aggregated per household in a grouped subquery; money becomes whole fen once per household,
+  not once per rule that reads it: in one process the finance rows are joined on their (household, year)
+  key behind an `OFFSET 0` fence, in a range they are grouped per household (a grouped subquery is never
+  inlined either, and PostgreSQL never runs a subquery with `OFFSET` in a parallel worker);
 - the scope is a plain subquery in each `IN`, so the planner sees its real size (a materialised CTE was
   estimated at 200 rows and planned as one index lookup per household); no `IN` at all when the queryset is
   every household;
