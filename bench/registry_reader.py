@@ -71,7 +71,7 @@ def main() -> None:
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     assert registry.ok, [str(e) for e in registry.errors[:3]]
     result = {"file": os.path.basename(args.path), "seal": args.seal, "wall_s": round(wall, 1),
-              "cpu_s": round(cpu, 1), "households": len(registry.households),
+              "cpu_s": round(cpu, 1), "households": len(registry.household_rows),
               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}  # fmt: skip
     if args.digest:
         result["digest"] = digest.hexdigest()[:16]

@@ -257,8 +257,8 @@ def read_registry(
     village_codes: the 行政村/社区 codes the importing user may use (the caller knows the regions).
     Sheets are read one at a time and checked `_CHUNK` rows at a time. With a `sink`, every checked chunk
     (the columns `Records` would hold) is handed to it while no error has been found, and only the integers
-    the cross-sheet checks need stay in memory (`_Keys`): the returned registry then holds 户编号 (户) and
-    no member or 收支 columns, only `member_household`, `finance_household` and the rows. A caller writing
+    the cross-sheet checks need stay in memory (`_Keys`): the returned registry then holds no columns, only
+    `household_rows`, `member_rows`, `member_household` and `finance_household`. A caller writing
     chunks somewhere must discard them when the result has errors (the last row may be the bad one).
 
     mapping: the county's own sheet and column names (`mapping.py`); headers are renamed and columns
@@ -282,6 +282,7 @@ def read_registry(
                 break
             if preview_rows:
                 rows = _captured(rows, previews[name], preview_rows)
+            parsed.keys.reserve(name, min(reading.counts.get(name, 0), limits[name]))
             tables[name] = parsed.sheet(name, rows)
     except RegistryFileError as exc:
         return Registry(errors=[CellError("", 0, "", str(exc))], error_count=1, preview=previews)
@@ -295,8 +296,6 @@ def read_registry(
     if errors.count:
         return _failed(errors, previews)
     household_rows, member_rows = keys.rows["户"].array(), keys.rows["成员"].array()
-    if sink is not None:
-        tables["户"] = {"code": np.strings.decode(keys.codes.array(), "utf-8")}
     del keys
     households, members, finances = ({k: v for k, v in tables[n].items() if k != "_row"} for n in SHEETS)
     return Registry(
@@ -313,10 +312,12 @@ class _Reading:
     errors: _Errors
     mapping: ColumnMapping | None
     previews: dict[str, SheetPreview] | None
+    counts: dict[str, int] = field(default_factory=dict)  # rows per sheet as counted before reading
 
     def header(self, name: str, header_row: Sequence[Any], rows: int) -> list[int] | None:
         """The file column of each template column (None: the header is wrong, reported), after the mapping."""
         columns = SHEETS[name]
+        self.counts[name] = rows
         header = [_text(v) for v in header_row]
         if self.mapping is None:
             ok = _header_ok(name, columns, header, rows, self.limits, self.errors)
@@ -1164,24 +1165,32 @@ def _join(parts: dict[str, list[np.ndarray]], order: list[str]) -> dict[str, np.
 
 
 class _Grown:
-    """A numpy array appended to in place, grown by half when full: a key column never exists twice, as
-    parts concatenated at the end would for a moment. An integer column widens to int64 for a value that
-    does not fit (a 年度 like 1e20, already reported), a byte-text column to its longest value."""
+    """A numpy array appended to, in room reserved for the sheet's rows (untouched room costs no memory) and
+    grown by half past it: a key column never exists twice, as parts concatenated at the end would for a
+    moment. An integer column widens to int64 for a value that does not fit (a 年度 like 1e20, already
+    reported), a byte-text column to its longest value."""
 
     def __init__(self, dtype: Any) -> None:
-        self.data = np.zeros(4096, dtype)
+        self.data = np.empty(4096, dtype)
         self.size = 0
+
+    def reserve(self, count: int, dtype: Any = None) -> None:
+        dtype = self.data.dtype if dtype is None else np.dtype(dtype)
+        if count > len(self.data) or dtype != self.data.dtype:
+            data = np.empty(max(count, len(self.data)), dtype)
+            data[: self.size] = self.data[: self.size]
+            self.data = data
 
     def extend(self, values: np.ndarray) -> None:
         if values.dtype.kind == "S" and values.itemsize > self.data.itemsize:
-            self.data = self.data.astype(values.dtype)
+            self.reserve(0, values.dtype)
         elif values.dtype.kind in "iu" and len(values) and self.data.dtype.kind == "i":
             bounds = np.iinfo(self.data.dtype)
             if values.min() < bounds.min or values.max() > bounds.max:
-                self.data = self.data.astype(np.int64)
+                self.reserve(0, np.int64)
         end = self.size + len(values)
         if end > len(self.data):
-            self.data.resize(max(end, len(self.data) * 3 // 2), refcheck=False)
+            self.reserve(max(end, len(self.data) * 3 // 2))
         self.data[self.size : end] = values
         self.size = end
 
@@ -1195,7 +1204,26 @@ class _Grown:
 def _encoded(texts: np.ndarray | list[str]) -> np.ndarray:
     """Texts as UTF-8 bytes: an 18-character 户编号 is 18 bytes instead of numpy text's 72."""
     texts = np.asarray(texts)
-    return texts if texts.dtype.kind == "S" else np.strings.encode(texts.astype(str), "utf-8")
+    if texts.dtype.kind == "S":
+        return texts
+    texts = texts.astype(str)
+    try:
+        return texts.astype("S")  # ASCII, the usual 户编号: a third of the cost of encoding
+    except UnicodeEncodeError:
+        return np.strings.encode(texts, "utf-8")
+
+
+def _hashes(codes: np.ndarray, width: int) -> np.ndarray:
+    """FNV-1a of each byte text padded (or cut) to `width` bytes: sorting and searching 64-bit numbers is
+    several times faster than comparing texts. Equal hashes are checked against the texts wherever it
+    matters, so a collision costs time, never a wrong result."""
+    codes = np.ascontiguousarray(codes.astype(f"S{width}"))
+    data = codes.view(np.uint8).reshape(len(codes), width)
+    hashes = np.full(len(codes), 0xCBF29CE484222325, np.uint64)
+    for j in range(width):
+        hashes ^= data[:, j]
+        hashes *= np.uint64(0x100000001B3)
+    return hashes
 
 
 class _Keys:
@@ -1219,9 +1247,19 @@ class _Keys:
             "收支": ([], []),
         }
         self.missing_codes: dict[str, np.ndarray] = {}  # per sheet: the distinct codes of those rows
-        self.table: tuple[np.ndarray, np.ndarray] | None = None
+        self.table: tuple[np.ndarray, np.ndarray] | None = None  # (sorted hashes or codes, household)
+        self.hashed = True
         self.repeat = self.first = np.zeros(0, np.int64)  # repeated 户编号 and the row each repeats
         self.unique = np.zeros(0, bool)  # households other rows may point at: code not blank, not a repeat
+
+    def reserve(self, name: str, rows: int) -> None:
+        """Room for a sheet's rows (as counted before reading: blank rows included), before its first chunk."""
+        self.rows[name].reserve(rows)
+        if name == "户":
+            self.codes.reserve(rows)
+        else:
+            self.household[name].reserve(rows)
+            (self.id_keys if name == "成员" else self.years).reserve(rows)
 
     def add(self, name: str, out: dict[str, Any]) -> None:
         rows = np.asarray(out["_row"])
@@ -1255,20 +1293,30 @@ class _Keys:
         ordered, positions = self.table
         if not len(ordered) or not len(codes):
             return np.full(len(codes), -1, np.int32)
-        at = np.minimum(np.searchsorted(ordered, codes), len(ordered) - 1)
-        return np.where(ordered[at] == codes, positions[at], -1).astype(np.int32)
+        keys = _hashes(codes, self.codes.data.itemsize) if self.hashed else codes
+        at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+        found = positions[at]
+        hit = (ordered[at] == keys) & (self.codes.array()[found] == codes)
+        return np.where(hit, found, -1).astype(np.int32)
 
     def _table(self) -> tuple[np.ndarray, np.ndarray]:
-        """The household codes sorted, once 户 is complete; finds the repeated ones on the way."""
+        """The household codes' hashes sorted, once 户 is complete; finds the repeated codes on the way.
+        Two codes with one hash (about never) and the codes themselves are sorted instead."""
         codes = self.codes.array()
         filled = np.flatnonzero(codes != b"")
-        order, starts = _groups(codes[filled])
+        keys = _hashes(codes[filled], codes.itemsize)
+        order, starts = _groups(keys)
+        equal = np.flatnonzero(~starts)
+        if (codes[filled[order[equal]]] != codes[filled[order[equal - 1]]]).any():
+            self.hashed = False
+            keys = codes[filled]
+            order, starts = _groups(keys)
         self.repeat, self.first = _repeats(order, starts)
         self.repeat, self.first = filled[self.repeat], filled[self.first]
         self.unique = codes != b""
         self.unique[self.repeat] = False
         kept = order[starts]  # the first row of each code (the sort is stable)
-        return codes[filled[kept]], filled[kept].astype(np.int32)
+        return keys[kept], filled[kept].astype(np.int32)
 
     def index(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(household per row, rows whose code is not blank and no household, the texts of their codes).
