@@ -124,3 +124,32 @@ def test_the_command_takes_three_csv_files(county, tmp_path) -> None:  # type: i
     out = io.StringIO()
     call_command("import_households", *names, stdout=out)
     assert "农户新增 20" in out.getvalue() and Household.objects.count() == 20
+
+
+def test_a_province_import_lifts_the_row_limits_on_postgresql_only(county, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from xiangcun.domain.households import workbook as reader
+
+    monkeypatch.setattr(reader, "ROW_LIMITS", {"户": 5, "成员": 5, "收支": 5})
+    data = workbook(*rows())
+    refused = import_households(data, "r.xlsx")
+    assert not refused.ok and "数据行数过多" in str(refused.errors[0])
+    province = import_households(data, "r.xlsx", province=True)
+    if connection.vendor == "postgresql":
+        assert province.ok and province.households == (20, 0)
+    else:
+        assert not province.ok and "需要 PostgreSQL" in str(province.errors[0])
+        assert not Household.objects.exists()
+
+
+def test_the_command_names_province_for_a_file_over_the_limit(county, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    from xiangcun.households.management.commands import import_households as command
+
+    monkeypatch.setattr(command, "MAX_FILE_BYTES", 10)
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(workbook(*rows()))
+    with pytest.raises(CommandError, match="--province"):
+        call_command("import_households", str(path))

@@ -25,7 +25,15 @@ from xiangcun.domain.households import screening
 from xiangcun.domain.households.idcard import mask_phone
 from xiangcun.domain.households.mapping import ColumnMapping as RegistryMapping
 from xiangcun.domain.households.mapping import parse_mapping
-from xiangcun.domain.households.workbook import SHEETS, CellError, Registry, read_registry, write_registry
+from xiangcun.domain.households.workbook import (
+    PROVINCE_MAX_FILE_BYTES,
+    PROVINCE_ROW_LIMITS,
+    SHEETS,
+    CellError,
+    Registry,
+    read_registry,
+    write_registry,
+)
 from xiangcun.regions.models import Region
 
 from . import pipeline, stored
@@ -100,13 +108,14 @@ def import_households(
     actor: Any = None,
     scope: Region | None = None,
     mapping: RegistryMapping | None = None,
+    province: bool = False,
 ) -> ImportReport:
     """`_import_households`, then the screening results in use are computed again (`stored.refresh`), so the
     first view of the 风险筛查 page after an import does not wait for a whole county's screening.
 
     A large import first refreshes the planner's statistics: planned on the counts of an empty registry,
     household and case pages made a lookup per household at county scale."""
-    report = _import_households(data, filename, actor, scope, mapping)
+    report = _import_households(data, filename, actor, scope, mapping, province)
     if report.ok:
         if sum(report.households) + sum(report.members) + sum(report.finances) > STATISTICS_AFTER:
             models = [m for m in (Household, Member, Finance) if m._meta.db_table not in report.analysed]
@@ -125,6 +134,7 @@ def _import_households(
     actor: Any = None,
     scope: Region | None = None,
     mapping: RegistryMapping | None = None,
+    province: bool = False,
 ) -> ImportReport:
     """Import the registry (an .xlsx, or one CSV per sheet); re-imported households are updated in place,
     all or nothing. One `RegistryImport` records who imported which file and the counts; updated and
@@ -136,7 +146,14 @@ def _import_households(
     """
     village_ids = _village_ids(scope)
     if connection.vendor == "postgresql":
-        return _import_postgres(data, filename, actor, scope, village_ids, mapping)
+        limits = (
+            {"row_limits": PROVINCE_ROW_LIMITS, "max_file_bytes": PROVINCE_MAX_FILE_BYTES} if province else {}
+        )
+        return _import_postgres(data, filename, actor, scope, village_ids, mapping, limits)
+    if province:  # the batched ORM path holds every row in memory
+        return ImportReport(
+            errors=[CellError("", 0, "", "省级规模的导入需要 PostgreSQL 数据库（SQLite 请按县分批导入）")]
+        )
     registry = read_registry(_source(data), filename, village_ids.keys(), mapping=mapping)
     report = ImportReport(errors=registry.errors)
     if not registry.ok:
@@ -266,9 +283,12 @@ def _import_postgres(
     scope: Region | None,
     village_ids: dict[str, int],
     mapping: RegistryMapping | None = None,
+    limits: dict[str, Any] | None = None,
 ) -> ImportReport:
     def read(sink: Any) -> Any:
-        return read_registry(_source(data), filename, village_ids.keys(), sink=sink, mapping=mapping)
+        return read_registry(
+            _source(data), filename, village_ids.keys(), sink=sink, mapping=mapping, **(limits or {})
+        )
 
     with transaction.atomic(), connection.cursor() as cursor:
         scope_ids = list(village_ids.values())

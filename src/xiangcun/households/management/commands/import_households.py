@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiangcun.domain.households.mapping import ColumnMapping, MappingError, parse_mapping
-from xiangcun.domain.households.workbook import MAX_FILE_BYTES, SHEETS
+from xiangcun.domain.households.workbook import MAX_FILE_BYTES, PROVINCE_MAX_FILE_BYTES, SHEETS
 from xiangcun.households.services import import_households, save_mapping, saved_mapping
 from xiangcun.regions.models import Region
 
@@ -36,14 +36,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-mapping", action="store_true", help="不使用已保存的列对应（表头须与登记表完全一致）"
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help="省级规模：放宽单次导入的行数与文件大小上限（农户 1000 万、成员 4000 万、收支 5000 万行，"
+            "单个文件 16 GB；仅限 PostgreSQL）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [Path(f) for f in options["files"]]
+        limit = PROVINCE_MAX_FILE_BYTES if options["province"] else MAX_FILE_BYTES
         for path in paths:
             if not path.is_file():
                 raise CommandError(f"找不到文件：{path}")
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise CommandError(f"文件过大：{path.name}，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+            if path.stat().st_size > limit:
+                more = "" if options["province"] else "；省级数据请加 --province"
+                raise CommandError(f"文件过大：{path.name}，上限为 {limit // 1024 // 1024} MB{more}")
         source: Any
         if all(p.suffix.lower() == ".csv" for p in paths):
             source = {}
@@ -59,7 +67,7 @@ class Command(BaseCommand):
         else:
             raise CommandError("请给出一个 .xlsx 文件，或 户、成员、收支 三个 .csv 文件")
         mapping = self._mapping(options)
-        report = import_households(source, paths[0].name, mapping=mapping)
+        report = import_households(source, paths[0].name, mapping=mapping, province=options["province"])
         if not report.ok:
             for error in report.errors[:200]:
                 self.stderr.write(str(error))
