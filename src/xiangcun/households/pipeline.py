@@ -156,10 +156,9 @@ class _Loader:
             if self.stopped:
                 return
             self.copy = self.open.enter_context(self.cursor.copy(bulk.copy_statement(sheet)))
-        data = os.pread(spool.fileno(), size, self.offset)
+        if self.copy is not None:  # None once the import is refused: the rest is only drained
+            self.copy.write(os.pread(spool.fileno(), size, self.offset))
         self.offset += size
-        if self.copy is not None:
-            self.copy.write(data)
 
     def finish_copy(self) -> None:
         self.copy = None
