@@ -29,6 +29,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first = math.floor(low / step) * step
+    if first > low:  # low / step underflowed to -0.0 (a value like -5e-324): one step lower covers it
+        first -= step
     ticks = [round(first, 10)]
     while ticks[-1] < high - step * 1e-9 or len(ticks) < 2:
         ticks.append(round(ticks[-1] + step, 10))
