@@ -28,7 +28,7 @@ def catalogue() -> set[tuple[str, str, str]]:
             "SELECT indrelid::regclass::text, c.relname, pg_get_indexdef(indexrelid) FROM pg_index "
             "JOIN pg_class c ON c.oid = indexrelid WHERE indrelid::regclass::text = ANY(%s) "
             "UNION SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid::regclass::text = ANY(%s)",
+            "WHERE conrelid::regclass::text = ANY(%s) AND conparentid = 0",  # not PostgreSQL's per-partition clones
             [list(TABLES), list(TABLES)],
         )
         return set(cursor.fetchall())

@@ -32,7 +32,7 @@ from . import triggers
 from .models import Finance, Household, Member
 
 # staging column → (SQL type, target column); the order is the COPY order
-H_STAGE = [("code", "text"), ("village_id", "bigint"), ("natural_village", "text"), ("head_name", "text"),
+H_STAGE = [("code", "text"), ("village_id", "bigint"), ("county_id", "bigint"), ("natural_village", "text"), ("head_name", "text"),
            ("phone", "text"), ("phone_hash", "text"), ("household_type", "text"), ("relocated", "boolean"), ("dibao", "boolean"),
            ("tekun", "text"), ("housing_grade", "text"), ("water_safe", "boolean"), ("self_applied", "boolean"),
            ("row", "integer")]  # fmt: skip
@@ -48,12 +48,12 @@ F_STAGE = [("household_code", "text"), ("year", "integer"), ("wage_income", "num
 STAGES = {"户": ("xc_stage_household", H_STAGE), "成员": ("xc_stage_member", M_STAGE),
           "收支": ("xc_stage_finance", F_STAGE)}  # fmt: skip
 
-H_FIELDS = ["village_id", "natural_village", "head_name", "phone", "household_type", "relocated", "dibao",
+H_FIELDS = ["village_id", "county_id", "natural_village", "head_name", "phone", "household_type", "relocated", "dibao",
             "tekun", "housing_grade", "water_safe", "self_applied", "phone_hash"]  # fmt: skip
 # the sealed phone differs on every write (random nonce): whether it changed is read from its hash
 H_COMPARED = [f for f in H_FIELDS if f != "phone"]
 M_FIELDS = ["labor", "health", "disability_grade", "schooling", "basic_medical", "pension", "household_id",
-            "name", "relation", "work_status", "sex", "birth_date"]  # fmt: skip
+            "county_id", "name", "relation", "work_status", "sex", "birth_date"]  # fmt: skip
 F_FIELDS = ["wage_income", "business_income", "business_cost", "property_income", "transfer_income",
             "medical_out_of_pocket", "education_cost"]  # fmt: skip
 _MONEY = (
@@ -68,6 +68,8 @@ _MONEY = (
 
 
 _DERIVED = ("xc_stage_member_ids", "xc_stage_finance_ids")
+# a member's household and county, as the merge reads them from the household it joins
+_FROM_HOUSEHOLD = {"household_id": "h.id", "county_id": "h.county_id"}
 
 
 def drop_staging(cursor: Any) -> None:
@@ -97,10 +99,12 @@ class CopyText:
     value (text format: an empty text stays an empty text, never NULL).
     """
 
-    def __init__(self, village_ids: Mapping[str, int]) -> None:
+    def __init__(self, village_ids: Mapping[str, int], counties: Mapping[int, int]) -> None:
+        """`counties`: each village id's county (`models.village_counties`), the rows' partition."""
         codes = sorted(village_ids)
         self.village_codes = np.asarray(codes, dtype=str)
         self.village_values = np.asarray([village_ids[c] for c in codes], dtype=np.int64)
+        self.county_values = np.asarray([counties[village_ids[c]] for c in codes], dtype=np.int64)
 
     def __call__(self, sheet: str, out: dict[str, np.ndarray]) -> bytes:
         lists = [self._column(sheet, name, out) for name, _ in STAGES[sheet][1]]
@@ -111,9 +115,10 @@ class CopyText:
     def _column(self, sheet: str, name: str, out: dict[str, np.ndarray]) -> list[str]:
         if name == "row":
             return out["_row"].astype(str).tolist()
-        if name == "village_id":
+        if name in ("village_id", "county_id"):
             at = np.searchsorted(self.village_codes, out["village_code"])
-            return self.village_values[np.clip(at, 0, len(self.village_values) - 1)].astype(str).tolist()
+            values = self.village_values if name == "village_id" else self.county_values
+            return values[np.clip(at, 0, len(values) - 1)].astype(str).tolist()
         if name == "household_code":
             return _escaped(_texts(out["household"]))
         if name in ("birth_date", "year"):
@@ -246,7 +251,7 @@ def bulk_load(
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
-        "AND (contype = 'u' OR (contype = 'f' AND confrelid = %s::regclass)) ORDER BY contype DESC, conname",
+        "AND conparentid = 0 AND (contype = 'u' OR (contype = 'f' AND confrelid = %s::regclass)) ORDER BY contype DESC, conname",
         [table, referenced or table],
     )
     constraints = cursor.fetchall()
@@ -257,7 +262,8 @@ def bulk_load(
         "ORDER BY c.relname",
         [table],
     )
-    indexes = cursor.fetchall()
+    # a partitioned table's index is defined "ON ONLY" the parent; built again, it must reach the partitions
+    indexes = [(name, definition.replace(" ON ONLY ", " ON ")) for name, definition in cursor.fetchall()]
     for name, _ in constraints:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
@@ -337,11 +343,15 @@ def merge_households(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int
     for row in changed:
         pk, code, before, after = row[0], row[1], row[2 : 2 + len(H_FIELDS)], row[2 + len(H_FIELDS) :]
         diff = {
-            k: (b, a) for k, b, a in zip(H_FIELDS, before, after, strict=True) if b != a and "phone" not in k
+            k: (b, a)
+            for k, b, a in zip(H_FIELDS, before, after, strict=True)
+            if b != a and "phone" not in k and k != "county_id"  # the county follows the village
         }
         if before[-1] != after[-1]:  # the phone changed: the log gets it masked, never in full
-            diff["phone"] = (mask_phone(unseal(before[3])), mask_phone(unseal(after[3])))
-        audit.append((Household, Household(pk=pk, code=code, head_name=after[2]), "update", diff))
+            phone = H_FIELDS.index("phone")
+            diff["phone"] = (mask_phone(unseal(before[phone])), mask_phone(unseal(after[phone])))
+        head = after[H_FIELDS.index("head_name")]
+        audit.append((Household, Household(pk=pk, code=code, head_name=head), "update", diff))
     with bulk_load(cursor, h, _new_households(cursor), analysed=analysed):
         cursor.execute(
             f"INSERT INTO {h} (code, {', '.join(H_FIELDS)}, updated_at) "
@@ -358,7 +368,7 @@ def merge_members(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, i
     h, m = Household._meta.db_table, Member._meta.db_table
     cursor.execute("ANALYZE xc_stage_member")
     if _empty(cursor, m):  # a first load: nothing to match, update or remove, so no id table to keep
-        fields = ", ".join("h.id" if c == "household_id" else f"s.{c}" for c in M_FIELDS)
+        fields = ", ".join(_FROM_HOUSEHOLD.get(c, f"s.{c}") for c in M_FIELDS)
         with bulk_load(cursor, m, _staged(cursor, "xc_stage_member"), referenced=h, analysed=analysed):
             cursor.execute(
                 f"INSERT INTO {m} (id_number, id_number_hash, {', '.join(M_FIELDS)}, updated_at) "
@@ -367,10 +377,10 @@ def merge_members(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, i
             )
             return cursor.rowcount, 0, 0
     _matched(
-        cursor, "xc_stage_member_ids", "h.id AS household_id",
+        cursor, "xc_stage_member_ids", "h.id AS household_id, h.county_id",
         f"FROM xc_stage_member s JOIN {h} h ON h.code = s.household_code "
         f"LEFT JOIN {m} m ON m.id_number_hash = s.id_number_hash",
-        "m", _distinct("m", M_FIELDS, "s", {"household_id": "h.id"}),
+        "m", _distinct("m", M_FIELDS, "s", _FROM_HOUSEHOLD),
     )  # fmt: skip
     cursor.execute(
         f"DELETE FROM {m} m USING {h} h, xc_stage_household s "
@@ -394,7 +404,9 @@ def merge_members(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, i
     )
     for row in changed:
         pk, before, after = row[0], row[1 : 1 + len(M_FIELDS)], row[1 + len(M_FIELDS) :]
-        diff = {k: (b, a) for k, b, a in zip(M_FIELDS, before, after, strict=True) if b != a}
+        diff = {
+            k: (b, a) for k, b, a in zip(M_FIELDS, before, after, strict=True) if b != a and k != "county_id"
+        }
         audit.append((Member, Member(pk=pk, name=after[M_FIELDS.index("name")]), "update", diff))
     with bulk_load(cursor, m, _new(cursor, "xc_stage_member_ids"), referenced=h, analysed=analysed):
         cursor.execute(
@@ -413,12 +425,13 @@ def merge_finances(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, 
         fields = ", ".join(f"s.{c}" for c in F_FIELDS)
         with bulk_load(cursor, f, _staged(cursor, "xc_stage_finance"), referenced=h, analysed=analysed):
             cursor.execute(
-                f"INSERT INTO {f} (household_id, year, {', '.join(F_FIELDS)}, updated_at) "
-                f"SELECT h.id, s.year, {fields}, now() FROM xc_stage_finance s JOIN {h} h ON h.code = s.household_code"
+                f"INSERT INTO {f} (household_id, county_id, year, {', '.join(F_FIELDS)}, updated_at) "
+                f"SELECT h.id, h.county_id, s.year, {fields}, now() FROM xc_stage_finance s "
+                f"JOIN {h} h ON h.code = s.household_code"
             )
             return cursor.rowcount, 0
     _matched(
-        cursor, "xc_stage_finance_ids", "h.id AS household_id",
+        cursor, "xc_stage_finance_ids", "h.id AS household_id, h.county_id",
         f"FROM xc_stage_finance s JOIN {h} h ON h.code = s.household_code "
         f"LEFT JOIN {f} f ON f.household_id = h.id AND f.year = s.year",
         "f", _distinct("f", F_FIELDS, "s"),
@@ -448,8 +461,9 @@ def merge_finances(cursor: Any, audit: Audit, analysed: set[str]) -> tuple[int, 
         audit.append((Finance, finance, "update", diff))
     with bulk_load(cursor, f, _new(cursor, "xc_stage_finance_ids"), referenced=h, analysed=analysed):
         cursor.execute(
-            f"INSERT INTO {f} (household_id, year, {', '.join(F_FIELDS)}, updated_at) "
-            f"SELECT s.household_id, s.year, {new_f}, now() FROM xc_stage_finance_ids s WHERE s.xc_id IS NULL"
+            f"INSERT INTO {f} (household_id, county_id, year, {', '.join(F_FIELDS)}, updated_at) "
+            f"SELECT s.household_id, s.county_id, s.year, {new_f}, now() FROM xc_stage_finance_ids s "
+            "WHERE s.xc_id IS NULL"
         )
         created = cursor.rowcount
     return created, len(changed)

@@ -1,9 +1,64 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from xiangcun.core.crypto import EncryptedCharField, LookupHashField
 from xiangcun.core.models import CountySettings
+
+
+def village_counties(village_ids: Iterable[int]) -> dict[int, int]:
+    """Each village's county: the region at depth 3 above it, or the top of its tree when there is none (a
+    tree imported from the township down). The registry row's partition on PostgreSQL (docs/scale.md)."""
+    from xiangcun.regions.models import Region
+
+    villages = dict(Region.objects.filter(pk__in=set(village_ids)).values_list("pk", "path"))
+    counties = dict(Region.objects.filter(depth=3).values_list("path", "pk"))
+    roots = dict(Region.objects.filter(parent__isnull=True).values_list("path", "pk"))
+    found = {}
+    for pk, path in villages.items():
+        above = [path[:k] for k in range(12, len(path), 12)] + [path]
+        found[pk] = next((counties[p] for p in above if p in counties), None) or roots.get(above[0], pk)
+    return found
+
+
+class RegistryQuerySet(models.QuerySet[Any]):
+    """`bulk_create`/`bulk_update` fill the county the rows belong to (`save` does it for one row), since
+    nothing else would: it is derived, never typed, and every registry row must carry it."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        fill_counties(self.model, objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any) -> int:
+        objs, fields = list(objs), list(fields)
+        if {"village", "village_id", "household", "household_id"} & set(fields):
+            fill_counties(self.model, objs, again=True)
+            fields.append("county")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+def fill_counties(model: type[models.Model], objs: list[Any], again: bool = False) -> None:
+    """Set `county_id` on registry rows that lack it (all of them when `again`), from their village or household."""
+    todo = [o for o in objs if again or o.county_id is None]
+    if not todo:
+        return
+    if model is Household:
+        counties = village_counties(o.village_id for o in todo)
+        for o in todo:
+            o.county_id = counties.get(o.village_id)
+        return
+    cached = {o.household_id: o._state.fields_cache["household"].county_id for o in todo
+              if "household" in o._state.fields_cache and o._state.fields_cache["household"].county_id}  # fmt: skip
+    wanted = {o.household_id for o in todo} - cached.keys()
+    if wanted:
+        cached.update(Household.objects.filter(pk__in=wanted).values_list("pk", "county_id"))
+    for o in todo:
+        o.county_id = cached.get(o.household_id)
 
 
 class Household(models.Model):
@@ -23,7 +78,14 @@ class Household(models.Model):
     water_safe = models.BooleanField("饮水安全", default=True)
     self_applied = models.BooleanField("自主申报", default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The village's county, kept by `save`, `RegistryQuerySet` and the import (a village moved to another county:
+    # `sync_counties`): the partition key on PostgreSQL (docs/scale.md) and the filter that prunes to it.
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip
 
+    objects = RegistryQuerySet.as_manager()
     scope_region_path = "village__path"
 
     class Meta:
@@ -33,11 +95,28 @@ class Household(models.Model):
         # In Meta rather than on the fields: on PostgreSQL a field's unique/db_index also builds a second,
         # varchar_pattern_ops ("_like") index for LIKE 'x%' that no query here uses (the registry search is
         # icontains, hashes are matched exactly); each index is rebuilt by a bulk import and kept up by every write.
-        constraints = [models.UniqueConstraint(fields=["code"], name="unique_household_code")]
+        # with the county: a partitioned table's unique keys must hold its partition key. The 户编号 is still one
+        # household across counties: the import matches it whatever the county, and the form checks it.
+        constraints = [models.UniqueConstraint(fields=["code", "county"], name="unique_household_code")]
         indexes = [models.Index(fields=["phone_hash"], name="household_phone_hash")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or {"village", "village_id"} & set(fields):
+            fill_counties(Household, [self], again=True)
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "county"]
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """The 户编号 is one household across counties; the database can hold it unique per county only."""
+        taken = self.code and "code" not in (exclude or ())
+        if taken and Household.objects.filter(code=self.code).exclude(pk=self.pk).exists():
+            raise ValidationError({"code": self.unique_error_message(Household, ("code",))})
+        super().validate_constraints(exclude=exclude)
 
 
 class Member(models.Model):
@@ -56,7 +135,12 @@ class Member(models.Model):
     pension = models.BooleanField("养老保险", default=False)
     work_status = models.CharField("务工状况", max_length=50, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip  # the household's (see Household.county)
 
+    objects = RegistryQuerySet.as_manager()
     scope_region_path = "household__village__path"
 
     class Meta:
@@ -64,10 +148,16 @@ class Member(models.Model):
         verbose_name_plural = "家庭成员"
         ordering = ["household", "id"]
         # one person, one member row across the registry (no "_like" index: see Household.Meta)
-        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="unique_member_id_number")]
+        # (with the county, as for 户编号: the import matches a 身份证号 across counties)
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash", "county"], name="unique_member_id_number")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _save_with_county(self, super().save, args, kwargs)
 
 
 class Finance(models.Model):
@@ -83,17 +173,37 @@ class Finance(models.Model):
     medical_out_of_pocket = models.DecimalField("医疗自付支出", max_digits=12, decimal_places=2, default=0)
     education_cost = models.DecimalField("教育支出", max_digits=12, decimal_places=2, default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip  # the household's (see Household.county)
 
+    objects = RegistryQuerySet.as_manager()
     scope_region_path = "household__village__path"
 
     class Meta:
         verbose_name = "收支"
         verbose_name_plural = "收支"
         ordering = ["household", "year"]
-        constraints = [models.UniqueConstraint(fields=["household", "year"], name="unique_finance_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year", "county"], name="unique_finance_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.household.code} {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _save_with_county(self, super().save, args, kwargs)
+
+
+def _save_with_county(row: Member | Finance, save: Any, args: Any, kwargs: dict[str, Any]) -> None:
+    """A member's or finance row's county is its household's, set again when the household changes."""
+    fields = kwargs.get("update_fields")
+    if fields is None or {"household", "household_id"} & set(fields):
+        fill_counties(type(row), [row], again=True)
+        if fields is not None:
+            kwargs["update_fields"] = [*fields, "county"]
+    save(*args, **kwargs)
 
 
 class MonitoringThreshold(models.Model):

@@ -97,12 +97,14 @@ def run(
     scope_ids: list[int],
     scoped: bool,
     message: str,
+    counties: dict[int, int],
 ) -> Outcome:
     """Read with `read(sink)` in a thread while this one stages and merges; see the module docstring.
 
     scope_ids: the villages the importer may write; rows touching a household (and, when `scoped`, a person)
-    outside them are refused with `message`. The caller must roll back unless the outcome is clean."""
-    reader = _Reader(read, bulk.CopyText(village_ids))
+    outside them are refused with `message`. `counties`: each village id's county. The caller must roll back
+    unless the outcome is clean."""
+    reader = _Reader(read, bulk.CopyText(village_ids, counties))
     bulk.create_staging(cursor)
     bulk.start_merge(cursor)
     loader = _Loader(cursor, scope_ids, scoped, message)

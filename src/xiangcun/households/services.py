@@ -46,6 +46,7 @@ from .models import (
     MonitoringThreshold,
     RegistryImport,
     RuleSetting,
+    village_counties,
 )
 from .sql_screening import run_screening_sql
 
@@ -292,7 +293,10 @@ def _import_postgres(
 
     with transaction.atomic(), connection.cursor() as cursor:
         scope_ids = list(village_ids.values())
-        outcome = pipeline.run(cursor, read, village_ids, scope_ids, scope is not None, NOT_IMPORTABLE)
+        counties = village_counties(scope_ids)
+        outcome = pipeline.run(
+            cursor, read, village_ids, scope_ids, scope is not None, NOT_IMPORTABLE, counties
+        )
         report = ImportReport(errors=outcome.registry.errors or outcome.errors)
         if not report.ok:
             transaction.set_rollback(True)

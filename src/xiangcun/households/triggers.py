@@ -40,6 +40,7 @@ TABLES = ("households_household", "households_member", "households_finance")
 STAMP_TABLE = "households_registrystamp"
 CHANGE_TABLE = "households_registrychange"
 LOG_TABLE = "households_registrylog"
+COUNTY_TRIGGER = "households_household_county"  # SQLite only
 EVENTS = ("insert", "update", "delete")
 LOG_LIMIT = (
     10_000  # PostgreSQL: a statement writing more rows logs "everything" (an import recomputes anyway)
@@ -81,6 +82,18 @@ def _sqlite(cursor: Any) -> None:
                 f"CREATE TRIGGER {table}_stamp_{event} AFTER {event.upper()} ON {table} "
                 f"FOR EACH ROW BEGIN {bump} {logged} END"
             )
+    # a household moved to another county takes its members and finances along (PostgreSQL: ON UPDATE CASCADE)
+    cursor.execute(f"DROP TRIGGER IF EXISTS {COUNTY_TRIGGER}")
+    cursor.execute(f"SELECT 1 FROM pragma_table_info('{TABLES[0]}') WHERE name = 'county_id'")
+    if cursor.fetchone() is not None:  # from migration 0019
+        cursor.execute(
+            f"CREATE TRIGGER {COUNTY_TRIGGER} AFTER UPDATE OF county_id ON {TABLES[0]} FOR EACH ROW "
+            "WHEN OLD.county_id IS NOT NEW.county_id BEGIN "
+            + " ".join(
+                f"UPDATE {t} SET county_id = NEW.county_id WHERE household_id = NEW.id;" for t in TABLES[1:]
+            )
+            + " END"
+        )
     # a region's path decides which households a township's scope holds: everything is screened again
     cursor.execute("DROP TRIGGER IF EXISTS regions_region_stamp_path")
     cursor.execute(
@@ -179,7 +192,7 @@ def drop(connection: Any) -> None:
     `position` is None, so no stored result is trusted meanwhile."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for name in _names():
+            for name in (*_names(), COUNTY_TRIGGER):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif connection.vendor == "postgresql":
             for name in _pg_names():
