@@ -1,7 +1,9 @@
 """The one mechanism that limits what a user sees: every view filters its querysets through `scoped`.
 
 A model says how it is reached from the region tree (`scope_region_path`, the lookup to a
-materialised region path) and, if it belongs to a department, `scope_department_field`.
+materialised region path) and, if it belongs to a department, `scope_department_field`. A model partitioned
+by county on PostgreSQL (the registry, households/partitions.py) names its county column
+(`scope_county_field`): a user within a county then reads that county's partitions only.
 Anything outside the scope is simply absent, so views answer 404, never 403, for it.
 """
 
@@ -12,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 
 from xiangcun.regions.models import Region, subtree_q
@@ -25,6 +27,7 @@ class Scope:
     everything: bool = False
     region_path: str | None = None
     department_id: int | None = None
+    county: int | Subquery | None = None  # the county the region lies in (None: above any county)
 
     @property
     def empty(self) -> bool:
@@ -39,7 +42,22 @@ def scope_of(user: Any) -> Scope:
     if user.region_id is None:
         return Scope()
     department_id = user.department_id if user.role == "department_reporter" else None
-    return Scope(region_path=user.region.path, department_id=department_id)
+    region = user.region
+    return Scope(region_path=region.path, department_id=department_id, county=_county(region))
+
+
+def _county(region: Region) -> int | Subquery | None:
+    """The county a region lies in, as `households.models.village_counties` gives a registry row's: the
+    region at depth 3 above it, or the top of its tree when there is none; None above county level. Below
+    a county it is a subquery (PostgreSQL prunes partitions on its value when the query starts), not a
+    query of its own."""
+    if region.depth < 3:
+        return None
+    if region.depth == 3:
+        return region.pk
+    above = [region.path[:k] for k in range(12, len(region.path), 12)] + [region.path]
+    heads = Region.objects.filter(Q(depth=3) | Q(parent__isnull=True), path__in=above)
+    return Subquery(heads.order_by("-depth").values("pk")[:1])
 
 
 def scoped(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
@@ -60,6 +78,9 @@ def scoped(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
     if getattr(model, "scope_includes_global", False):
         visible |= Q(**{f"{region_path.removesuffix('__path')}__isnull": True})
     queryset = queryset.filter(visible)
+    county_field = getattr(model, "scope_county_field", None)
+    if county_field and scope.county is not None:
+        queryset = queryset.filter(**{county_field: scope.county})
     department_field = getattr(model, "scope_department_field", None)
     if department_field and scope.department_id is not None:
         queryset = queryset.filter(**{department_field: scope.department_id})

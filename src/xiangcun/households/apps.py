@@ -20,6 +20,11 @@ class HouseholdsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="households_triggers")
+        from xiangcun.regions.signals import regions_moved
+
+        from .counties import sync_counties
+
+        regions_moved.connect(sync_counties, dispatch_uid="households_counties")
         from auditlog.registry import auditlog
 
         from .models import (

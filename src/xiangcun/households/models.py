@@ -87,6 +87,7 @@ class Household(models.Model):
 
     objects = RegistryQuerySet.as_manager()
     scope_region_path = "village__path"
+    scope_county_field = "county"
 
     class Meta:
         verbose_name = "农户"
@@ -142,6 +143,7 @@ class Member(models.Model):
 
     objects = RegistryQuerySet.as_manager()
     scope_region_path = "household__village__path"
+    scope_county_field = "county"
 
     class Meta:
         verbose_name = "家庭成员"
@@ -180,6 +182,7 @@ class Finance(models.Model):
 
     objects = RegistryQuerySet.as_manager()
     scope_region_path = "household__village__path"
+    scope_county_field = "county"
 
     class Meta:
         verbose_name = "收支"

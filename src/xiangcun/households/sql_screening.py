@@ -78,6 +78,7 @@ def _query(
     enabled: tuple[str, ...],
     id_range: tuple[int, int] | None = None,
     dense: bool = False,
+    counties: tuple[int, ...] = (),
 ) -> tuple[str, int]:
     """Flagged households of the scope (`ids_sql`, None for every household) as (户编号, net fen of the
     year when usable, member count, rule mask: bit i for the i-th enabled rule in `RULE_CODES` order).
@@ -85,7 +86,8 @@ def _query(
     Also how many times the scope's subquery (and so its parameters) is in it: for members, households and,
     in a range, finances; only for households when `dense`: then most households of `id_range` are in the
     scope, and members and finances are read by the range alone (the join drops the few others) rather than
-    each checked against the scope."""
+    each checked against the scope. `counties`: the scope lies in these counties, named on every table so
+    PostgreSQL reads only their partitions (partitions.py)."""
     h, m, f = Household._meta.db_table, Member._meta.db_table, Finance._meta.db_table
     severe = f"disability_grade IN ({_quoted(screening.SEVERE_GRADES)})"
     keep = 100 - screening.DROP_PERCENT
@@ -121,10 +123,14 @@ def _query(
 
     between = "" if id_range is None else f" BETWEEN {id_range[0]} AND {id_range[1]}"
     # the range inside the scope's subquery too: a range of its households' primary key, not the whole scope
-    scope = ids_sql if not between else f"SELECT id FROM ({ids_sql}) scope WHERE id{between}"
+    scope = f"SELECT id FROM ({ids_sql}) scope" + (f" WHERE id{between}" if between else "")
+
+    pruned = f"county_id IN ({', '.join(map(str, counties))})" if counties else ""
 
     def where(column: str, *also: str) -> str:
         found = [*also]
+        if pruned:
+            found.append(f"{column.split('.')[0]}.{pruned}" if "." in column else pruned)
         if ids_sql is not None and (column == "h.id" or not dense):
             found.append(f"{column} IN ({scope})")
         if between:
@@ -140,8 +146,8 @@ def _query(
         net_fen, rigid_fen = fen(net("cur")), fen("cur.medical_out_of_pocket + cur.education_cost")
         last_fen = fen(net("prev"))
         finances = (
-            f"LEFT JOIN {f} cur ON cur.household_id = h.id AND cur.year = {year} "
-            f"LEFT JOIN {f} prev ON prev.household_id = h.id AND prev.year = {year - 1}"
+            f"LEFT JOIN {f} cur ON cur.household_id = h.id AND cur.year = {year}{' AND cur.' + pruned if pruned else ''} "
+            f"LEFT JOIN {f} prev ON prev.household_id = h.id AND prev.year = {year - 1}{' AND prev.' + pruned if pruned else ''}"
         )
     else:
         # a range in a parallel worker, where no subquery with OFFSET may run: finances grouped per
@@ -184,20 +190,31 @@ def _query(
     return sql, uses
 
 
-def _ranges(cursor: Any, ids_sql: str | None, params: tuple[Any, ...]) -> tuple[list[tuple[int, int]], bool]:
-    """PARTS id ranges covering the scope when it is large enough to split on PostgreSQL (else none), and
-    whether the scope holds at least half the ids of its span (a county imported in one go does)."""
+# a scope in at most this many counties names them, so only their partitions are read (more: all are)
+PRUNE_COUNTIES = 50
+
+
+def _ranges(
+    cursor: Any, ids_sql: str | None, params: tuple[Any, ...]
+) -> tuple[list[tuple[int, int]], bool, tuple[int, ...]]:
+    """PARTS id ranges covering the scope when it is large enough to split on PostgreSQL (else none),
+    whether the scope holds at least half the ids of its span (a county imported in one go does), and the
+    counties of a scope that lies in a few (PostgreSQL, a scope that is not every household)."""
     if connection.vendor != "postgresql":
-        return [], False
+        return [], False, ()
     source = Household._meta.db_table if ids_sql is None else f"({ids_sql}) scope"
-    cursor.execute(f"SELECT COUNT(*), MIN(id), MAX(id) FROM {source}", params)
-    count, low, high = cursor.fetchone()
+    counties = "NULL" if ids_sql is None else f"(array_agg(DISTINCT county_id))[:{PRUNE_COUNTIES + 1}]"
+    cursor.execute(f"SELECT COUNT(*), MIN(id), MAX(id), {counties} FROM {source}", params)
+    count, low, high, found = cursor.fetchone()
+    named = tuple(found) if found and len(found) <= PRUNE_COUNTIES else ()
     if count < SPLIT_FROM:
-        return [], False
+        return [], False, named
     step = (high - low) // PARTS + 1
-    return [
-        (low + k * step, min(high, low + (k + 1) * step - 1)) for k in range(PARTS)
-    ], count * 2 > high - low
+    return (
+        [(low + k * step, min(high, low + (k + 1) * step - 1)) for k in range(PARTS)],
+        count * 2 > high - low,
+        named,
+    )
 
 
 def run_screening_sql(
@@ -209,17 +226,17 @@ def run_screening_sql(
     if not query.where and not query.is_sliced and not query.distinct and not query.combinator:
         ids_sql, params = None, ()  # every household: no scope subquery to join
     else:
-        ids_sql, params = households.order_by().values("id").query.sql_with_params()
+        ids_sql, params = households.order_by().values("id", "county_id").query.sql_with_params()
     wanted = tuple(code for code in screening.RULE_CODES if code in enabled)
     year, threshold_fen = int(year), round(float(threshold) * 100)
     out = []
     with transaction.atomic(), connection.cursor() as cursor:
-        ranges, dense = _ranges(cursor, ids_sql, params)
+        ranges, dense, counties = _ranges(cursor, ids_sql, params)
         if not ranges:
-            sql, uses = _query(ids_sql, year, threshold_fen, wanted)
+            sql, uses = _query(ids_sql, year, threshold_fen, wanted, counties=counties)
             arguments = [*params] * uses
         else:
-            parts = [_query(ids_sql, year, threshold_fen, wanted, r, dense) for r in ranges]
+            parts = [_query(ids_sql, year, threshold_fen, wanted, r, dense, counties) for r in ranges]
             sql = f"SELECT * FROM ({' UNION ALL '.join(f'({part})' for part, _ in parts)}) parts"
             arguments = [*params] * sum(uses for _, uses in parts)
         if connection.vendor == "postgresql":

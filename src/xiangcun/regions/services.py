@@ -16,6 +16,7 @@ from xiangcun.domain.spreadsheets import append_row, csv_bytes
 from xiangcun.domain.tables import TableError, read_table
 
 from .models import Region, RegionQuerySet
+from .signals import regions_moved
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TRACKED = ("name", "level", "parent_code", "population", "households")
@@ -147,6 +148,11 @@ def _write(
     update_fields = ["name", "level", "depth", "parent", "path", "population", "households"]
     Region.objects.bulk_update([obj for obj, _ in changed] + moved, update_fields, batch_size=2000)
     report.updated = len(changed)
+    relocated = [obj.pk for obj, diff in changed if {"parent_code", "level"} & diff.keys()] + [
+        o.pk for o in moved
+    ]
+    if relocated:
+        regions_moved.send(sender=Region, pks=relocated)
 
     entries = [
         (obj, "create", {f: (None, getattr(obj, f)) for f in ("code", "name", "level", "population")})
