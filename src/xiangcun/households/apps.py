@@ -41,9 +41,14 @@ class HouseholdsConfig(AppConfig):
             VisitPhoto,
         )
 
-        auditlog.register(Household, exclude_fields=["updated_at", "phone_hash"], mask_fields=["phone"])
-        auditlog.register(Member, exclude_fields=["updated_at", "id_number_hash"], mask_fields=["id_number"])
-        auditlog.register(Finance, exclude_fields=["updated_at"])
+        # the county is derived (from the village, or the household): its change is the village's
+        auditlog.register(
+            Household, exclude_fields=["updated_at", "phone_hash", "county"], mask_fields=["phone"]
+        )
+        auditlog.register(
+            Member, exclude_fields=["updated_at", "id_number_hash", "county"], mask_fields=["id_number"]
+        )
+        auditlog.register(Finance, exclude_fields=["updated_at", "county"])
         auditlog.register(MonitoringThreshold)
         auditlog.register(RuleSetting)
         auditlog.register(RegistryImport)

@@ -184,6 +184,16 @@ def install(connection: Any) -> None:
             cursor.execute(f"UPDATE {STAMP_TABLE} SET logged = 0 WHERE id = 1")
 
 
+def install_in_migration(apps: Any, schema_editor: Any) -> None:
+    """`install` as a migration's RunPython (0012, 0015, 0016, 0017, 0019)."""
+    install(schema_editor.connection)
+
+
+def drop_in_migration(apps: Any, schema_editor: Any) -> None:
+    """`drop` as a migration's RunPython: SQLite cannot rebuild a table while triggers name it."""
+    drop(schema_editor.connection)
+
+
 def drop(connection: Any) -> None:
     """Remove every registry trigger (and, on PostgreSQL, its functions), of this version and earlier ones.
 

@@ -2,18 +2,7 @@
 
 from django.db import migrations, models
 
-
-def install_triggers(apps, schema_editor):
-    # The registry stamp's triggers (see xiangcun/households/triggers.py; also reinstalled after every migrate).
-    from xiangcun.households import triggers
-
-    triggers.install(schema_editor.connection)
-
-
-def drop_triggers(apps, schema_editor):
-    from xiangcun.households import triggers
-
-    triggers.drop(schema_editor.connection)
+from xiangcun.households import triggers
 
 
 class Migration(migrations.Migration):
@@ -51,5 +40,6 @@ class Migration(migrations.Migration):
                 ('used_at', models.DateTimeField()),
             ],
         ),
-        migrations.RunPython(install_triggers, drop_triggers),
+        # the registry stamp's triggers (households/triggers.py; also reinstalled after every migrate)
+        migrations.RunPython(triggers.install_in_migration, triggers.drop_in_migration),
     ]

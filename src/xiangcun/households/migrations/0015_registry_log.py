@@ -2,21 +2,7 @@
 
 from django.db import migrations, models
 
-
-def install_triggers(apps, schema_editor):
-    # The triggers now also fill the change log (xiangcun/households/triggers.py); stored results are forgotten.
-    from xiangcun.households import triggers
-
-    triggers.install(schema_editor.connection)
-
-
-def drop_triggers(apps, schema_editor):
-    # Back to no triggers at all: nothing is stored or trusted until migrated forward again.
-    from xiangcun.households import triggers
-
-    triggers.drop(schema_editor.connection)
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("DELETE FROM households_storedscreening")
+from xiangcun.households import triggers
 
 
 class Migration(migrations.Migration):
@@ -45,5 +31,5 @@ class Migration(migrations.Migration):
             name="snapshot",
             field=models.TextField(blank=True),
         ),
-        migrations.RunPython(install_triggers, drop_triggers),
+        migrations.RunPython(triggers.install_in_migration, triggers.drop_in_migration),
     ]

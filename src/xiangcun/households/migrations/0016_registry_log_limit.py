@@ -2,20 +2,7 @@
 
 from django.db import migrations, models
 
-
-def install_triggers(apps, schema_editor):
-    # SQLite: the triggers stop logging once the log is full and mark the stamp instead (households/triggers.py).
-    from xiangcun.households import triggers
-
-    triggers.install(schema_editor.connection)
-
-
-def drop_sqlite_triggers(apps, schema_editor):
-    # SQLite rebuilds the stamp table to add (or drop) its columns, which fails while triggers refer to it.
-    from xiangcun.households import triggers
-
-    if schema_editor.connection.vendor == "sqlite":
-        triggers.drop(schema_editor.connection)
+from xiangcun.households import triggers
 
 
 class Migration(migrations.Migration):
@@ -25,7 +12,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_sqlite_triggers, migrations.RunPython.noop),
+        # SQLite rebuilds the stamp table to add its columns, which fails while triggers refer to it
+        migrations.RunPython(triggers.drop_in_migration, migrations.RunPython.noop),
         migrations.AddField(
             model_name='registrystamp',
             name='logged',
@@ -36,5 +24,5 @@ class Migration(migrations.Migration):
             name='overflow',
             field=models.BigIntegerField(default=0),
         ),
-        migrations.RunPython(install_triggers, drop_sqlite_triggers),  # back: none refer to the columns
+        migrations.RunPython(triggers.install_in_migration, triggers.drop_in_migration),  # back: none refer to the columns
 ]

@@ -5,20 +5,7 @@
 import xiangcun.core.crypto
 from django.db import migrations, models
 
-
-def drop_sqlite_triggers(apps, schema_editor):
-    # SQLite rebuilds both tables (for the fields and for the constraints), which fails while triggers refer to
-    # them; PostgreSQL alters them in place.
-    from xiangcun.households import triggers
-
-    if schema_editor.connection.vendor == "sqlite":
-        triggers.drop(schema_editor.connection)
-
-
-def install_triggers(apps, schema_editor):
-    from xiangcun.households import triggers
-
-    triggers.install(schema_editor.connection)
+from xiangcun.households import triggers
 
 
 class Migration(migrations.Migration):
@@ -28,7 +15,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_sqlite_triggers, install_triggers),
+        # SQLite rebuilds both tables (fields and constraints), which fails while triggers refer to them
+        migrations.RunPython(triggers.drop_in_migration, triggers.install_in_migration),
         migrations.AlterField(
             model_name='household',
             name='code',
@@ -56,5 +44,5 @@ class Migration(migrations.Migration):
             model_name='member',
             constraint=models.UniqueConstraint(fields=('id_number_hash',), name='unique_member_id_number'),
         ),
-        migrations.RunPython(install_triggers, drop_sqlite_triggers),
+        migrations.RunPython(triggers.install_in_migration, triggers.drop_in_migration),
     ]

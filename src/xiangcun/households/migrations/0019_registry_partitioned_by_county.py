@@ -8,14 +8,6 @@ from django.db import migrations, models
 from xiangcun.households import partitions, triggers
 
 
-def drop_triggers(apps, schema_editor):
-    triggers.drop(schema_editor.connection)
-
-
-def install_triggers(apps, schema_editor):
-    triggers.install(schema_editor.connection)
-
-
 def fill_counties(apps, schema_editor):
     from xiangcun.households.models import village_counties
 
@@ -37,10 +29,8 @@ def fill_counties(apps, schema_editor):
 def partition(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    triggers.drop(schema_editor.connection)
-    with schema_editor.connection.cursor() as cursor:
+    with schema_editor.connection.cursor() as cursor:  # the triggers are off (the first operation)
         partitions.partition(cursor)
-    triggers.install(schema_editor.connection)
 
 
 def unpartition(apps, schema_editor):
@@ -53,10 +43,8 @@ def unpartition(apps, schema_editor):
         for field in model._meta.local_fields
         if field.is_relation and field.related_model is household and field.db_constraint
     ]
-    triggers.drop(schema_editor.connection)
     with schema_editor.connection.cursor() as cursor:
         partitions.unpartition(cursor, [str(sql) for sql in keys])
-    triggers.install(schema_editor.connection)
 
 
 def county(null: bool) -> models.ForeignKey:
@@ -77,7 +65,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # SQLite cannot rebuild a table that triggers name: off while the tables change, either way
-        migrations.RunPython(drop_triggers, install_triggers),
+        migrations.RunPython(triggers.drop_in_migration, triggers.install_in_migration),
         *(migrations.AddField(name, "county", county(True)) for name in ("household", "member", "finance")),
         migrations.RunPython(fill_counties, migrations.RunPython.noop),
         *(migrations.AlterField(name, "county", county(False)) for name in ("household", "member", "finance")),
@@ -94,5 +82,5 @@ class Migration(migrations.Migration):
             "finance", models.UniqueConstraint(fields=("household", "year", "county"), name="unique_finance_year")
         ),
         migrations.RunPython(partition, unpartition),
-        migrations.RunPython(install_triggers, drop_triggers),
+        migrations.RunPython(triggers.install_in_migration, triggers.drop_in_migration),
     ]
