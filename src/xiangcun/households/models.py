@@ -79,10 +79,12 @@ class Household(models.Model):
     self_applied = models.BooleanField("自主申报", default=False)
     updated_at = models.DateTimeField(auto_now=True)
     # The village's county, kept by `save`, `RegistryQuerySet` and the import (a village moved to another county:
-    # `sync_counties`): the partition key on PostgreSQL (docs/scale.md) and the filter that prunes to it.
+    # `sync_counties`): the partition key on PostgreSQL (docs/scale.md) and the filter that prunes to it. No
+    # foreign key of its own: it is derived, members and finances check theirs through (household, county), and
+    # a key to the regions would cost one deferred check per row of an import (6.4 M at 1M households).
     county = models.ForeignKey(
         "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+", editable=False,
-        db_index=False,
+        db_index=False, db_constraint=False,
     )  # fmt: skip
 
     objects = RegistryQuerySet.as_manager()
@@ -138,7 +140,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     county = models.ForeignKey(
         "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+", editable=False,
-        db_index=False,
+        db_index=False, db_constraint=False,
     )  # fmt: skip  # the household's (see Household.county)
 
     objects = RegistryQuerySet.as_manager()
@@ -177,7 +179,7 @@ class Finance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     county = models.ForeignKey(
         "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+", editable=False,
-        db_index=False,
+        db_index=False, db_constraint=False,
     )  # fmt: skip  # the household's (see Household.county)
 
     objects = RegistryQuerySet.as_manager()

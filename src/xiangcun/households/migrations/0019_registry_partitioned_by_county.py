@@ -49,7 +49,7 @@ def unpartition(apps, schema_editor):
 
 def county(null: bool) -> models.ForeignKey:
     return models.ForeignKey(
-        db_index=False, editable=False, null=null, on_delete=django.db.models.deletion.PROTECT, related_name="+",
+        db_constraint=False, db_index=False, editable=False, null=null, on_delete=django.db.models.deletion.PROTECT, related_name="+",
         to="regions.region", verbose_name="县",
     )  # fmt: skip
 
