@@ -185,3 +185,16 @@ def test_a_township_moved_to_another_county_by_the_region_import_takes_its_house
     assert list(Member.objects.values_list("county_id", flat=True)) == [target]
     assert list(Finance.objects.values_list("county_id", flat=True)) == [target]
     assert home("A002", county.village_b1).county_id == county.county.pk  # 乙乡 stayed
+
+
+def test_a_village_under_no_county_keeps_the_top_of_its_tree_as_county(county) -> None:  # type: ignore[no-untyped-def]
+    """A tree imported from the township down: its households still have a county (on PostgreSQL, the default
+    partition holds them)."""
+    town = Region(code="160000001000", name="丁镇", level="township")
+    town.save()
+    village = Region(code="160000001201", name="丁一村", level="village", parent=town)
+    village.save()
+    h = home("D001", village)
+    assert h.county_id == town.pk and Member.objects.get(household=h).county_id == town.pk
+    if connection.vendor == "postgresql":
+        assert partition_of("households_household", h.pk) == "households_household_default"
