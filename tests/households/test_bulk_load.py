@@ -42,8 +42,9 @@ def rows(count: int, changed: bool = False) -> bytes:
     )
 
 
-def test_a_first_import_in_bulk_keeps_every_index_key_and_audit(county, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    before = catalogue()
+@pytest.fixture
+def taken(monkeypatch) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    """(table, whether it took the bulk way) for each `bulk_load`, with the bulk way from 5 staged rows on."""
     taken: list[tuple[str, bool]] = []
     real = bulk.bulk_load
 
@@ -55,6 +56,11 @@ def test_a_first_import_in_bulk_keeps_every_index_key_and_audit(county, monkeypa
 
     monkeypatch.setattr(bulk, "BULK_ROWS", 5)
     monkeypatch.setattr(bulk, "bulk_load", spy)
+    return taken
+
+
+def test_a_first_import_in_bulk_keeps_every_index_key_and_audit(county, taken) -> None:  # type: ignore[no-untyped-def]
+    before = catalogue()
     report = import_households(rows(30), "r.xlsx")
     assert report.ok and report.households == (30, 0) and report.members == (30, 0, 0)
     assert taken == [(t, True) for t in TABLES]
@@ -142,20 +148,9 @@ def test_a_bulk_load_moves_the_registry_stamp_with_its_triggers_back_on(county, 
     assert triggers.stamp(connection) > after
 
 
-def test_a_re_import_with_a_few_new_rows_keeps_the_indexes(county, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_re_import_with_a_few_new_rows_keeps_the_indexes(county, taken) -> None:  # type: ignore[no-untyped-def]
     """Only the rows an INSERT will write decide a bulk load: a re-import of 60 households with 2 new ones stages
     more rows than the table holds, but rebuilding every index (and locking the table) for 2 rows would not pay."""
-    taken: list[tuple[str, bool]] = []
-    real = bulk.bulk_load
-
-    @contextmanager
-    def spy(cursor, table, staged, referenced=None, analysed=None):  # type: ignore[no-untyped-def]
-        with real(cursor, table, staged, referenced, analysed) as done:
-            taken.append((table, done))
-            yield done
-
-    monkeypatch.setattr(bulk, "BULK_ROWS", 5)
-    monkeypatch.setattr(bulk, "bulk_load", spy)
     assert import_households(rows(58), "r.xlsx").ok
     taken.clear()
     again = import_households(rows(60), "r2.xlsx")
