@@ -160,6 +160,7 @@ def partition(cursor: Any) -> None:
     for table in sorted({table for table, _, _ in pointers}):
         point_at_households(cursor, table)
     cursor.execute(REGION_TRIGGER)
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares its keys
 
 
 def unpartition(cursor: Any, foreign_keys: list[str]) -> None:
@@ -178,6 +179,7 @@ def unpartition(cursor: Any, foreign_keys: list[str]) -> None:
         _rebuild(cursor, table, None)
     for sql in foreign_keys:
         cursor.execute(sql)
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def is_partitioned(cursor: Any) -> bool:
