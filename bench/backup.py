@@ -6,7 +6,7 @@ measures it on this machine instead of guessing. For each registry given it make
 imports the registry with bench/households.py, then times:
 
 - sizes: `pg_database_size` and the three registry tables with their indexes;
-- logical: `pg_dump -Fc` (wall, file size), `pg_restore -j 2` into a fresh database (wall), same row counts;
+- logical: `pg_dump -Fc` and `pg_dump -Fd -j 2` (wall, size), `pg_restore -j 2` of the first into a fresh database (wall), same row counts;
 - physical: `pg_basebackup -Ft -z -X stream -c fast` (wall, size), then restore = untar both archives +
   start a server on them (recovery from the backup's WAL) until it accepts connections, same row counts;
 - replica: a standby from `pg_basebackup -R` on another port (hot_standby on), then a 1 % re-import on the
@@ -274,6 +274,10 @@ def bench_one(path: str, args: argparse.Namespace, table: Table) -> dict[str, An
         dump = root / "bench.dump"
         wall = run(bin_dir / "pg_dump", "-Fc", "-f", dump, "-d", primary.conninfo(database))
         figure("pg_dump -Fc", wall, size_mb(dump))
+        folder = root / "bench.dumpdir"  # the directory format: one file a table, dumped in parallel
+        wall = run(bin_dir / "pg_dump", "-Fd", "-j", "2", "-f", folder, "-d", primary.conninfo(database))
+        figure("pg_dump -Fd -j 2", wall, size_mb(folder))
+        shutil.rmtree(folder)
         primary.query("CREATE DATABASE restored")
         wall = run(bin_dir / "pg_restore", "-j", "2", "-d", primary.conninfo("restored"), dump)
         figure("pg_restore -j 2", wall, primary.query("SELECT pg_database_size('restored')")[0][0] / 1e6,
