@@ -257,17 +257,17 @@ def bench_one(path: str, args: argparse.Namespace, table: Table) -> dict[str, An
         lsn = primary.query("SELECT pg_current_wal_lsn()")[0][0]
         loaded = child(primary.url(database), data_dir, "--file", path, "--csv", "--no-screen",
                        *(["--province"] if args.province else []))  # fmt: skip
-        wal = primary.query(f"SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '{lsn}')")[0][0] / 1e6
+        wal = float(primary.query(f"SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '{lsn}')")[0][0]) / 1e6
         figure("import (households.py)", loaded["import_s"], wal, "MB of WAL; fsync on")
         primary.query("VACUUM ANALYZE", database)
         primary.query("CHECKPOINT")
         expected = counts(primary, database)
-        db_mb = primary.query(f"SELECT pg_database_size('{database}')")[0][0] / 1e6
+        db_mb = float(primary.query(f"SELECT pg_database_size('{database}')")[0][0]) / 1e6
         figure("pg_database_size", None, db_mb)
         for name in TABLES:
             # every partition's size when the table is partitioned (the parent itself holds nothing)
-            mb = primary.query(f"SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('{name}')",
-                               database)[0][0] / 1e6  # fmt: skip
+            total = f"SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('{name}')"
+            mb = float(primary.query(total, database)[0][0]) / 1e6
             figure(f"  {name}", None, mb, f"{expected[name]:,} rows, with indexes")
 
         # logical: pg_dump -Fc, pg_restore -j 2 into a fresh database
@@ -280,7 +280,7 @@ def bench_one(path: str, args: argparse.Namespace, table: Table) -> dict[str, An
         shutil.rmtree(folder)
         primary.query("CREATE DATABASE restored")
         wall = run(bin_dir / "pg_restore", "-j", "2", "-d", primary.conninfo("restored"), dump)
-        figure("pg_restore -j 2", wall, primary.query("SELECT pg_database_size('restored')")[0][0] / 1e6,
+        figure("pg_restore -j 2", wall, float(primary.query("SELECT pg_database_size('restored')")[0][0]) / 1e6,
                "into a new database; no ANALYZE")  # fmt: skip
         check_same("pg_restore", expected, counts(primary, "restored"))
         primary.query("DROP DATABASE restored")
@@ -347,7 +347,7 @@ def replica(
         reimport = child(primary.url(database), data_dir, "--file", changed, "--csv", "--keep", "--no-screen")
         ended = time.perf_counter()
         end_lsn = primary.query("SELECT pg_current_wal_lsn()")[0][0]
-        wal = primary.query(f"SELECT pg_wal_lsn_diff('{end_lsn}', '{start_lsn}')")[0][0] / 1e6
+        wal = float(primary.query(f"SELECT pg_wal_lsn_diff('{end_lsn}', '{start_lsn}')")[0][0]) / 1e6
         figure("1 % re-import on primary", ended - started, wal,
                f"MB of WAL; {Path(changed).name}: {reimport['summary']}"[:70])  # fmt: skip
         caught_up = None
