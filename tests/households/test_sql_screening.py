@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -171,3 +172,7 @@ def test_a_large_screening_runs_in_parallel_workers(county, monkeypatch) -> None
         assert cursor.fetchone() == before  # the statement's settings (hash joins off, …) did not outlive it
     assert len(found) == 8
     assert len(plans) == 1 and "Gather" in plans[0] and "Parallel Append" in plans[0]
+    # each range is one process's work: a partial scan in it would have every process that joins the range
+    # aggregate its members again (partitions get partial scans whatever their size, unless told not to)
+    assert plans[0].count("Parallel Append") == 1, plans[0]
+    assert not re.search(r"Parallel (Seq|Index|Index Only|Bitmap Heap) Scan", plans[0]), plans[0]

@@ -8,6 +8,7 @@ from django.db import models
 
 from xiangcun.core.crypto import EncryptedCharField, LookupHashField
 from xiangcun.core.models import CountySettings
+from xiangcun.core.queries import values_in
 
 
 def village_counties(village_ids: Iterable[int]) -> dict[int, int]:
@@ -15,7 +16,7 @@ def village_counties(village_ids: Iterable[int]) -> dict[int, int]:
     tree imported from the township down). The registry row's partition on PostgreSQL (docs/scale.md)."""
     from xiangcun.regions.models import Region
 
-    villages = dict(Region.objects.filter(pk__in=set(village_ids)).values_list("pk", "path"))
+    villages = dict(values_in(Region.objects.all(), "pk", set(village_ids), "pk", "path"))
     counties = dict(Region.objects.filter(depth=3).values_list("path", "pk"))
     roots = dict(Region.objects.filter(parent__isnull=True).values_list("path", "pk"))
     found = {}
@@ -56,7 +57,7 @@ def fill_counties(model: type[models.Model], objs: list[Any], again: bool = Fals
               if "household" in o._state.fields_cache and o._state.fields_cache["household"].county_id}  # fmt: skip
     wanted = {o.household_id for o in todo} - cached.keys()
     if wanted:
-        cached.update(Household.objects.filter(pk__in=wanted).values_list("pk", "county_id"))
+        cached.update(values_in(Household.objects.all(), "pk", wanted, "pk", "county_id"))
     for o in todo:
         o.county_id = cached.get(o.household_id)
 

@@ -35,10 +35,21 @@ HOUSEHOLDS = TABLES[0]
 HIDDEN = "household_county"  # the column the non-partitioned tables keep their household's county in
 
 
+# No partial (parallel-aware) scans of a partition: PostgreSQL plans one for any partition however small (it skips
+# the size thresholds for partitions), and the screening's parallel plan needs each of its household-id ranges
+# to be one process's work (a range with a partial scan in it is joined by idle processes, each aggregating the
+# range's members again). Its ranges each name one county, so they read one partition per table and no Append
+# over partitions is left to parallelise (sql_screening.py). Parallel plans still run: the ranges are the unit.
+PARTITION_OPTIONS = "WITH (parallel_workers = 0)"
+
+
 def _partition_sql(table: str, county: int | None) -> str:
     if county is None:
-        return f"CREATE TABLE IF NOT EXISTS {table}_default PARTITION OF {table} DEFAULT"
-    return f"CREATE TABLE IF NOT EXISTS {table}_{county} PARTITION OF {table} FOR VALUES IN ({county})"
+        return f"CREATE TABLE IF NOT EXISTS {table}_default PARTITION OF {table} DEFAULT {PARTITION_OPTIONS}"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table}_{county} PARTITION OF {table} FOR VALUES IN ({county}) "
+        + PARTITION_OPTIONS
+    )
 
 
 # a county's partitions are made when the county is; deferred foreign-key checks still queued on the registry
@@ -50,7 +61,7 @@ BEGIN
   FOREACH t IN ARRAY ARRAY{list(TABLES)!r} LOOP
     IF to_regclass(t || '_' || NEW.id) IS NULL THEN
       SET CONSTRAINTS ALL IMMEDIATE;
-      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES IN (%s)', t || '_' || NEW.id, t, NEW.id);
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES IN (%s) {PARTITION_OPTIONS}', t || '_' || NEW.id, t, NEW.id);
       SET CONSTRAINTS ALL DEFERRED;
     END IF;
   END LOOP;

@@ -25,7 +25,7 @@ Shaped for PostgreSQL's planner (EXPLAIN at 100 000 and 1 000 000 households, do
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -194,27 +194,40 @@ def _query(
 PRUNE_COUNTIES = 50
 
 
-def _ranges(
-    cursor: Any, ids_sql: str | None, params: tuple[Any, ...]
-) -> tuple[list[tuple[int, int]], bool, tuple[int, ...]]:
-    """PARTS id ranges covering the scope when it is large enough to split on PostgreSQL (else none),
-    whether the scope holds at least half the ids of its span (a county imported in one go does), and the
-    counties of a scope that lies in a few (PostgreSQL, a scope that is not every household)."""
+class Part(NamedTuple):
+    """One statement of the screening (or one branch of its UNION ALL): an id range or the whole scope, the
+    counties it names (partition pruning), whether its range is dense (see `_query`)."""
+
+    id_range: tuple[int, int] | None
+    counties: tuple[int, ...]
+    dense: bool
+
+
+def _parts(cursor: Any, ids_sql: str | None, params: tuple[Any, ...]) -> list[Part]:
+    """How to screen the scope on PostgreSQL: one statement for a scope under `SPLIT_FROM` households, naming its
+    counties when it lies in at most `PRUNE_COUNTIES`; else about `PARTS` id ranges, each inside one county
+    (a county's share of the ranges follows its size), so a range reads one partition of each table and runs
+    as one process's work. A scope in more counties than `PRUNE_COUNTIES` is cut into id ranges across them."""
     if connection.vendor != "postgresql":
-        return [], False, ()
+        return [Part(None, (), False)]
     source = Household._meta.db_table if ids_sql is None else f"({ids_sql}) scope"
-    counties = "NULL" if ids_sql is None else f"(array_agg(DISTINCT county_id))[:{PRUNE_COUNTIES + 1}]"
-    cursor.execute(f"SELECT COUNT(*), MIN(id), MAX(id), {counties} FROM {source}", params)
-    count, low, high, found = cursor.fetchone()
-    named = tuple(found) if found and len(found) <= PRUNE_COUNTIES else ()
-    if count < SPLIT_FROM:
-        return [], False, named
-    step = (high - low) // PARTS + 1
-    return (
-        [(low + k * step, min(high, low + (k + 1) * step - 1)) for k in range(PARTS)],
-        count * 2 > high - low,
-        named,
-    )
+    cursor.execute(f"SELECT county_id, COUNT(*), MIN(id), MAX(id) FROM {source} GROUP BY county_id", params)
+    counties = cursor.fetchall()
+    total = sum(count for _, count, _, _ in counties)
+    named = len(counties) <= PRUNE_COUNTIES
+    if total < SPLIT_FROM:
+        return [Part(None, tuple(sorted(c for c, _, _, _ in counties)) if named else (), False)]
+    if not named:
+        low, high = min(c[2] for c in counties), max(c[3] for c in counties)
+        counties = [(None, total, low, high)]
+    parts = []
+    for county, count, low, high in counties:
+        share = max(1, round(PARTS * count / total))
+        step = (high - low) // share + 1
+        for k in range(share):
+            span = (low + k * step, min(high, low + (k + 1) * step - 1))
+            parts.append(Part(span, () if county is None else (county,), count * 2 > high - low))
+    return parts
 
 
 def run_screening_sql(
@@ -231,14 +244,17 @@ def run_screening_sql(
     year, threshold_fen = int(year), round(float(threshold) * 100)
     out = []
     with transaction.atomic(), connection.cursor() as cursor:
-        ranges, dense, counties = _ranges(cursor, ids_sql, params)
+        parts = _parts(cursor, ids_sql, params)
+        ranges = parts[0].id_range is not None
         if not ranges:
-            sql, uses = _query(ids_sql, year, threshold_fen, wanted, counties=counties)
+            sql, uses = _query(ids_sql, year, threshold_fen, wanted, counties=parts[0].counties)
             arguments = [*params] * uses
         else:
-            parts = [_query(ids_sql, year, threshold_fen, wanted, r, dense, counties) for r in ranges]
-            sql = f"SELECT * FROM ({' UNION ALL '.join(f'({part})' for part, _ in parts)}) parts"
-            arguments = [*params] * sum(uses for _, uses in parts)
+            queries = [
+                _query(ids_sql, year, threshold_fen, wanted, p.id_range, p.dense, p.counties) for p in parts
+            ]
+            sql = f"SELECT * FROM ({' UNION ALL '.join(f'({q})' for q, _ in queries)}) parts"
+            arguments = [*params] * sum(uses for _, uses in queries)
         if connection.vendor == "postgresql":
             # for this statement only (local to the transaction, and restored below when an outer
             # transaction continues); see SETTINGS
